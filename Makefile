@@ -1,0 +1,34 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+
+.PHONY: help setup run test messages lint format
+
+help:
+	@echo "make run      set up, then start web server, Celery worker and beat (Ctrl-C stops)"
+	@echo "make test     set up, then ruff, migrations check, translations check and all tests"
+	@echo "make setup    the set-up alone: .venv, PostgreSQL, Redis, migrations, demo data"
+	@echo "make messages update the translation catalogues after changing strings"
+
+setup:
+	@bash scripts/setup.sh run
+
+run: setup
+	@bash scripts/run.sh
+
+test:
+	@bash scripts/setup.sh test
+	@bash scripts/test.sh $(PYTEST_ARGS)
+
+messages:
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --add-location=never \
+	  --ignore='.venv/*' --ignore='.local/*' --ignore='tests/*' --ignore='static/vendor/*' --ignore='bench/*'
+	$(PY) manage.py makemessages -d djangojs -l zh_Hans --no-obsolete --add-location=never \
+	  --ignore='.venv/*' --ignore='.local/*' --ignore='static/vendor/*'
+	$(PY) manage.py compilemessages -l zh_Hans --ignore='.venv/*'
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .

@@ -1,0 +1,115 @@
+"""The outbox API other apps call: `enqueue(...)` inside their own transaction.
+
+The row is inserted in the caller's transaction; the send task is queued only after it
+commits, so a rolled-back change never sends mail, and a broker outage loses nothing (the
+sweeper picks up rows that are still pending).
+"""
+
+import base64
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from notifications.models import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+    def as_json(self) -> dict:
+        return {
+            "filename": self.filename,
+            "content_b64": base64.b64encode(self.content).decode("ascii"),
+            "mimetype": self.mimetype,
+        }
+
+
+def enqueue(
+    *,
+    key: str,
+    to,
+    template: str,
+    context: dict,
+    language: str | None = None,
+    attachments: Iterable[Attachment] = (),
+) -> OutgoingMail:
+    """Render `template` in the recipient's language and queue it once per `key`.
+
+    `to` is a user (their address and preferred language are used) or an e-mail address.
+    Templates: `<template>_subject.txt`, `<template>_body.txt` and optionally `_body.html`.
+    """
+    recipient = to if hasattr(to, "email") else None
+    to_email = recipient.email if recipient else str(to)
+    language = language or getattr(recipient, "preferred_language", None) or "zh-hans"
+    context = {"recipient": recipient, **context}
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body_text = render_to_string(f"{template}_body.txt", context)
+        try:
+            body_html = render_to_string(f"{template}_body.html", context)
+        except TemplateDoesNotExist:
+            body_html = ""
+    return enqueue_message(
+        key=key,
+        to_email=to_email,
+        recipient=recipient,
+        language=language,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=attachments,
+    )
+
+
+def enqueue_message(
+    *,
+    key: str,
+    to_email: str,
+    recipient=None,
+    language: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    attachments: Iterable[Attachment] = (),
+) -> OutgoingMail:
+    """Queue an already rendered message; a second call with the same key changes nothing."""
+    existing = OutgoingMail.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            mail = OutgoingMail.objects.create(
+                key=key,
+                to_email=to_email,
+                recipient=recipient,
+                language=language,
+                subject=subject[:255],
+                body_text=body_text,
+                body_html=body_html,
+                attachments=[attachment.as_json() for attachment in attachments],
+            )
+    except IntegrityError:
+        return OutgoingMail.objects.get(key=key)
+    transaction.on_commit(partial(dispatch, mail.pk), robust=True)
+    return mail
+
+
+def dispatch(mail_id: int) -> None:
+    """Hand a message to the mail queue. Failure is harmless: the sweeper retries."""
+    from notifications.tasks import mail_send_task
+
+    try:
+        mail_send_task.delay(mail_id)
+    except Exception:
+        logger.warning("could not queue mail %s; the sweeper will send it", mail_id, exc_info=True)

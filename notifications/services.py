@@ -1,0 +1,129 @@
+"""Sending the outbox: claim a row, send it, record the outcome."""
+
+import base64
+import logging
+import smtplib
+import socket
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from notifications.models import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+# Connection problems and 4xx replies are worth another try; 5xx replies are final.
+TRANSIENT_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    socket.timeout,
+    OSError,
+)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def mail_claim(*, mail_id: int) -> OutgoingMail | None:
+    """Move a due pending row to `sending`; only one caller can win this conditional update."""
+    now = timezone.now()
+    claimed = OutgoingMail.objects.filter(
+        pk=mail_id, status=OutgoingMail.Status.PENDING, next_attempt_at__lte=now
+    ).update(status=OutgoingMail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    return OutgoingMail.objects.get(pk=mail_id)
+
+
+def _build_message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mail.to_email],
+        connection=connection,
+        headers={"X-Portal-Message-Key": mail.key[:200]},
+    )
+    if mail.body_html:
+        message.attach_alternative(mail.body_html, "text/html")
+    for attachment in mail.attachments:
+        message.attach(
+            attachment["filename"],
+            base64.b64decode(attachment["content_b64"]),
+            attachment["mimetype"],
+        )
+    return message
+
+
+def _classify(exc: Exception) -> bool:
+    """True when the failure is transient."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return any(400 <= code < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, TRANSIENT_ERRORS)
+
+
+def mail_send(*, mail_id: int) -> str:
+    """Send one outbox row if this call wins the claim. Returns what happened."""
+    mail = mail_claim(mail_id=mail_id)
+    if mail is None:
+        return "skipped"
+    try:
+        connection = get_connection(fail_silently=False)
+        _build_message(mail, connection).send()
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+        transient = _classify(exc)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if transient and mail.attempts < settings.PORTAL_MAIL_MAX_ATTEMPTS:
+            OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.SENDING).update(
+                status=OutgoingMail.Status.PENDING,
+                next_attempt_at=timezone.now() + _backoff(mail.attempts),
+                last_error=error,
+            )
+            logger.warning("mail %s: transient failure, will retry: %s", mail.pk, error)
+            return "retry"
+        OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.SENDING).update(
+            status=OutgoingMail.Status.FAILED, last_error=error
+        )
+        logger.error("mail %s: failed permanently: %s", mail.pk, error)
+        return "failed"
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"
+
+
+def mail_sweep(*, limit: int = 500) -> list[int]:
+    """Release rows stuck in `sending` and return the ids of pending rows that are due."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.PORTAL_MAIL_STALE_SENDING_SECONDS)
+    OutgoingMail.objects.filter(status=OutgoingMail.Status.SENDING, claimed_at__lt=stale).update(
+        status=OutgoingMail.Status.PENDING, next_attempt_at=now
+    )
+    return list(
+        OutgoingMail.objects.filter(status=OutgoingMail.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+@transaction.atomic
+def mail_resend(*, mail_id: int) -> OutgoingMail:
+    """An administrator sends a failed message again."""
+    from notifications.outbox import dispatch
+
+    mail = OutgoingMail.objects.select_for_update().get(pk=mail_id)
+    if mail.status == OutgoingMail.Status.FAILED:
+        mail.status = OutgoingMail.Status.PENDING
+        mail.next_attempt_at = timezone.now()
+        mail.attempts = 0
+        mail.save(update_fields=["status", "next_attempt_at", "attempts"])
+        transaction.on_commit(lambda: dispatch(mail.pk), robust=True)
+    return mail

@@ -1,0 +1,30 @@
+"""The test suite: real PostgreSQL and Redis, fast password hashing."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_CONFIG = env.email_url("PORTAL_TEST_EMAIL_URL", default="memorymail://")
+vars().update(EMAIL_CONFIG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# A worker process started by the tests connects straight to the test database.
+if env("PORTAL_TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["NAME"] = env("PORTAL_TEST_DATABASE_NAME")  # noqa: F405
+# One broker namespace per test run, inherited by the worker processes the tests start, so
+# two runs on one machine never take each other's tasks.
+os.environ.setdefault("PORTAL_BROKER_PREFIX", f"test{os.getpid()}:")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+    "global_keyprefix": os.environ["PORTAL_BROKER_PREFIX"],
+}
+CACHES["default"]["KEY_PREFIX"] = os.environ["PORTAL_BROKER_PREFIX"]  # noqa: F405
+AXES_FAILURE_LIMIT = 5

@@ -1,0 +1,17 @@
+"""Shared fixtures: a real SMTP sink, a real Celery worker, and headless Chromium.
+
+Unit tests never make Celery eager: they capture on-commit callbacks or call task bodies.
+Integration and browser tests run a real worker process against the real Redis and the test
+database, and read what arrived at the SMTP sink.
+"""
+
+import os
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.worker", "tests.fixtures.browser"]
+
+import logging  # noqa: E402
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)
