@@ -1,5 +1,6 @@
 """The iCalendar file of a course: one event per session, times in UTC."""
 
+import datetime
 from collections.abc import Iterable
 
 from django.utils import timezone
@@ -22,8 +23,8 @@ def course_calendar_ics(course: Course, sessions: Iterable[Session], *, host: st
         event = Event()
         event.add("uid", f"course-{course.pk}-session-{session.pk}@{domain}")
         event.add("dtstamp", stamp)
-        event.add("dtstart", session.starts_at.astimezone(timezone.UTC))
-        event.add("dtend", session.ends_at.astimezone(timezone.UTC))
+        event.add("dtstart", session.starts_at.astimezone(datetime.UTC))
+        event.add("dtend", session.ends_at.astimezone(datetime.UTC))
         event.add("summary", f"{session.title}（{course.title}）")
         location = " ".join(part for part in (course.venue, session.room) if part)
         if location:
