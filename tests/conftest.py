@@ -10,8 +10,25 @@ import os
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.worker", "tests.fixtures.browser"]
+pytest_plugins = [
+    "tests.fixtures.reference",
+    "tests.fixtures.smtp",
+    "tests.fixtures.worker",
+    "tests.fixtures.browser",
+]
 
 import logging  # noqa: E402
 
 logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and cached pages live in Redis; each test starts without this run's keys."""
+    from django.core.cache import cache
+
+    cache.delete_pattern("*")
+    yield
