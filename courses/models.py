@@ -13,6 +13,7 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import PINYIN_COLLATION, Organisation, Region
 
@@ -29,10 +30,10 @@ class Course(models.Model):
     """One training event: dates, venue, capacity, organisers and a timetable."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-        CANCELLED = "cancelled", _("Cancelled")
-        ARCHIVED = "archived", _("Archived")
+        DRAFT = "draft", pgettext_lazy("course status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("course status", "Published")
+        CANCELLED = "cancelled", pgettext_lazy("course status", "Cancelled")
+        ARCHIVED = "archived", pgettext_lazy("course status", "Archived")
 
     class Category(models.TextChoices):
         POLICY = "policy", _("Policy briefing")
@@ -176,7 +177,10 @@ class Course(models.Model):
 
     @property
     def phase_label(self) -> str:
-        labels = {"running": _("Running"), "finished": _("Finished")}
+        labels = {
+            "running": pgettext_lazy("course status", "Running"),
+            "finished": pgettext_lazy("course status", "Finished"),
+        }
         return str(labels.get(self.phase) or self.get_status_display())
 
     @property
