@@ -181,6 +181,7 @@ class SessionForm(forms.Form):
         label=_("Speakers"),
         queryset=Speaker.objects.all(),
         required=False,
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     discussion_group = forms.ModelChoiceField(
@@ -341,22 +342,29 @@ class CatalogueFilterForm(forms.Form):
         label=_("Category"),
         required=False,
         choices=[("", _("All categories")), *Course.Category.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     region = forms.ModelChoiceField(
         label=_("Region"),
         required=False,
         queryset=Region.objects.all(),
         empty_label=_("All regions"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     month = forms.DateField(
         label=_("Month"),
         required=False,
         input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}, format="%Y-%m"),
     )
-    open = forms.BooleanField(label=_("Open for registration"), required=False)
+    open = forms.BooleanField(
+        label=_("Open for registration"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
     organisation_type = forms.ChoiceField(
         label=_("For organisation type"),
         required=False,
         choices=[("", _("All types")), *Organisation.Type.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )

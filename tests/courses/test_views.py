@@ -319,3 +319,26 @@ def test_nav_links(client, organiser):
     assert reverse("courses:course-dashboard") not in client.get("/").text
     client.force_login(organiser)
     assert reverse("courses:course-dashboard") in client.get("/").text
+
+
+def test_catalogue_and_course_page_in_english(client):
+    course = CourseFactory(status=Course.Status.PUBLISHED, title="全国高技能人才政策培训班")
+    client.cookies["portal_language"] = "en"
+    response = client.get("/courses/", {"q": "高技能"})
+    assert "Course catalogue" in response.text
+    assert course.title in response.text
+    page = client.get(course.get_absolute_url()).text
+    assert "Timetable" in page and "Registration" in page
+
+
+def test_state_changes_need_a_csrf_token(organiser):
+    from django.test import Client
+
+    course = CourseFactory(organisers=[organiser])
+    SessionFactory(course=course)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(organiser)
+    response = client.post(reverse("courses:course-publish", args=[course.pk]))
+    assert response.status_code == 403
+    course.refresh_from_db()
+    assert course.status == Course.Status.DRAFT
