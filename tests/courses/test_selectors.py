@@ -161,3 +161,31 @@ def test_timetable_groups_sessions_by_local_day():
         (first, [early]),
         (first + datetime.timedelta(days=1), [second]),
     ]
+
+
+def test_catalogue_search_uses_the_trigram_indexes_on_a_large_catalogue():
+    from django.db import connection
+
+    start = timezone.localdate()
+    Course.objects.bulk_create(
+        Course(
+            title=f"第{n}期职业培训班",
+            summary="年度培训",
+            description="培训内容与安排",
+            status=Course.Status.PUBLISHED,
+            starts_on=start,
+            ends_on=start,
+        )
+        for n in range(5000)
+    )
+    CourseFactory(title="全国高技能人才政策培训班", status=Course.Status.PUBLISHED)
+    with connection.cursor() as cursor:
+        # Rows inserted in this transaction sit in the GIN pending lists; VACUUM would merge them.
+        for index in ("course_title_trgm", "course_summary_trgm", "course_description_trgm"):
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+        cursor.execute("ANALYZE courses_course")
+    queryset = selectors.course_catalogue(selectors.CatalogueFilters(q="高技能"))
+    plan = queryset.explain()
+    assert "course_title_trgm" in plan
+    assert "course_description_trgm" in plan
+    assert titles(queryset) == ["全国高技能人才政策培训班"]
