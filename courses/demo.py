@@ -5,13 +5,15 @@ the demo data obeys the same rules (rooms, dates, quotas) as data entered in the
 """
 
 import datetime
+import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, Region, User
 from courses import services
-from courses.models import Course, Session, Speaker
+from courses.models import Course, Material, Session, Speaker
 
 ORGANISER_EMAIL = "organiser@example.cn"
 TITLE_A = "全国高技能人才政策培训班"
@@ -112,6 +114,52 @@ def _session(course, by, day, start, end, kind, title, room="", speakers=(), gro
         discussion_group=group,
         order=order,
     )
+
+
+def _slides_pdf(title: str, lines: list[str]) -> bytes:
+    """A small PDF with Chinese text (reportlab's built-in CID font needs no font files)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    pdf.setTitle(title)
+    pdf.setFont("STSong-Light", 22)
+    pdf.drawString(60, 760, title)
+    pdf.setFont("STSong-Light", 14)
+    for number, line in enumerate(lines):
+        pdf.drawString(60, 710 - 28 * number, line)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _materials_a(course: Course, by: User) -> None:
+    services.material_upload(
+        course=course,
+        by=by,
+        upload=SimpleUploadedFile(
+            "培训须知.pdf",
+            _slides_pdf("培训须知", ["报到时间：开班前一日 14:00–20:00", "请携带本人身份证件"]),
+        ),
+        title="培训须知",
+        visibility=Material.Visibility.PUBLIC,
+    )
+    for session in course.sessions.filter(kind=Session.Kind.LECTURE).prefetch_related("speakers"):
+        speaker = session.speakers.first()
+        services.material_upload(
+            course=course,
+            by=by,
+            upload=SimpleUploadedFile(
+                f"{session.title}.pdf",
+                _slides_pdf(session.title[:24], [f"主讲人：{speaker}", "课件仅供培训学员学习使用"]),
+            ),
+            title=f"课件：{session.title}",
+            visibility=Material.Visibility.TRAINEES,
+            session=session,
+        )
 
 
 def _course_a(by: User, today: datetime.date) -> Course:
@@ -217,6 +265,7 @@ def _course_a(by: User, today: datetime.date) -> Course:
         course, by, day[4], "14:00", "15:30", kinds.SEMINAR, "座谈交流：各地贯彻落实思路", HALL
     )
     _session(course, by, day[4], "15:45", "16:30", kinds.CLOSING, "结业式", HALL, [speakers["l1"]])
+    _materials_a(course, by)
     return services.course_publish(course=course, by=by)
 
 

@@ -14,6 +14,12 @@ from courses.models import DEFAULT_TIME_ZONE, Course, DiscussionGroup, Material,
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+# The kinds of unit that host courses; the list of all units (schools, cities...) is too long.
+HOST_ORGANISATION_TYPES = [
+    Organisation.Type.MINISTRY,
+    Organisation.Type.PROVINCIAL_DEPARTMENT,
+    Organisation.Type.INDUSTRY_BODY,
+]
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -40,6 +46,13 @@ class CourseForm(forms.ModelForm):
         help_text=_("Leave empty to accept trainees from every type of organisation."),
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    host_organisations = forms.ModelMultipleChoiceField(
+        label=_("Host organisations"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=_("Ministries, national bodies, provincial departments and industry bodies."),
+    )
     registration_opens_at = forms.DateTimeField(
         label=_("Registration opens"), required=False, widget=DATETIME_WIDGET
     )
@@ -55,6 +68,7 @@ class CourseForm(forms.ModelForm):
             "description",
             "category",
             "hosts",
+            "host_organisations",
             "venue",
             "city",
             "region",
@@ -81,6 +95,9 @@ class CourseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.all()
+        self.fields["host_organisations"].queryset = Organisation.objects.filter(
+            type__in=HOST_ORGANISATION_TYPES
+        )
         self.fields["time_zone"].initial = self.instance.time_zone or DEFAULT_TIME_ZONE
         # Show the registration window as wall-clock time in the course's time zone.
         if self.instance.pk:
@@ -92,7 +109,15 @@ class CourseForm(forms.ModelForm):
                     )
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset(_("The course"), "title", "summary", "description", "category", "hosts"),
+            Fieldset(
+                _("The course"),
+                "title",
+                "summary",
+                "description",
+                "category",
+                "hosts",
+                "host_organisations",
+            ),
             Fieldset(
                 _("When and where"),
                 Row(
@@ -140,7 +165,9 @@ class CourseForm(forms.ModelForm):
         return data
 
     def course_data(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        data["host_organisations"] = list(data.get("host_organisations") or [])
+        return data
 
     def _post_clean(self):
         # The service validates the course; the form only shapes the input.

@@ -11,7 +11,8 @@ from tests.factories.accounts import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_builds_both_demo_courses_completely_and_is_idempotent():
+def test_seed_builds_both_demo_courses_completely_and_is_idempotent(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     organiser = UserFactory(email=demo.ORGANISER_EMAIL, roles=[Role.ORGANISER])
     assert demo.seed() == {"courses": 2}
     assert demo.seed() == {"courses": 0}
@@ -53,3 +54,14 @@ def test_seed_builds_both_demo_courses_completely_and_is_idempotent():
 def test_seed_without_the_demo_organiser_does_nothing():
     assert demo.seed() == {"courses": 0}
     assert not Course.objects.exists()
+
+
+def test_demo_course_a_has_slides_for_every_lecture(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    UserFactory(email=demo.ORGANISER_EMAIL, roles=[Role.ORGANISER])
+    demo.seed()
+    course = Course.objects.get(title=demo.TITLE_A)
+    slides = course.materials.filter(session__kind=Session.Kind.LECTURE)
+    assert slides.count() == 10
+    assert course.materials.filter(visibility="public").count() == 1
+    assert all(material.file.read(5) == b"%PDF-" for material in course.materials.all())

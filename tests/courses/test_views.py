@@ -342,3 +342,29 @@ def test_state_changes_need_a_csrf_token(organiser):
     assert response.status_code == 403
     course.refresh_from_db()
     assert course.status == Course.Status.DRAFT
+
+
+@pytest.mark.parametrize("model", ["course", "session", "speaker", "discussiongroup", "material"])
+def test_admin_pages_for_administrators(client, model, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from courses import services
+
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    course = published_course_with_timetable(2, organiser)
+    services.material_upload(
+        course=course, by=organiser, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")
+    )
+    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR]))
+    changelist = client.get(reverse(f"admin:courses_{model}_changelist"))
+    assert changelist.status_code == 200
+    objects = {
+        "course": course,
+        "session": course.sessions.first(),
+        "speaker": course.sessions.first().speakers.first(),
+        "discussiongroup": course.groups.first(),
+        "material": course.materials.first(),
+    }
+    change = client.get(reverse(f"admin:courses_{model}_change", args=[objects[model].pk]))
+    assert change.status_code == 200
