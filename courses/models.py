@@ -380,3 +380,8 @@ class Material(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("courses:material-download", args=[self.pk])
+
+    @property
+    def file_kind(self) -> str:
+        """PDF, PPTX... for lists, from the checked display name."""
+        return PurePosixPath(self.original_name).suffix.lstrip(".").upper()

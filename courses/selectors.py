@@ -219,7 +219,7 @@ def course_dashboard_for(user) -> list[DashboardRow]:
                 output_field=IntegerField(),
             ),
         )
-        .order_by("status_rank", F("starts_on").desc(nulls_first=True), "pk")
+        .order_by("status_rank", F("starts_on").asc(nulls_first=True), "pk")
     )
     ids = [course.pk for course in courses]
     hooks = enrollment_hooks.get()
