@@ -157,7 +157,7 @@ def timetable_by_day(course: Course, sessions: Iterable[Session]) -> list[Timeta
     ]
 
 
-def user_can_see_material_level(*, user, course: Course, can_edit: bool) -> set[str]:
+def material_levels_visible_to(*, user, course: Course, can_edit: bool) -> set[str]:
     """The visibility levels of `course`'s materials that `user` may download."""
     levels = {Material.Visibility.PUBLIC.value}
     if not user.is_authenticated:
@@ -170,7 +170,7 @@ def user_can_see_material_level(*, user, course: Course, can_edit: bool) -> set[
 
 
 def material_list_visible_to(*, user, course: Course, can_edit: bool) -> QuerySet[Material]:
-    levels = user_can_see_material_level(user=user, course=course, can_edit=can_edit)
+    levels = material_levels_visible_to(user=user, course=course, can_edit=can_edit)
     return (
         Material.objects.filter(course=course, visibility__in=levels)
         .select_related("session")
@@ -185,7 +185,7 @@ def material_for_download(*, material_id: int, user) -> Material:
     if not course_list_visible_to(user).filter(pk=course.pk).exists():
         raise Material.DoesNotExist
     can_edit = course_can_edit(course=course, user=user)
-    if material.visibility not in user_can_see_material_level(
+    if material.visibility not in material_levels_visible_to(
         user=user, course=course, can_edit=can_edit
     ):
         raise Material.DoesNotExist

@@ -1,7 +1,6 @@
 """A course's life: create, change, publish, cancel, archive, delete, clone; its organisers."""
 
 import datetime
-import logging
 import zoneinfo
 from collections.abc import Mapping
 from typing import Any
@@ -19,8 +18,6 @@ from courses.models import Course, DiscussionGroup, Material, RegionalQuota, Ses
 from courses.selectors import course_registered_users, course_seats_taken
 from courses.services.common import ensure_can_edit, ensure_editable, ensure_organiser, lock_course
 from notifications import outbox
-
-logger = logging.getLogger(__name__)
 
 # The fields organisers fill in on the course form; everything else is set by the services.
 COURSE_FIELDS = (

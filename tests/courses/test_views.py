@@ -368,3 +368,24 @@ def test_admin_pages_for_administrators(client, model, settings, tmp_path):
     }
     change = client.get(reverse(f"admin:courses_{model}_change", args=[objects[model].pk]))
     assert change.status_code == 200
+
+
+def test_full_course_says_join_the_waiting_list(client):
+    from courses import enrollment_hooks
+
+    course = CourseFactory(status=Course.Status.PUBLISHED, capacity=2)
+
+    class Full(enrollment_hooks.NoEnrollment):
+        def seats_taken(self, course_ids):
+            return dict.fromkeys(course_ids, 2)
+
+    previous = enrollment_hooks.get()
+    enrollment_hooks.register(Full())
+    try:
+        client.cookies["portal_language"] = "en"
+        page = client.get(course.get_absolute_url()).text
+        catalogue = client.get("/courses/").text
+    finally:
+        enrollment_hooks.register(previous)
+    assert "Full — join the waiting list." in page
+    assert "Full — waiting list" in catalogue
