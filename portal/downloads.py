@@ -1,0 +1,36 @@
+"""Serving private files: only after the view checked permission, always as an attachment.
+
+With PORTAL_X_ACCEL_REDIRECT set (production behind nginx), Django answers with headers only
+and nginx streams the file from the shared media volume (an `internal` location), so web
+workers are not tied up by large downloads.
+"""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404, HttpResponse
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266/5987: an ASCII fallback plus the exact UTF-8 name; no header injection."""
+    filename = "".join(ch for ch in filename if ch >= " " and ch != "\x7f") or "download"
+    fallback = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def private_file_response(*, file, filename: str, content_type: str):
+    """An attachment response for a FieldFile the caller has already authorised."""
+    prefix = getattr(settings, "PORTAL_X_ACCEL_REDIRECT", "")
+    if prefix and isinstance(file.storage, FileSystemStorage):
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(file.name)
+    else:
+        try:
+            response = FileResponse(file.open("rb"), content_type=content_type)
+        except FileNotFoundError:
+            raise Http404 from None
+    response["Content-Disposition"] = content_disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
