@@ -66,6 +66,10 @@ SCALAR_FIELDS = [
 ]
 
 
+def _field_error(field_name: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field_name: ValidationError(message, code=code)})
+
+
 def _history_value(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
@@ -106,15 +110,16 @@ def _record(document: PolicyDocument, action: str, by, changes: dict) -> Documen
 def _clean(data: DocumentData, *, document: PolicyDocument | None) -> dict:
     title = " ".join(data.title.split())
     if not title:
-        raise ValidationError({"title": _("Enter the document's title.")}, code="title")
+        raise _field_error("title", _("Enter the document's title."), "title")
     if not data.authorities:
-        raise ValidationError(
-            {"authorities": _("Choose at least one issuing authority.")}, code="no_authority"
+        raise _field_error(
+            "authorities", _("Choose at least one issuing authority."), "no_authority"
         )
     if data.effective_date and data.effective_date < data.issue_date:
-        raise ValidationError(
-            {"effective_date": _("A document cannot take effect before it is issued.")},
-            code="effective_before_issue",
+        raise _field_error(
+            "effective_date",
+            _("A document cannot take effect before it is issued."),
+            "effective_before_issue",
         )
     number = data.number.strip()
     parts = number_parts(number)
@@ -123,14 +128,13 @@ def _clean(data: DocumentData, *, document: PolicyDocument | None) -> dict:
         if document is not None:
             same = same.exclude(pk=document.pk)
         if same.exists():
-            raise ValidationError(
-                {"number": _("Another document already has this number.")},
-                code="duplicate_number",
+            raise _field_error(
+                "number", _("Another document already has this number."), "duplicate_number"
             )
     linked = [*data.amends, *data.replaces]
     if document is not None and any(other.pk == document.pk for other in linked):
-        raise ValidationError(
-            {"amends": _("A document cannot amend or replace itself.")}, code="self_relation"
+        raise _field_error(
+            "amends", _("A document cannot amend or replace itself."), "self_relation"
         )
     return {
         "title": title,
@@ -372,10 +376,10 @@ def authority_create(
         raise PermissionDenied
     name_zh = "".join(name_zh.split())
     if not name_zh:
-        raise ValidationError({"name_zh": _("Enter the authority's Chinese name.")}, code="name")
+        raise _field_error("name_zh", _("Enter the authority's Chinese name."), "name")
     if IssuingAuthority.objects.filter(name_zh=name_zh).exists():
-        raise ValidationError(
-            {"name_zh": _("This issuing authority already exists.")}, code="duplicate_authority"
+        raise _field_error(
+            "name_zh", _("This issuing authority already exists."), "duplicate_authority"
         )
     return IssuingAuthority.objects.create(
         name_zh=name_zh, name_en=" ".join(name_en.split()), short_name=short_name.strip()

@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from policies.forms import AuthorityForm, DocumentFileForm, DocumentForm, Docume
 from policies.history import change_lines
 from policies.models import DocumentFile, PolicyDocument
 
+logger = logging.getLogger(__name__)
 PAGE_SIZE = 20
 
 
@@ -214,12 +217,17 @@ class DocumentFileDownloadView(View):
             )
         except DocumentFile.DoesNotExist as exc:
             raise Http404 from exc
+        try:
+            response = private_file_response(
+                document_file.file,
+                display_name=document_file.display_name,
+                content_type=document_file.content_type,
+            )
+        except FileNotFoundError as exc:
+            logger.error("stored file of document file %s is missing", document_file.pk)
+            raise Http404 from exc
         services.document_file_count_download(file_id=document_file.pk)
-        return private_file_response(
-            document_file.file,
-            display_name=document_file.display_name,
-            content_type=document_file.content_type,
-        )
+        return response
 
 
 class AuthorityCreateView(LibraryStaffRequiredMixin, View):
