@@ -115,7 +115,9 @@ class DocumentForm(forms.Form):
     issue_date = forms.DateField(label=_("Issue date"), widget=DateInput())
     effective_date = forms.DateField(label=_("Effective date"), widget=DateInput(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=PolicyDocument.Status.choices)
-    category = forms.ChoiceField(label=_("Category"), choices=PolicyDocument.Category.choices)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", "---------"), *PolicyDocument.Category.choices]
+    )
     tags = forms.CharField(
         label=_("Tags"),
         required=False,

@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
-from policies.models import PolicyDocument
+from policies.models import DocumentFile, PolicyDocument
 
 LABELS = {
     "title": _("Title"),
@@ -22,12 +22,14 @@ LABELS = {
     "amends": _("Amends"),
     "replaces": _("Replaces"),
     "file": _("File"),
+    "file_kind": _("Kind of file"),
     "by_document": _("Because of"),
 }
 CHOICES = {
     "status": dict(PolicyDocument.Status.choices),
     "category": dict(PolicyDocument.Category.choices),
     "visibility": dict(PolicyDocument.Visibility.choices),
+    "file_kind": dict(DocumentFile.Kind.choices),
 }
 
 

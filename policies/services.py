@@ -320,7 +320,10 @@ def document_file_add(*, document_id: int, by, kind: str, upload) -> DocumentFil
             document,
             DocumentChange.Action.FILE_ADDED,
             by,
-            {"file": {"old": None, "new": f"{display_name} ({document_file.get_kind_display()})"}},
+            {
+                "file": {"old": None, "new": display_name},
+                "file_kind": {"old": None, "new": kind},
+            },
         )
     except Exception:
         document_file.file.storage.delete(stored_name)
@@ -340,9 +343,12 @@ def document_file_remove(*, file_id: int, by) -> None:
     if not document_can_edit(user=by, document=document):
         raise PermissionDenied
     storage, name = document_file.file.storage, document_file.file.name
-    label = f"{document_file.display_name} ({document_file.get_kind_display()})"
+    changes = {
+        "file": {"old": document_file.display_name, "new": None},
+        "file_kind": {"old": document_file.kind, "new": None},
+    }
     document_file.delete()
-    _record(document, DocumentChange.Action.FILE_REMOVED, by, {"file": {"old": label, "new": None}})
+    _record(document, DocumentChange.Action.FILE_REMOVED, by, changes)
     transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 

@@ -94,7 +94,8 @@ def test_download_headers(client):
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert f"filename*=UTF-8''{quote('关于加强高技能人才的意见.pdf')}" in disposition
-    assert b"".join(response.streaming_content) == document_file.file.open("rb").read()
+    with document_file.file.open("rb") as stored:
+        assert b"".join(response.streaming_content) == stored.read()
 
 
 def test_file_of_another_document_is_404(client):
