@@ -80,8 +80,9 @@ class DocumentSearchForm(forms.Form):
         )
 
     def filters(self) -> DocumentFilters:
-        if not self.is_valid():
+        if not self.is_bound:
             return DocumentFilters()
+        self.is_valid()  # an invalid filter is dropped; the valid ones still apply
         data = self.cleaned_data
         return DocumentFilters(
             query=data.get("q") or "",

@@ -24,7 +24,6 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 # ZIP limits for Office files: far above any real document, far below a bomb.
 MAX_ZIP_MEMBERS = 2000
 MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
@@ -70,7 +69,7 @@ ATTACHMENT_KINDS = frozenset(FileKind)
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "PORTAL_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.PORTAL_UPLOAD_MAX_BYTES
 
 
 def kind_for_extension(name: str) -> FileKind | None:

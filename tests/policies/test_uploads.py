@@ -141,3 +141,8 @@ def test_attachment_disposition_has_ascii_fallback_and_rfc5987_name():
     assert "filename*=UTF-8''%E5%85%B3%E4%BA%8E" in header
     assert "\r" not in attachment_disposition('a"\r\nX-Evil: 1.pdf')
     assert attachment_disposition('a"b.pdf').startswith('attachment; filename="ab.pdf"; ')
+
+
+def test_size_limit_comes_from_settings(settings):
+    settings.PORTAL_UPLOAD_MAX_BYTES = 1000
+    assert _code(upload("大.pdf", pdf_bytes())) == "too_large"
