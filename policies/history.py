@@ -3,6 +3,7 @@
 from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from policies.models import DocumentFile, PolicyDocument
 
@@ -43,7 +44,7 @@ def _shown(name: str, value) -> str:
     if value is None or value == "" or value == []:
         return ""
     if isinstance(value, list):
-        return "、".join(str(item) for item in value)
+        return pgettext("list separator", ", ").join(str(item) for item in value)
     if name in CHOICES:
         return str(CHOICES[name].get(value, value))
     return str(value)

@@ -146,3 +146,22 @@ def test_attachment_disposition_has_ascii_fallback_and_rfc5987_name():
 def test_size_limit_comes_from_settings(settings):
     settings.PORTAL_UPLOAD_MAX_BYTES = 1000
     assert _code(upload("大.pdf", pdf_bytes())) == "too_large"
+
+
+def test_xlsx_attachment_is_accepted_and_macro_workbook_refused():
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    workbook = Workbook()
+    workbook.active["A1"] = "名额"
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    assert (
+        validate_upload(upload("名额.xlsx", data), ATTACHMENT_KINDS) == CONTENT_TYPES[FileKind.XLSX]
+    )
+    assert _code(upload("名额.xlsm", data), ATTACHMENT_KINDS) == "macro"
+    assert _code(upload("名额.docx", data)) == "content_mismatch"  # a workbook is not a document
+
+
+def test_html_renamed_docx_is_refused():
+    assert _code(upload("通知.docx", b"<html><body>hi</body></html>")) == "content_mismatch"
