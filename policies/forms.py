@@ -13,7 +13,7 @@ from policies.selectors import (
     authority_list,
     document_choices_for_relations,
     document_years,
-    tag_list,
+    tag_list_visible_to,
 )
 from policies.services import DocumentData
 
@@ -50,10 +50,10 @@ class DocumentSearchForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False)
     tag = forms.ModelChoiceField(label=_("Tag"), queryset=None, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["authority"].queryset = authority_list()
-        self.fields["tag"].queryset = tag_list()
+        self.fields["tag"].queryset = tag_list_visible_to(user)
         self.fields["tag"].empty_label = _("Any tag")
         self.fields["year"].choices = [("", _("Any year"))] + [
             (year, str(year)) for year in document_years()

@@ -181,8 +181,12 @@ def authority_list() -> QuerySet[IssuingAuthority]:
     return IssuingAuthority.objects.order_by("name_zh")
 
 
-def tag_list() -> QuerySet[Tag]:
-    return Tag.objects.order_by("name")
+def tag_list_visible_to(user) -> QuerySet[Tag]:
+    """Tags of documents the user may see (a staff-only document's tags stay unlisted)."""
+    visible = document_list_visible_to(user).values("pk")
+    return Tag.objects.filter(
+        Exists(Tag.documents.through.objects.filter(tag=OuterRef("pk"), policydocument__in=visible))
+    ).order_by("name")
 
 
 def document_get_for_user(*, user, pk: int) -> PolicyDocument:

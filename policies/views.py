@@ -54,7 +54,7 @@ class DocumentListView(View):
     template_name = "policies/document_list.html"
 
     def get(self, request):
-        form = DocumentSearchForm(request.GET or None)
+        form = DocumentSearchForm(request.GET or None, user=request.user)
         documents = selectors.document_search(user=request.user, filters=form.filters())
         page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()

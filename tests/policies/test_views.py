@@ -334,3 +334,23 @@ def test_invalid_filter_values_are_ignored_not_errors(client):
     PolicyDocumentFactory(title="公开文件")
     response = client.get(LIST, {"year": "abc", "authority": "999999", "page": "x"})
     assert response.status_code == 200
+
+
+def test_tag_filter_lists_only_tags_of_visible_documents(client):
+    from policies.models import Tag
+
+    PolicyDocumentFactory().tags.add(Tag.objects.create(name="公开标签"))
+    PolicyDocumentFactory(visibility=V.STAFF).tags.add(Tag.objects.create(name="内部标签"))
+    html = client.get(LIST).content.decode()
+    assert "公开标签" in html and "内部标签" not in html
+
+
+def test_posts_without_csrf_token_are_refused():
+    from django.test import Client
+
+    document = PolicyDocumentFactory(is_published=False)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR]))
+    assert client.post(reverse("policies:document-publish", args=[document.pk])).status_code == 403
+    document.refresh_from_db()
+    assert not document.is_published
