@@ -300,3 +300,37 @@ def test_authority_create_refuses_duplicates(admin):
     assert caught.value.error_dict["name_zh"][0].code == "duplicate_authority"
     with pytest.raises(PermissionDenied):
         authority_create(by=UserFactory(), name_zh="某部")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_downloads_are_all_counted(reference_data):
+    import threading
+
+    from django.db import connection
+
+    document = PolicyDocumentFactory()
+    stored = DocumentFile.objects.create(
+        document=document,
+        kind=DocumentFile.Kind.ORIGINAL,
+        file="policies/x.pdf",
+        display_name="x.pdf",
+        size=1,
+        sha256="0" * 64,
+        content_type="application/pdf",
+    )
+    barrier = threading.Barrier(12)
+
+    def download():
+        barrier.wait()
+        try:
+            document_file_count_download(file_id=stored.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=download) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored.refresh_from_db()
+    assert stored.download_count == 12
