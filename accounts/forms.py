@@ -22,7 +22,8 @@ class ProfileFieldsMixin(forms.Form):
     position = forms.CharField(label=_("Position"), max_length=100, required=False)
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200)
     organisation_type = forms.ChoiceField(
-        label=_("Organisation type"), choices=Organisation.Type.choices
+        label=_("Organisation type"),
+        choices=[("", _("Choose a type")), *Organisation.Type.choices],
     )
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), empty_label=_("Choose a region")

@@ -24,9 +24,12 @@ ROLE_PERMISSIONS = {
 def create_groups(apps, schema_editor):
     # Permissions are normally created after all migrations; make sure ours exist now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        historical = getattr(app_config, "models_module", None) is None
+        if historical:
+            app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        if historical:
+            app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in ROLE_PERMISSIONS.items():

@@ -16,10 +16,13 @@ ROLE_PERMISSIONS = {
 
 
 def grant(apps, schema_editor):
+    # Permissions are normally created after all migrations; make sure ours exist now. (Also
+    # called with the real app registry by the tests, so restore what was there.)
     app_config = apps.get_app_config("policies")
-    app_config.models_module = True
+    models_module = getattr(app_config, "models_module", None)
+    app_config.models_module = models_module or True
     create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in ROLE_PERMISSIONS.items():

@@ -1,10 +1,17 @@
 """Production: gunicorn behind a TLS-terminating reverse proxy. No secret has a default here."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a random value of 50+ characters in production "
+        '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 EMAIL_CONFIG = env.email_url("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
@@ -28,6 +35,8 @@ STORAGES = {
 
 SILENCED_SYSTEM_CHECKS = env.list(
     "PORTAL_SILENCED_SYSTEM_CHECKS",
-    # W003: no custom CSRF failure view is needed; allauth's own checks raise nothing here.
-    default=[],
+    # security.W021 (HSTS preload): submitting a domain to the browsers' preload list is a
+    # long-term commitment the operator makes for the whole domain; opt in with
+    # PORTAL_HSTS_PRELOAD=true. HSTS itself is on.
+    default=["security.W021"],
 )

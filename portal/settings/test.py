@@ -28,3 +28,4 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CACHES["default"]["KEY_PREFIX"] = os.environ["PORTAL_BROKER_PREFIX"]  # noqa: F405
 AXES_FAILURE_LIMIT = 5
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when missing

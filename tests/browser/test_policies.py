@@ -24,7 +24,7 @@ def _sign_in(page, live_server, email: str) -> None:
 
 @pytest.mark.parametrize("viewport", ["page", "phone_page"])
 def test_trainee_finds_a_document_by_number_opens_and_downloads_it(
-    request, reference_data, live_server, settings, tmp_path, viewport
+    request, live_server, settings, tmp_path, viewport
 ):
     settings.MEDIA_ROOT = tmp_path
     page = request.getfixturevalue(viewport)

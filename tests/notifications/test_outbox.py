@@ -20,7 +20,14 @@ def _queue(key: str = "test:1", to: str = "someone@example.cn") -> OutgoingMail:
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_deliveries_of_one_message_send_it_once(smtp_sink):
-    mail = _queue()
+    # Written directly, without dispatching, so no running worker can send it first.
+    mail = OutgoingMail.objects.create(
+        key="test:1",
+        to_email="someone@example.cn",
+        language="zh-hans",
+        subject="主题",
+        body_text="正文",
+    )
     barrier = threading.Barrier(20)
     results = []
 

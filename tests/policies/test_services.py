@@ -303,7 +303,7 @@ def test_authority_create_refuses_duplicates(admin):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_downloads_are_all_counted(reference_data):
+def test_concurrent_downloads_are_all_counted():
     import threading
 
     from django.db import connection
