@@ -32,3 +32,14 @@ def _empty_cache():
 
     cache.delete_pattern("*")
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root_of_this_run():
+    """Uploaded and exported files of the run live in their own folder, removed at the end."""
+    import shutil
+
+    from django.conf import settings
+
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)

@@ -222,13 +222,24 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE = {
-    "notifications-mail-sweep": {
-        "task": "notifications.mail_sweep",
-        "schedule": 60.0,
+PORTAL_EXPORT_TIME_LIMIT = env.int("PORTAL_EXPORT_TIME_LIMIT", default=20 * 60)
+CELERY_TASK_ANNOTATIONS = {
+    "exports.export_run": {
+        "soft_time_limit": PORTAL_EXPORT_TIME_LIMIT,
+        "time_limit": PORTAL_EXPORT_TIME_LIMIT + 60,
     },
 }
+CELERY_BEAT_SCHEDULE = {
+    "notifications-mail-sweep": {"task": "notifications.mail_sweep", "schedule": 60.0},
+    "exports-sweep": {"task": "exports.export_sweep", "schedule": 60.0},
+    "exports-cleanup": {"task": "exports.export_cleanup", "schedule": 3600.0},
+}
 
+# Exports: files kept for PORTAL_EXPORT_KEEP_DAYS; a running export that reports no progress
+# for PORTAL_EXPORT_STALE_SECONDS is taken over by another worker (at most MAX_ATTEMPTS runs).
+PORTAL_EXPORT_KEEP_DAYS = env.int("PORTAL_EXPORT_KEEP_DAYS", default=7)
+PORTAL_EXPORT_STALE_SECONDS = env.int("PORTAL_EXPORT_STALE_SECONDS", default=120)
+PORTAL_EXPORT_MAX_ATTEMPTS = env.int("PORTAL_EXPORT_MAX_ATTEMPTS", default=3)
 PORTAL_MAIL_MAX_ATTEMPTS = env.int("PORTAL_MAIL_MAX_ATTEMPTS", default=8)
 PORTAL_MAIL_STALE_SENDING_SECONDS = env.int("PORTAL_MAIL_STALE_SENDING_SECONDS", default=600)
 

@@ -21,7 +21,10 @@ if env("PORTAL_TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["NAME"] = env("PORTAL_TEST_DATABASE_NAME")  # noqa: F405
 # One broker namespace per test run, inherited by the worker processes the tests start, so
 # two runs on one machine never take each other's tasks.
-os.environ.setdefault("PORTAL_BROKER_PREFIX", f"test{os.getpid()}:")
+os.environ.setdefault("PORTAL_TEST_RUN", str(os.getpid()))
+os.environ.setdefault("PORTAL_BROKER_PREFIX", f"test{os.environ['PORTAL_TEST_RUN']}:")
+# Files of this run (uploads, exports), shared with its worker processes, removed at the end.
+MEDIA_ROOT = BASE_DIR / ".local" / "test-media" / os.environ["PORTAL_TEST_RUN"]  # noqa: F405
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
     "global_keyprefix": os.environ["PORTAL_BROKER_PREFIX"],

@@ -1,0 +1,412 @@
+"""The two demo courses of the domain notes, complete with timetable, speakers and groups.
+
+Idempotent: a course whose title exists already is left alone. Built through the services, so
+the demo data obeys the same rules (rooms, dates, quotas) as data entered in the browser.
+"""
+
+import datetime
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organisation, Region, User
+from courses import services
+from courses.models import Course, Material, Session, Speaker
+
+ORGANISER_EMAIL = "organiser@example.cn"
+TITLE_A = "全国高技能人才政策培训班"
+TITLE_B = "产教融合校企双制试点工作培训班"
+HALL = "一楼报告厅"
+
+# name, title, organisation
+SPEAKERS_A = {
+    "vice_minister": ("刘建华", "副部长", "人力资源和社会保障部"),
+    "deputy_director": ("孙卫东", "副局长", "中央组织部人才工作局"),
+    "l1": ("陈立新", "司长", "人力资源和社会保障部职业能力建设司"),
+    "l2": ("周晓岚", "副司长", "人力资源和社会保障部职业能力建设司"),
+    "l3": ("郑国强", "主任", "人力资源和社会保障部职业技能鉴定中心"),
+    "l4": ("王海涛", "处长", "人力资源和社会保障部职业能力建设司技工教育处"),
+    "l5": ("李文博", "研究员", "中国劳动和社会保障科学研究院"),
+    "l6": ("赵雪梅", "副主任", "人力资源和社会保障部职业技能鉴定中心"),
+    "l7": ("黄志勇", "副司长", "人力资源和社会保障部劳动关系司"),
+    "l8": ("吴明华", "处长", "人力资源和社会保障部专业技术人员管理司"),
+    "l9": ("徐静怡", "副司长", "财政部社会保障司"),
+    "l10": ("杨振华", "教授", "北京师范大学职业与成人教育研究所"),
+}
+LECTURES_A = [
+    ("l1", "《关于加强新时代高技能人才队伍建设的意见》总体解读"),
+    ("l2", "健全高技能人才培养体系政策解读"),
+    ("l3", "职业技能等级认定与评价制度改革"),
+    ("l4", "技工教育高质量发展政策解读"),
+    ("l5", "企业新型学徒制政策与实践"),
+    ("l6", "职业技能竞赛体系建设"),
+    ("l7", "技能人才薪酬分配指引解读"),
+    ("l8", "高技能人才与专业技术人才职业发展贯通"),
+    ("l9", "职业技能培训补贴资金管理政策"),
+    ("l10", "高技能人才培训基地和技能大师工作室建设"),
+]
+SPEAKERS_B = {
+    "inspector": ("马立军", "副巡视员", "人力资源和社会保障部职业能力建设司"),
+    "director": ("高建平", "司长", "人力资源和社会保障部职业能力建设司"),
+    "e1": ("林晓峰", "研究员", "国家发展和改革委员会宏观经济研究院"),
+    "e2": ("韩素芳", "教授", "教育部职业技术教育中心研究所"),
+    "e3": ("曹志远", "处长", "国家开发银行评审管理局"),
+    "e4": ("冯德明", "项目主任", "德国国际合作机构（GIZ）北京代表处"),
+}
+
+DESCRIPTION_A = """\
+为深入贯彻落实中共中央办公厅、国务院办公厅印发的《关于加强新时代高技能人才队伍建设的意见》\
+（第15号文件），帮助各地区、各部门准确把握政策要义，举办本期培训班。
+
+## 培训对象
+- 各省、自治区、直辖市人力资源社会保障厅（局）分管负责同志和职业能力建设处负责同志
+- 地级市人力资源社会保障局相关负责同志
+- 有关行业、中央企业人力资源部门和技师学院、高级技工学校负责同志
+
+## 培训方式
+专题讲座、课堂学习、个人自学、分组讨论、集中答疑和座谈交流相结合。\
+培训前将向每位学员发放《高技能人才政策文件汇编》。
+
+## 有关要求
+请学员按时报到，遵守培训纪律；课件会后在本页面“课件”栏目提供下载。
+"""
+
+DESCRIPTION_B = """\
+为做好《关于开展产教融合校企双制试点工作的通知》（发改振兴〔2015〕2103号）的贯彻实施，\
+由人力资源和社会保障部职业能力建设司举办本期培训班，解读试点方案，交流试点经验。
+
+## 参训人员
+国家发展改革委、教育部、人力资源社会保障部、国家开发银行有关同志，德国国际合作机构代表，\
+以及四个试点省和一个试点市的发展改革委、教育厅、人力资源社会保障厅（局）有关负责同志和试点城市代表。
+"""
+
+
+def _at(day: datetime.date, hhmm: str, tz) -> datetime.datetime:
+    hour, minute = (int(part) for part in hhmm.split(":"))
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)), tz)
+
+
+def _speakers(by: User, table: dict) -> dict[str, Speaker]:
+    result = {}
+    for key, (name, title, organisation) in table.items():
+        speaker = Speaker.objects.filter(name=name, organisation=organisation).first()
+        if speaker is None:
+            speaker = services.speaker_create(
+                by=by, name=name, title=title, organisation=organisation
+            )
+        result[key] = speaker
+    return result
+
+
+def _session(course, by, day, start, end, kind, title, room="", speakers=(), group=None, order=0):
+    tz = course.tz
+    return services.session_create(
+        course=course,
+        by=by,
+        kind=kind,
+        title=title,
+        starts_at=_at(day, start, tz),
+        ends_at=_at(day, end, tz),
+        room=room,
+        speakers=speakers,
+        discussion_group=group,
+        order=order,
+    )
+
+
+def _slides_pdf(title: str, lines: list[str]) -> bytes:
+    """A small PDF with Chinese text (reportlab's built-in CID font needs no font files)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    pdf.setTitle(title)
+    pdf.setFont("STSong-Light", 22)
+    pdf.drawString(60, 760, title)
+    pdf.setFont("STSong-Light", 14)
+    for number, line in enumerate(lines):
+        pdf.drawString(60, 710 - 28 * number, line)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _materials_a(course: Course, by: User) -> None:
+    services.material_upload(
+        course=course,
+        by=by,
+        upload=SimpleUploadedFile(
+            "培训须知.pdf",
+            _slides_pdf("培训须知", ["报到时间：开班前一日 14:00–20:00", "请携带本人身份证件"]),
+        ),
+        title="培训须知",
+        visibility=Material.Visibility.PUBLIC,
+    )
+    for session in course.sessions.filter(kind=Session.Kind.LECTURE).prefetch_related("speakers"):
+        speaker = session.speakers.first()
+        services.material_upload(
+            course=course,
+            by=by,
+            upload=SimpleUploadedFile(
+                f"{session.title}.pdf",
+                _slides_pdf(session.title[:24], [f"主讲人：{speaker}", "课件仅供培训学员学习使用"]),
+            ),
+            title=f"课件：{session.title}",
+            visibility=Material.Visibility.TRAINEES,
+            session=session,
+        )
+
+
+def _course_a(by: User, today: datetime.date) -> Course:
+    # A Monday about three weeks ahead, so registration is open now.
+    start = today + datetime.timedelta(days=21)
+    start += datetime.timedelta(days=(7 - start.weekday()) % 7)
+    tz = Course(time_zone="Asia/Shanghai").tz
+    beijing = Region.objects.get(code="11")
+    course = services.course_create(
+        by=by,
+        data={
+            "title": TITLE_A,
+            "summary": "解读《关于加强新时代高技能人才队伍建设的意见》（第15号文件），"
+            "面向各省人社部门、地级市人社局、行业企业和技工院校的负责同志。",
+            "description": DESCRIPTION_A,
+            "category": Course.Category.POLICY,
+            "hosts": "人力资源和社会保障部职业能力建设司",
+            "venue": "人力资源和社会保障部干部教育培训中心",
+            "city": "北京",
+            "region": beijing,
+            "starts_on": start,
+            "ends_on": start + datetime.timedelta(days=4),
+            "registration_opens_at": _at(today - datetime.timedelta(days=7), "09:00", tz),
+            "registration_closes_at": _at(start - datetime.timedelta(days=3), "18:00", tz),
+            "capacity": 520,
+            "requires_approval": True,
+            "eligible_organisation_types": [],
+            "language": Course.Language.ZH_HANS,
+            "contact_name": "王组织",
+            "contact_phone": "010-84201234",
+            "contact_email": ORGANISER_EMAIL,
+        },
+    )
+    hosts = Organisation.objects.filter(name="人力资源和社会保障部", region=beijing)
+    course.host_organisations.set(hosts)
+    services.quota_set(
+        course=course,
+        by=by,
+        seats_by_region={
+            region.pk: seats
+            for code, seats in (("32", 30), ("44", 30), ("37", 25), ("33", 25), ("41", 20))
+            for region in Region.objects.filter(code=code)
+        },
+    )
+    groups = [
+        services.group_create(course=course, by=by, name=name, facilitator=facilitator, room=room)
+        for name, facilitator, room in (
+            ("第一组：省级人社部门", "王海涛", "第一讨论室（二楼201）"),
+            ("第二组：市级人社部门与行业企业", "李文博", "第二讨论室（二楼202）"),
+            ("第三组：技工院校", "杨振华", "第三讨论室（二楼203）"),
+        )
+    ]
+    speakers = _speakers(by, SPEAKERS_A)
+    day = [start + datetime.timedelta(days=offset) for offset in range(5)]
+    lectures = iter(LECTURES_A)
+    kinds = Session.Kind
+
+    def lecture(on, start_time, end_time):
+        key, title = next(lectures)
+        _session(course, by, on, start_time, end_time, kinds.LECTURE, title, HALL, [speakers[key]])
+
+    _session(course, by, day[0], "09:00", "09:30", kinds.OPENING, "开班仪式", HALL)
+    _session(
+        course, by, day[0], "09:30", "10:10", kinds.SPEECH, "开班讲话",
+        HALL, [speakers["vice_minister"]],
+    )  # fmt: skip
+    _session(
+        course, by, day[0], "10:20", "11:00", kinds.SPEECH, "加强新时代高技能人才队伍建设的形势与任务",
+        HALL, [speakers["deputy_director"]],
+    )  # fmt: skip
+    lecture(day[0], "14:00", "15:30")
+    lecture(day[0], "15:45", "17:15")
+    lecture(day[1], "09:00", "10:30")
+    lecture(day[1], "10:45", "12:15")
+    _session(
+        course, by, day[1], "14:00", "17:00", kinds.CLASSROOM, "课堂学习：政策文件汇编研读", HALL
+    )
+    lecture(day[2], "09:00", "10:30")
+    lecture(day[2], "10:45", "12:15")
+    _session(course, by, day[2], "14:00", "17:00", kinds.SELF_STUDY, "个人自学", "学员宿舍")
+    lecture(day[3], "09:00", "10:30")
+    lecture(day[3], "10:45", "12:15")
+    for order, group in enumerate(groups):
+        _session(
+            course, by, day[3], "14:00", "17:00", kinds.GROUP_DISCUSSION,
+            f"分组讨论：交流实践经验与问题（{group.name.split('：')[0]}）",
+            group.room, group=group, order=order,
+        )  # fmt: skip
+    lecture(day[4], "08:30", "10:00")
+    lecture(day[4], "10:10", "11:10")
+    _session(
+        course,
+        by,
+        day[4],
+        "11:15",
+        "12:15",
+        kinds.QA,
+        "集中答疑",
+        HALL,
+        [speakers["l1"], speakers["l2"]],
+    )
+    _session(
+        course, by, day[4], "14:00", "15:30", kinds.SEMINAR, "座谈交流：各地贯彻落实思路", HALL
+    )
+    _session(course, by, day[4], "15:45", "16:30", kinds.CLOSING, "结业式", HALL, [speakers["l1"]])
+    _materials_a(course, by)
+    return services.course_publish(course=course, by=by)
+
+
+def _course_b(by: User, today: datetime.date) -> Course:
+    year = today.year if today < datetime.date(today.year, 11, 10) else today.year + 1
+    first = datetime.date(year, 11, 10)
+    tz = Course(time_zone="Asia/Shanghai").tz
+    beijing = Region.objects.get(code="11")
+    deadline = first - datetime.timedelta(days=10)
+    closes = _at(deadline, "18:00", tz) if deadline > today else _at(first, "08:00", tz)
+    course = services.course_create(
+        by=by,
+        data={
+            "title": TITLE_B,
+            "summary": "解读发改振兴〔2015〕2103号文件确定的产教融合校企双制试点方案，交流试点工作经验。",
+            "description": DESCRIPTION_B,
+            "category": Course.Category.PILOT,
+            "hosts": "人力资源和社会保障部职业能力建设司",
+            "venue": "北京会议中心",
+            "city": "北京",
+            "region": beijing,
+            "starts_on": first,
+            "ends_on": first + datetime.timedelta(days=1),
+            "registration_opens_at": _at(today, "00:00", tz),
+            "registration_closes_at": closes,
+            "capacity": 80,
+            "requires_approval": True,
+            "eligible_organisation_types": [
+                Organisation.Type.MINISTRY,
+                Organisation.Type.PROVINCIAL_DEPARTMENT,
+                Organisation.Type.CITY_BUREAU,
+                Organisation.Type.OTHER,
+            ],
+            "language": Course.Language.ZH_HANS,
+            "contact_name": "王组织",
+            "contact_phone": "010-84205678",
+            "contact_email": ORGANISER_EMAIL,
+        },
+    )
+    course.host_organisations.set(
+        Organisation.objects.filter(name="人力资源和社会保障部", region=beijing)
+    )
+    speakers = _speakers(by, SPEAKERS_B)
+    second = first + datetime.timedelta(days=1)
+    room = "第一会议室"
+    kinds = Session.Kind
+    _session(
+        course,
+        by,
+        first,
+        "09:00",
+        "09:20",
+        kinds.OPENING,
+        "开班仪式（副巡视员主持）",
+        room,
+        [speakers["inspector"]],
+    )
+    _session(
+        course,
+        by,
+        first,
+        "09:20",
+        "10:20",
+        kinds.SPEECH,
+        "司长讲话：扎实推进产教融合校企双制试点",
+        room,
+        [speakers["director"]],
+    )
+    _session(
+        course,
+        by,
+        first,
+        "10:40",
+        "12:00",
+        kinds.LECTURE,
+        "专家辅导：试点方案解读",
+        room,
+        [speakers["e1"]],
+    )
+    _session(
+        course,
+        by,
+        first,
+        "14:00",
+        "15:30",
+        kinds.LECTURE,
+        "专家辅导：校企双制人才培养模式",
+        room,
+        [speakers["e2"]],
+    )
+    _session(
+        course,
+        by,
+        first,
+        "15:45",
+        "17:00",
+        kinds.LECTURE,
+        "专家辅导：开发性金融支持试点项目",
+        room,
+        [speakers["e3"]],
+    )
+    _session(
+        course,
+        by,
+        second,
+        "09:00",
+        "10:30",
+        kinds.LECTURE,
+        "专家辅导：德国双元制经验借鉴",
+        room,
+        [speakers["e4"]],
+    )
+    _session(course, by, second, "10:45", "11:45", kinds.SEMINAR, "试点省市交流发言", room)
+    _session(
+        course,
+        by,
+        second,
+        "11:45",
+        "12:15",
+        kinds.CLOSING,
+        "总结讲话",
+        room,
+        [speakers["director"]],
+    )
+    return services.course_publish(course=course, by=by)
+
+
+def seed(*, stdout=None) -> dict[str, int]:
+    organiser = User.objects.filter(email=ORGANISER_EMAIL).first()
+    if organiser is None:
+        if stdout:
+            stdout.write("courses: no demo organiser; run the accounts demo first")
+        return {"courses": 0}
+    today = timezone.localdate()
+    created = 0
+    for title, build in ((TITLE_A, _course_a), (TITLE_B, _course_b)):
+        if Course.objects.filter(title=title).exists():
+            continue
+        with transaction.atomic():
+            build(organiser, today)
+        created += 1
+    if stdout:
+        stdout.write(f"courses: {created} new demo courses")
+    return {"courses": created}

@@ -1,0 +1,397 @@
+"""Input shapes for the course pages. Forms never write: the views pass cleaned data to services."""
+
+import datetime
+import zoneinfo
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Fieldset, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, Region
+from courses.models import DEFAULT_TIME_ZONE, Course, DiscussionGroup, Material, Session, Speaker
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+# The kinds of unit that host courses; the list of all units (schools, cities...) is too long.
+HOST_ORGANISATION_TYPES = [
+    Organisation.Type.MINISTRY,
+    Organisation.Type.PROVINCIAL_DEPARTMENT,
+    Organisation.Type.INDUSTRY_BODY,
+]
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    common = [DEFAULT_TIME_ZONE, "Asia/Urumqi", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei"]
+    others = sorted(zoneinfo.available_timezones() - set(common))
+    return [(name, name) for name in common + others]
+
+
+def _naive_in(moment: datetime.datetime | None, tz) -> datetime.datetime | None:
+    """Read a form's datetime as wall-clock time in `tz` (the form parsed it in the server's)."""
+    if moment is None:
+        return None
+    wall = timezone.localtime(moment).replace(tzinfo=None) if timezone.is_aware(moment) else moment
+    return timezone.make_aware(wall, tz)
+
+
+class CourseForm(forms.ModelForm):
+    eligible_organisation_types = forms.MultipleChoiceField(
+        label=_("Eligible organisation types"),
+        choices=Organisation.Type.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty to accept trainees from every type of organisation."),
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    host_organisations = forms.ModelMultipleChoiceField(
+        label=_("Host organisations"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=_("Ministries, national bodies, provincial departments and industry bodies."),
+    )
+    registration_opens_at = forms.DateTimeField(
+        label=_("Registration opens"), required=False, widget=DATETIME_WIDGET
+    )
+    registration_closes_at = forms.DateTimeField(
+        label=_("Registration closes"), required=False, widget=DATETIME_WIDGET
+    )
+
+    class Meta:
+        model = Course
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "category",
+            "hosts",
+            "host_organisations",
+            "venue",
+            "city",
+            "region",
+            "time_zone",
+            "starts_on",
+            "ends_on",
+            "registration_opens_at",
+            "registration_closes_at",
+            "capacity",
+            "requires_approval",
+            "eligible_organisation_types",
+            "language",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+        ]
+        widgets = {
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.all()
+        self.fields["host_organisations"].queryset = Organisation.objects.filter(
+            type__in=HOST_ORGANISATION_TYPES
+        )
+        self.fields["time_zone"].initial = self.instance.time_zone or DEFAULT_TIME_ZONE
+        # Show the registration window as wall-clock time in the course's time zone.
+        if self.instance.pk:
+            for name in ("registration_opens_at", "registration_closes_at"):
+                value = getattr(self.instance, name)
+                if value:
+                    self.initial[name] = timezone.localtime(value, self.instance.tz).replace(
+                        tzinfo=None
+                    )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                _("The course"),
+                "title",
+                "summary",
+                "description",
+                "category",
+                "hosts",
+                "host_organisations",
+            ),
+            Fieldset(
+                _("When and where"),
+                Row(
+                    Column("starts_on", css_class="col-md-6"),
+                    Column("ends_on", css_class="col-md-6"),
+                ),
+                Row(Column("venue", css_class="col-md-6"), Column("city", css_class="col-md-6")),
+                Row(
+                    Column("region", css_class="col-md-6"),
+                    Column("time_zone", css_class="col-md-6"),
+                ),
+            ),
+            Fieldset(
+                _("Registration"),
+                Row(
+                    Column("registration_opens_at", css_class="col-md-6"),
+                    Column("registration_closes_at", css_class="col-md-6"),
+                ),
+                Row(
+                    Column("capacity", css_class="col-md-6"),
+                    Column("language", css_class="col-md-6"),
+                ),
+                "requires_approval",
+                "eligible_organisation_types",
+            ),
+            Fieldset(
+                _("Contact person"),
+                Row(
+                    Column("contact_name", css_class="col-md-4"),
+                    Column("contact_phone", css_class="col-md-4"),
+                    Column("contact_email", css_class="col-md-4"),
+                ),
+            ),
+            Div(Submit("save", _("Save")), css_class="mt-3"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        try:
+            tz = zoneinfo.ZoneInfo(data.get("time_zone") or DEFAULT_TIME_ZONE)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            tz = zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
+        for name in ("registration_opens_at", "registration_closes_at"):
+            data[name] = _naive_in(data.get(name), tz)
+        return data
+
+    def course_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        data["host_organisations"] = list(data.get("host_organisations") or [])
+        return data
+
+    def _post_clean(self):
+        # The service validates the course; the form only shapes the input.
+        pass
+
+
+class CourseCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the cancellation"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Everyone registered receives this reason by e-mail."),
+    )
+
+
+class CourseCloneForm(forms.Form):
+    title = forms.CharField(label=_("Title of the new course"), max_length=200)
+    starts_on = forms.DateField(
+        label=_("First day of the new course"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("All sessions and the registration window move by the same number of days."),
+    )
+
+
+class SessionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Session.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    day = forms.DateField(label=_("Day"), widget=DATE_WIDGET)
+    start_time = forms.TimeField(label=_("Starts"), widget=TIME_WIDGET)
+    end_time = forms.TimeField(label=_("Ends"), widget=TIME_WIDGET)
+    room = forms.CharField(
+        label=_("Room"),
+        max_length=100,
+        required=False,
+        help_text=_("Leave empty for the main hall. One room holds one session at a time."),
+    )
+    speakers = forms.ModelMultipleChoiceField(
+        label=_("Speakers"),
+        queryset=Speaker.objects.all(),
+        required=False,
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    discussion_group = forms.ModelChoiceField(
+        label=_("Discussion group"), queryset=DiscussionGroup.objects.none(), required=False
+    )
+    order = forms.IntegerField(label=_("Order within the same start time"), min_value=0, initial=0)
+
+    def __init__(self, *args, course: Course, **kwargs):
+        self.course = course
+        super().__init__(*args, **kwargs)
+        self.fields["discussion_group"].queryset = course.groups.all()
+        self.fields["speakers"].queryset = Speaker.objects.order_by("name", "pk")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("kind", css_class="col-md-4"), Column("title", css_class="col-md-8")),
+            Row(
+                Column("day", css_class="col-md-4"),
+                Column("start_time", css_class="col-6 col-md-4"),
+                Column("end_time", css_class="col-6 col-md-4"),
+            ),
+            Row(
+                Column("room", css_class="col-md-6"),
+                Column("discussion_group", css_class="col-md-6"),
+            ),
+            "speakers",
+            "order",
+            Submit("save", _("Save session")),
+        )
+
+    @classmethod
+    def initial_for(cls, session: Session) -> dict:
+        tz = session.course.tz
+        start = timezone.localtime(session.starts_at, tz)
+        end = timezone.localtime(session.ends_at, tz)
+        return {
+            "kind": session.kind,
+            "title": session.title,
+            "day": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "room": session.room,
+            "speakers": list(session.speakers.all()),
+            "discussion_group": session.discussion_group,
+            "order": session.order,
+        }
+
+    def session_data(self) -> dict:
+        data = self.cleaned_data
+        tz = self.course.tz
+        return {
+            "kind": data["kind"],
+            "title": data["title"],
+            "starts_at": timezone.make_aware(
+                datetime.datetime.combine(data["day"], data["start_time"]), tz
+            ),
+            "ends_at": timezone.make_aware(
+                datetime.datetime.combine(data["day"], data["end_time"]), tz
+            ),
+            "room": data.get("room") or "",
+            "speakers": list(data.get("speakers") or []),
+            "discussion_group": data.get("discussion_group"),
+            "order": data.get("order") or 0,
+        }
+
+
+class SpeakerForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    bio = forms.CharField(
+        label=_("Short biography"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Save speaker")))
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    facilitator = forms.CharField(label=_("Facilitator"), max_length=100, required=False)
+    room = forms.CharField(label=_("Room"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Save group")))
+
+
+class QuotaForm(forms.Form):
+    """One number field per region; empty or zero means no quota."""
+
+    def __init__(self, *args, course: Course, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {quota.region_id: quota.seats for quota in course.quotas.all()}
+        self.regions = list(regions)
+        for region in self.regions:
+            self.fields[f"region_{region.pk}"] = forms.IntegerField(
+                label=region.name,
+                min_value=0,
+                required=False,
+                initial=current.get(region.pk) or None,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+
+    def seats_by_region(self) -> dict[int, int]:
+        return {
+            region.pk: self.cleaned_data.get(f"region_{region.pk}") or 0 for region in self.regions
+        }
+
+
+class MaterialUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, PPTX, DOCX, XLSX, PNG or JPEG. Documents with macros are refused."),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the file name."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visible to"),
+        choices=Material.Visibility.choices,
+        initial=Material.Visibility.TRAINEES,
+    )
+    session = forms.ModelChoiceField(
+        label=_("Session"),
+        queryset=Session.objects.none(),
+        required=False,
+        empty_label=_("The whole course"),
+    )
+
+    def __init__(self, *args, course: Course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = course.sessions.all()
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("upload", _("Upload")))
+
+
+class OrganiserAddForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of the co-organiser"),
+        help_text=_("They must already have an account with the organiser role."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("add", _("Add co-organiser")))
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All categories")), *Course.Category.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        required=False,
+        queryset=Region.objects.all(),
+        empty_label=_("All regions"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    month = forms.DateField(
+        label=_("Month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}, format="%Y-%m"),
+    )
+    open = forms.BooleanField(
+        label=_("Open for registration"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    organisation_type = forms.ChoiceField(
+        label=_("For organisation type"),
+        required=False,
+        choices=[("", _("All types")), *Organisation.Type.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )

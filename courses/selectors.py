@@ -1,0 +1,240 @@
+"""Reads of courses, scoped to who is asking."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from accounts.roles import user_is_administrator, user_is_organiser
+from courses import enrollment_hooks
+from courses.models import Course, Material, RegionalQuota, Session, Speaker
+
+PUBLIC_STATUSES = (Course.Status.PUBLISHED, Course.Status.CANCELLED, Course.Status.ARCHIVED)
+
+
+def course_list_visible_to(user) -> QuerySet[Course]:
+    """Everything but drafts; drafts only to their organisers and administrators."""
+    courses = Course.objects.all()
+    if user_is_administrator(user):
+        return courses
+    if user.is_authenticated:
+        return courses.filter(Q(status__in=PUBLIC_STATUSES) | Q(organisers=user)).distinct()
+    return courses.filter(status__in=PUBLIC_STATUSES)
+
+
+def course_list_editable_by(user) -> QuerySet[Course]:
+    """Courses `user` may change: their own as organiser, every course as administrator."""
+    if user_is_administrator(user):
+        return Course.objects.all()
+    if user_is_organiser(user):
+        return Course.objects.filter(organisers=user)
+    return Course.objects.none()
+
+
+def course_can_edit(*, course: Course, user) -> bool:
+    return course_list_editable_by(user).filter(pk=course.pk).exists()
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    q: str = ""
+    category: str = ""
+    region_id: int | None = None
+    month: datetime.date | None = None  # any day of the month
+    open_only: bool = False
+    organisation_type: str = ""
+
+
+def course_catalogue(filters: CatalogueFilters | None = None) -> QuerySet[Course]:
+    """Published courses, upcoming first (soonest first), then past ones (latest first)."""
+    filters = filters or CatalogueFilters()
+    today = timezone.localdate()
+    courses = Course.objects.filter(status=Course.Status.PUBLISHED).select_related("region")
+    if filters.q:
+        q = filters.q.strip()
+        courses = courses.filter(
+            Q(title__icontains=q) | Q(summary__icontains=q) | Q(description__icontains=q)
+        )
+    if filters.category:
+        courses = courses.filter(category=filters.category)
+    if filters.region_id:
+        courses = courses.filter(region_id=filters.region_id)
+    if filters.month:
+        first = filters.month.replace(day=1)
+        following = (first + datetime.timedelta(days=32)).replace(day=1)
+        courses = courses.filter(starts_on__lt=following, ends_on__gte=first)
+    if filters.open_only:
+        now = timezone.now()
+        courses = courses.filter(registration_opens_at__lte=now, registration_closes_at__gt=now)
+    if filters.organisation_type:
+        courses = courses.filter(
+            Q(eligible_organisation_types=[])
+            | Q(eligible_organisation_types__contains=[filters.organisation_type])
+        )
+    return courses.annotate(
+        is_past=Case(
+            When(ends_on__lt=today, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        upcoming_key=Case(When(ends_on__gte=today, then=F("starts_on"))),
+        past_key=Case(When(ends_on__lt=today, then=F("starts_on"))),
+    ).order_by("is_past", "upcoming_key", F("past_key").desc(nulls_last=True), "pk")
+
+
+def course_seats_taken(course: Course) -> int:
+    """Confirmed seats; the enrollment app answers through `courses.enrollment_hooks`."""
+    return enrollment_hooks.get().seats_taken([course.pk]).get(course.pk, 0)
+
+
+def course_seats_taken_many(course_ids: Iterable[int]) -> dict[int, int]:
+    return enrollment_hooks.get().seats_taken(list(course_ids))
+
+
+def course_seats_left(course: Course, taken: int | None = None) -> int | None:
+    if course.capacity is None:
+        return None
+    taken = course_seats_taken(course) if taken is None else taken
+    return max(0, course.capacity - taken)
+
+
+def course_registered_users(course: Course) -> Iterable:
+    return enrollment_hooks.get().registered_users(course.pk)
+
+
+def course_detail_for(*, course_id: int, user) -> Course:
+    """One course with everything its page shows, or Course.DoesNotExist if out of scope."""
+    return (
+        course_list_visible_to(user)
+        .select_related("region")
+        .prefetch_related(
+            "organisers",
+            "host_organisations",
+            Prefetch("quotas", queryset=RegionalQuota.objects.select_related("region")),
+        )
+        .get(pk=course_id)
+    )
+
+
+def session_list_for_course(course: Course) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(course=course)
+        .select_related("discussion_group")
+        .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.order_by("pk")))
+    )
+
+
+@dataclass
+class TimetableDay:
+    date: datetime.date
+    sessions: list[Session]
+
+
+def timetable_by_day(course: Course, sessions: Iterable[Session]) -> list[TimetableDay]:
+    """Sessions grouped by their date in the course's time zone."""
+    tz = course.tz
+    ordered = sorted(sessions, key=lambda s: (s.starts_at, s.order, s.room, s.pk))
+    return [
+        TimetableDay(date=date, sessions=list(items))
+        for date, items in groupby(
+            ordered, key=lambda s: timezone.localtime(s.starts_at, tz).date()
+        )
+    ]
+
+
+def material_levels_visible_to(*, user, course: Course, can_edit: bool) -> set[str]:
+    """The visibility levels of `course`'s materials that `user` may download."""
+    levels = {Material.Visibility.PUBLIC.value}
+    if not user.is_authenticated:
+        return levels
+    if can_edit:
+        return {value for value, _label in Material.Visibility.choices}
+    if enrollment_hooks.get().is_registered(user, course.pk):
+        levels.add(Material.Visibility.TRAINEES.value)
+    return levels
+
+
+def material_list_visible_to(*, user, course: Course, can_edit: bool) -> QuerySet[Material]:
+    levels = material_levels_visible_to(user=user, course=course, can_edit=can_edit)
+    return (
+        Material.objects.filter(course=course, visibility__in=levels)
+        .select_related("session")
+        .order_by("session__starts_at", "title", "pk")
+    )
+
+
+def material_for_download(*, material_id: int, user) -> Material:
+    """A material `user` may download, or Material.DoesNotExist."""
+    material = Material.objects.select_related("course").get(pk=material_id)
+    course = material.course
+    if not course_list_visible_to(user).filter(pk=course.pk).exists():
+        raise Material.DoesNotExist
+    can_edit = course_can_edit(course=course, user=user)
+    if material.visibility not in material_levels_visible_to(
+        user=user, course=course, can_edit=can_edit
+    ):
+        raise Material.DoesNotExist
+    return material
+
+
+@dataclass
+class DashboardRow:
+    course: Course
+    seats_taken: int
+    pending_approvals: int
+    waitlisted: int
+
+
+def course_dashboard_for(user) -> list[DashboardRow]:
+    """The organiser's courses with their counts and next session (constant queries)."""
+    now = timezone.now()
+    next_session = Session.objects.filter(course=OuterRef("pk"), ends_at__gte=now).order_by(
+        "starts_at"
+    )
+    courses = list(
+        course_list_editable_by(user)
+        .select_related("region")
+        .annotate(
+            next_session_title=Subquery(next_session.values("title")[:1]),
+            next_session_starts_at=Subquery(next_session.values("starts_at")[:1]),
+            status_rank=Case(
+                When(status=Course.Status.DRAFT, then=Value(0)),
+                When(status=Course.Status.PUBLISHED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("status_rank", F("starts_on").asc(nulls_first=True), "pk")
+    )
+    ids = [course.pk for course in courses]
+    hooks = enrollment_hooks.get()
+    taken = hooks.seats_taken(ids)
+    queues = hooks.queue_counts(ids)
+    return [
+        DashboardRow(
+            course=course,
+            seats_taken=taken.get(course.pk, 0),
+            pending_approvals=queues.get(course.pk, (0, 0))[0],
+            waitlisted=queues.get(course.pk, (0, 0))[1],
+        )
+        for course in courses
+    ]
+
+
+def speaker_list() -> QuerySet[Speaker]:
+    return Speaker.objects.order_by("name", "pk")

@@ -1,0 +1,368 @@
+"""A course's life: create, change, publish, cancel, archive, delete, clone; its organisers."""
+
+import datetime
+import zoneinfo
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max, Min, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import user_is_organiser
+from courses.models import Course, DiscussionGroup, Material, RegionalQuota, Session
+from courses.selectors import course_registered_users, course_seats_taken
+from courses.services.common import ensure_can_edit, ensure_editable, ensure_organiser, lock_course
+from notifications import outbox
+
+# The fields organisers fill in on the course form; everything else is set by the services.
+COURSE_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "category",
+    "hosts",
+    "venue",
+    "city",
+    "region",
+    "time_zone",
+    "starts_on",
+    "ends_on",
+    "registration_opens_at",
+    "registration_closes_at",
+    "capacity",
+    "requires_approval",
+    "eligible_organisation_types",
+    "language",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
+def _apply(course: Course, data: Mapping[str, Any]) -> None:
+    unknown = set(data) - set(COURSE_FIELDS) - {"host_organisations"}
+    if unknown:
+        raise TypeError(f"unknown course fields: {sorted(unknown)}")
+    for field, value in data.items():
+        if field != "host_organisations":
+            setattr(course, field, value)
+
+
+def _validate(course: Course) -> None:
+    errors: dict[str, list[ValidationError]] = {}
+
+    def add(field: str, message, code: str, params: dict | None = None) -> None:
+        errors.setdefault(field, []).append(ValidationError(message, code=code, params=params))
+
+    try:
+        zoneinfo.ZoneInfo(course.time_zone or "")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        add("time_zone", _("Choose a valid time zone."), "time_zone")
+    if course.starts_on and course.ends_on and course.ends_on < course.starts_on:
+        add("ends_on", _("The last day cannot be before the first day."), "dates_order")
+    opens, closes = course.registration_opens_at, course.registration_closes_at
+    if opens and closes and closes <= opens:
+        add(
+            "registration_closes_at",
+            _("Registration must close after it opens."),
+            "registration_window",
+        )
+    if closes and course.ends_on and not errors.get("time_zone"):
+        course_end = datetime.datetime.combine(
+            course.ends_on + datetime.timedelta(days=1), datetime.time(0), tzinfo=course.tz
+        )
+        if closes > course_end:
+            add(
+                "registration_closes_at",
+                _("Registration cannot close after the course has ended."),
+                "registration_after_course",
+            )
+    if course.capacity is not None and course.capacity < 1:
+        add("capacity", _("The capacity must be at least one seat."), "capacity")
+    if course.pk and course.capacity is not None:
+        quota_sum = course.quotas.aggregate(total=Sum("seats"))["total"] or 0
+        if quota_sum > course.capacity:
+            add(
+                "capacity",
+                _("The regional quotas add up to %(quotas)s seats, more than the capacity."),
+                "quota_exceeds_capacity",
+                {"quotas": quota_sum},
+            )
+        taken = course_seats_taken(course)
+        if course.capacity < taken:
+            add(
+                "capacity",
+                _("%(taken)s seats are already taken; the capacity cannot be lower."),
+                "capacity_below_taken",
+                {"taken": taken},
+            )
+    if course.pk and course.starts_on and course.ends_on and not errors:
+        bounds = course.sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
+        if bounds["first"] and (
+            timezone.localtime(bounds["first"], course.tz).date() < course.starts_on
+            or timezone.localtime(bounds["last"], course.tz).date() > course.ends_on
+        ):
+            add(
+                "starts_on",
+                _("Some sessions lie outside these dates. Move them first."),
+                "sessions_outside_dates",
+            )
+    if errors:
+        raise ValidationError(errors)
+    try:
+        course.full_clean(exclude=["organisers", "host_organisations", "created_by"])
+    except ValidationError as exc:
+        raise exc from None
+
+
+@transaction.atomic
+def course_create(*, by: User, data: Mapping[str, Any]) -> Course:
+    """A new draft; its creator is its first organiser."""
+    ensure_organiser(by)
+    course = Course(status=Course.Status.DRAFT, created_by=by)
+    _apply(course, data)
+    _validate(course)
+    course.save()
+    course.organisers.add(by)
+    if "host_organisations" in data:
+        course.host_organisations.set(data["host_organisations"])
+    return course
+
+
+@transaction.atomic
+def course_update(*, course: Course, by: User, data: Mapping[str, Any]) -> Course:
+    ensure_can_edit(course, by)
+    course = lock_course(course.pk)
+    ensure_editable(course)
+    _apply(course, data)
+    _validate(course)
+    course.save()
+    if "host_organisations" in data:
+        course.host_organisations.set(data["host_organisations"])
+    return course
+
+
+def course_missing_for_publication(course: Course) -> list[tuple[str, str]]:
+    """What a course still lacks before it can be published, as (code, label) pairs."""
+    missing = []
+    if not course.title:
+        missing.append(("title", str(_("a title"))))
+    if not (course.starts_on and course.ends_on):
+        missing.append(("dates", str(_("the first and last day"))))
+    if not course.capacity:
+        missing.append(("capacity", str(_("the capacity"))))
+    if not (course.registration_opens_at and course.registration_closes_at):
+        missing.append(("registration_window", str(_("the registration window"))))
+    if not course.venue:
+        missing.append(("venue", str(_("the venue"))))
+    if not course.sessions.exists():
+        missing.append(("sessions", str(_("at least one session in the timetable"))))
+    return missing
+
+
+@transaction.atomic
+def course_publish(*, course: Course, by: User) -> Course:
+    ensure_can_edit(course, by)
+    course = lock_course(course.pk)
+    if course.status != Course.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be published."), code="not_draft")
+    missing = course_missing_for_publication(course)
+    if missing:
+        raise ValidationError(
+            _("The course cannot be published yet. Still missing: %(missing)s."),
+            code="incomplete",
+            params={"missing": "; ".join(label for _code, label in missing)},
+        )
+    course.status = Course.Status.PUBLISHED
+    course.published_at = timezone.now()
+    course.save(update_fields=["status", "published_at", "updated_at"])
+    return course
+
+
+@transaction.atomic
+def course_cancel(*, course: Course, by: User, reason: str) -> Course:
+    """Cancel a published course and tell everyone registered, through the outbox."""
+    ensure_can_edit(course, by)
+    course = lock_course(course.pk)
+    if course.status != Course.Status.PUBLISHED:
+        raise ValidationError(_("Only a published course can be cancelled."), code="not_published")
+    if course.phase == "finished":
+        raise ValidationError(_("A finished course cannot be cancelled."), code="finished")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for the cancellation."), code="reason_required")
+    course.status = Course.Status.CANCELLED
+    course.cancel_reason = reason
+    course.cancelled_at = timezone.now()
+    course.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
+    for user in course_registered_users(course):
+        outbox.enqueue(
+            key=f"course:{course.pk}:cancelled:{user.pk}",
+            to=user,
+            template="courses/mail/course_cancelled",
+            context={
+                "course_title": course.title,
+                "starts_on": course.starts_on,
+                "reason": reason,
+                "contact_name": course.contact_name,
+                "contact_phone": course.contact_phone,
+                "contact_email": course.contact_email,
+            },
+        )
+    return course
+
+
+@transaction.atomic
+def course_archive(*, course: Course, by: User) -> Course:
+    ensure_can_edit(course, by)
+    course = lock_course(course.pk)
+    if course.status == Course.Status.PUBLISHED and course.phase != "finished":
+        raise ValidationError(
+            _("A published course can be archived once it has finished."), code="not_finished"
+        )
+    if course.status not in (Course.Status.PUBLISHED, Course.Status.CANCELLED):
+        raise ValidationError(
+            _("Only finished or cancelled courses can be archived."), code="not_archivable"
+        )
+    course.status = Course.Status.ARCHIVED
+    course.save(update_fields=["status", "updated_at"])
+    return course
+
+
+@transaction.atomic
+def course_delete(*, course: Course, by: User) -> None:
+    ensure_can_edit(course, by)
+    course = lock_course(course.pk)
+    if course.status != Course.Status.DRAFT:
+        raise ValidationError(
+            _("Only drafts can be deleted; cancel or archive a published course instead."),
+            code="not_draft",
+        )
+    files = [material.file.name for material in course.materials.all()]
+    course.delete()
+    storage = Material._meta.get_field("file").storage
+
+    def remove_files() -> None:
+        for name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files, robust=True)
+
+
+@transaction.atomic
+def course_clone(
+    *, course: Course, by: User, title: str, starts_on: datetime.date | None = None
+) -> Course:
+    """A new draft with the timetable, groups, quotas and materials, moved to `starts_on`."""
+    ensure_can_edit(course, by)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": ValidationError(_("Give the copy a title."), code="title")})
+    shift = datetime.timedelta(0)
+    if starts_on and course.starts_on:
+        shift = starts_on - course.starts_on
+    source_pk = course.pk
+    source = Course.objects.prefetch_related("host_organisations", "organisers").get(pk=source_pk)
+    clone = Course.objects.get(pk=source_pk)
+    clone.pk = None
+    clone.title = title
+    clone.status = Course.Status.DRAFT
+    clone.cancel_reason = ""
+    clone.cancelled_at = None
+    clone.published_at = None
+    clone.created_by = by
+    if clone.starts_on:
+        clone.starts_on += shift
+    if clone.ends_on:
+        clone.ends_on += shift
+    # Session times move by whole days in the course's own time zone, so 09:00 stays 09:00.
+    tz = source.tz
+
+    def moved(moment: datetime.datetime | None) -> datetime.datetime | None:
+        if moment is None:
+            return None
+        local = timezone.localtime(moment, tz).replace(tzinfo=None) + shift
+        return timezone.make_aware(local, tz)
+
+    clone.registration_opens_at = moved(clone.registration_opens_at)
+    clone.registration_closes_at = moved(clone.registration_closes_at)
+    clone.save(force_insert=True)
+    clone.host_organisations.set(source.host_organisations.all())
+    clone.organisers.set({*source.organisers.all(), by})
+    RegionalQuota.objects.bulk_create(
+        RegionalQuota(course=clone, region_id=quota.region_id, seats=quota.seats)
+        for quota in source.quotas.all()
+    )
+    groups = {}
+    for group in source.groups.all():
+        groups[group.pk] = DiscussionGroup.objects.create(
+            course=clone, name=group.name, facilitator=group.facilitator, room=group.room
+        )
+    sessions = {}
+    for session in source.sessions.prefetch_related("speakers"):
+        copy = Session.objects.create(
+            course=clone,
+            kind=session.kind,
+            title=session.title,
+            starts_at=moved(session.starts_at),
+            ends_at=moved(session.ends_at),
+            room=session.room,
+            discussion_group=groups.get(session.discussion_group_id),
+            order=session.order,
+        )
+        copy.speakers.set(session.speakers.all())
+        sessions[session.pk] = copy
+    for material in source.materials.all():
+        # Each course owns its files, so deleting one course never breaks the other.
+        with material.file.open("rb") as handle:
+            content = ContentFile(handle.read())
+        copy = Material(
+            course=clone,
+            session=sessions.get(material.session_id),
+            title=material.title,
+            original_name=material.original_name,
+            size=material.size,
+            content_type=material.content_type,
+            sha256=material.sha256,
+            visibility=material.visibility,
+            uploaded_by=by,
+        )
+        copy.file.save(material.original_name, content, save=False)
+        copy.save()
+    return clone
+
+
+@transaction.atomic
+def course_organiser_add(*, course: Course, by: User, email: str) -> User:
+    """Make another organiser a co-organiser of the course, found by e-mail address."""
+    ensure_can_edit(course, by)
+    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None or not user.is_active:
+        raise ValidationError(
+            _("Nobody with this e-mail address has an account."), code="user_not_found"
+        )
+    if not user_is_organiser(user):
+        raise ValidationError(
+            _("This person does not have the organiser role. Ask an administrator to grant it."),
+            code="not_organiser",
+        )
+    if course.organisers.filter(pk=user.pk).exists():
+        raise ValidationError(_("This person already organises the course."), code="already")
+    course.organisers.add(user)
+    return user
+
+
+@transaction.atomic
+def course_organiser_remove(*, course: Course, by: User, user: User) -> None:
+    ensure_can_edit(course, by)
+    lock_course(course.pk)
+    if not course.organisers.filter(pk=user.pk).exists():
+        raise ValidationError(_("This person does not organise the course."), code="not_organiser")
+    if course.organisers.count() <= 1:
+        raise ValidationError(_("A course needs at least one organiser."), code="last_organiser")
+    course.organisers.remove(user)

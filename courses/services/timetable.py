@@ -1,0 +1,311 @@
+"""The timetable of a course: sessions, speakers, discussion groups; and its regional quotas."""
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower, Trim
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Region, User
+from courses.models import Course, DiscussionGroup, RegionalQuota, Session, Speaker
+from courses.services.common import ensure_can_edit, ensure_editable, ensure_organiser, lock_course
+
+
+def _validate_session(
+    *,
+    course: Course,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    room: str,
+    discussion_group: DiscussionGroup | None,
+    exclude_pk: int | None = None,
+) -> None:
+    if ends_at <= starts_at:
+        raise ValidationError(
+            {
+                "end_time": ValidationError(
+                    _("A session must end after it starts."), code="session_order"
+                )
+            }
+        )
+    if not (course.starts_on and course.ends_on):
+        raise ValidationError(
+            _("Set the course's first and last day before building the timetable."),
+            code="course_dates_missing",
+        )
+    tz = course.tz
+    first = timezone.localtime(starts_at, tz).date()
+    last = timezone.localtime(ends_at, tz).date()
+    if first < course.starts_on or last > course.ends_on:
+        raise ValidationError(
+            {
+                "day": ValidationError(
+                    _("The session must lie within the course's dates (%(first)s to %(last)s)."),
+                    code="session_outside_course",
+                    params={"first": course.starts_on, "last": course.ends_on},
+                )
+            }
+        )
+    if discussion_group is not None and discussion_group.course_id != course.pk:
+        raise ValidationError(
+            {
+                "discussion_group": ValidationError(
+                    _("Choose one of this course's discussion groups."), code="group_other_course"
+                )
+            }
+        )
+    # One room holds one session at a time. Parallel group discussions are fine as long as
+    # each has its own room; an empty room means the course's main hall.
+    clash = (
+        Session.objects.annotate(room_key=Lower(Trim("room")))
+        .filter(
+            course=course,
+            room_key=room.strip().lower(),
+            starts_at__lt=ends_at,
+            ends_at__gt=starts_at,
+        )
+        .exclude(pk=exclude_pk)
+        .first()
+    )
+    if clash is not None:
+        local = timezone.localtime(clash.starts_at, tz)
+        raise ValidationError(
+            {
+                "room": ValidationError(
+                    _("The room is taken at this time by “%(title)s” (%(start)s)."),
+                    code="room_overlap",
+                    params={"title": clash.title, "start": local.strftime("%Y-%m-%d %H:%M")},
+                )
+            }
+        )
+
+
+@transaction.atomic
+def session_create(
+    *,
+    course: Course,
+    by: User,
+    kind: str,
+    title: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    room: str = "",
+    speakers: Iterable[Speaker] = (),
+    discussion_group: DiscussionGroup | None = None,
+    order: int = 0,
+) -> Session:
+    ensure_can_edit(course, by)
+    course = lock_course(course.pk)
+    ensure_editable(course)
+    _validate_session(
+        course=course,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        room=room,
+        discussion_group=discussion_group,
+    )
+    session = Session(
+        course=course,
+        kind=kind,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        room=room.strip(),
+        discussion_group=discussion_group,
+        order=order,
+    )
+    session.full_clean(exclude=["speakers"])
+    session.save()
+    session.speakers.set(speakers)
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: Session,
+    by: User,
+    kind: str,
+    title: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    room: str = "",
+    speakers: Iterable[Speaker] = (),
+    discussion_group: DiscussionGroup | None = None,
+    order: int = 0,
+) -> Session:
+    ensure_can_edit(session.course, by)
+    course = lock_course(session.course_id)
+    ensure_editable(course)
+    _validate_session(
+        course=course,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        room=room,
+        discussion_group=discussion_group,
+        exclude_pk=session.pk,
+    )
+    session.kind = kind
+    session.title = title.strip()
+    session.starts_at = starts_at
+    session.ends_at = ends_at
+    session.room = room.strip()
+    session.discussion_group = discussion_group
+    session.order = order
+    session.full_clean(exclude=["speakers"])
+    session.save()
+    session.speakers.set(speakers)
+    return session
+
+
+@transaction.atomic
+def session_delete(*, session: Session, by: User) -> None:
+    ensure_can_edit(session.course, by)
+    course = lock_course(session.course_id)
+    ensure_editable(course)
+    if course.status == Course.Status.PUBLISHED and course.sessions.count() <= 1:
+        raise ValidationError(
+            _("A published course keeps at least one session."), code="last_session"
+        )
+    session.delete()
+
+
+# Speakers are shared by all courses: any organiser may add or correct them.
+
+
+def _speaker_fields(name: str, title: str, organisation: str, bio: str) -> dict:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(
+            {"name": ValidationError(_("Enter the speaker's name."), code="name")}
+        )
+    return {
+        "name": name,
+        "title": (title or "").strip(),
+        "organisation": (organisation or "").strip(),
+        "bio": (bio or "").strip(),
+    }
+
+
+@transaction.atomic
+def speaker_create(
+    *, by: User, name: str, title: str = "", organisation: str = "", bio: str = ""
+) -> Speaker:
+    ensure_organiser(by)
+    speaker = Speaker(**_speaker_fields(name, title, organisation, bio))
+    speaker.full_clean()
+    speaker.save()
+    return speaker
+
+
+@transaction.atomic
+def speaker_update(
+    *, speaker: Speaker, by: User, name: str, title: str = "", organisation: str = "", bio: str = ""
+) -> Speaker:
+    ensure_organiser(by)
+    for field, value in _speaker_fields(name, title, organisation, bio).items():
+        setattr(speaker, field, value)
+    speaker.full_clean()
+    speaker.save()
+    return speaker
+
+
+@transaction.atomic
+def speaker_delete(*, speaker: Speaker, by: User) -> None:
+    ensure_organiser(by)
+    if speaker.sessions.exists():
+        raise ValidationError(
+            _("This speaker appears in a timetable; remove them from its sessions first."),
+            code="speaker_in_use",
+        )
+    speaker.delete()
+
+
+def _group_fields(course: Course, name: str, exclude_pk: int | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": ValidationError(_("Enter a name."), code="name")})
+    if course.groups.filter(name=name).exclude(pk=exclude_pk).exists():
+        raise ValidationError(
+            {
+                "name": ValidationError(
+                    _("The course already has a group of this name."), code="group_name_taken"
+                )
+            }
+        )
+    return name
+
+
+@transaction.atomic
+def group_create(
+    *, course: Course, by: User, name: str, facilitator: str = "", room: str = ""
+) -> DiscussionGroup:
+    ensure_can_edit(course, by)
+    course = lock_course(course.pk)
+    ensure_editable(course)
+    return DiscussionGroup.objects.create(
+        course=course,
+        name=_group_fields(course, name, None),
+        facilitator=(facilitator or "").strip(),
+        room=(room or "").strip(),
+    )
+
+
+@transaction.atomic
+def group_update(
+    *, group: DiscussionGroup, by: User, name: str, facilitator: str = "", room: str = ""
+) -> DiscussionGroup:
+    ensure_can_edit(group.course, by)
+    course = lock_course(group.course_id)
+    ensure_editable(course)
+    group.name = _group_fields(course, name, group.pk)
+    group.facilitator = (facilitator or "").strip()
+    group.room = (room or "").strip()
+    group.save()
+    return group
+
+
+@transaction.atomic
+def group_delete(*, group: DiscussionGroup, by: User) -> None:
+    ensure_can_edit(group.course, by)
+    course = lock_course(group.course_id)
+    ensure_editable(course)
+    group.delete()
+
+
+@transaction.atomic
+def quota_set(
+    *, course: Course, by: User, seats_by_region: Mapping[int, int]
+) -> list[RegionalQuota]:
+    """Replace the course's regional quotas; zero or missing means no quota for that region."""
+    ensure_can_edit(course, by)
+    course = lock_course(course.pk)
+    ensure_editable(course)
+    wanted = {int(region_id): int(seats or 0) for region_id, seats in seats_by_region.items()}
+    if any(seats < 0 for seats in wanted.values()):
+        raise ValidationError(_("A quota cannot be negative."), code="quota_negative")
+    wanted = {region_id: seats for region_id, seats in wanted.items() if seats > 0}
+    if wanted and course.capacity is None:
+        raise ValidationError(
+            _("Set the course's capacity before reserving seats by region."),
+            code="capacity_missing",
+        )
+    total = sum(wanted.values())
+    if course.capacity is not None and total > course.capacity:
+        raise ValidationError(
+            _("The quotas add up to %(total)s seats, more than the capacity of %(capacity)s."),
+            code="quota_exceeds_capacity",
+            params={"total": total, "capacity": course.capacity},
+        )
+    known = set(Region.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    if known != set(wanted):
+        raise ValidationError(_("Unknown region."), code="region")
+    course.quotas.exclude(region_id__in=wanted).delete()
+    for region_id, seats in wanted.items():
+        RegionalQuota.objects.update_or_create(
+            course=course, region_id=region_id, defaults={"seats": seats}
+        )
+    return list(course.quotas.select_related("region"))

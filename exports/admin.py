@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from exports.models import ExportJob
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "title",
+        "requested_by",
+        "status",
+        "rows_done",
+        "rows_total",
+        "download_count",
+    ]
+    list_filter = ["status", "exporter"]
+    search_fields = ["title", "requested_by__email", "requested_by__full_name"]
+    list_select_related = ["requested_by"]
+    readonly_fields = [field.name for field in ExportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views import View
+
+from exports.models import ExportJob
+from exports.registry import exporter_get, exporter_list
+from exports.selectors import export_job_list_for_user
+from exports.services import XLSX, export_download_record, export_request
+
+
+class ExportJobListView(LoginRequiredMixin, View):
+    template_name = "exports/exportjob_list.html"
+
+    def get(self, request):
+        jobs = export_job_list_for_user(user=request.user).filter(requested_by=request.user)[:50]
+        offers = []
+        for exporter in exporter_list():
+            if exporter.offer_on_list and exporter({}).can_request(request.user):
+                offers.append({"exporter": exporter, "form": exporter.form_class()})
+        return render(request, self.template_name, {"jobs": jobs, "offers": offers})
+
+
+class ExportJobCreateView(LoginRequiredMixin, View):
+    """Start an export; every app's "export" buttons post here with the exporter's filters."""
+
+    def post(self, request, exporter: str):
+        try:
+            exporter_get(exporter)
+            job = export_request(
+                user=request.user,
+                exporter=exporter,
+                data=request.POST,
+                language=translation.get_language(),
+            )
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("exports:job-list")
+        return redirect(job)
+
+
+class ExportJobDetailView(LoginRequiredMixin, View):
+    template_name = "exports/exportjob_detail.html"
+
+    def get(self, request, pk):
+        job = get_object_or_404(export_job_list_for_user(user=request.user), pk=pk)
+        return render(request, self.template_name, {"job": job})
+
+
+class ExportJobStatusView(LoginRequiredMixin, View):
+    """Progress as JSON, polled by the job page."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(export_job_list_for_user(user=request.user), pk=pk)
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_display": job.get_status_display(),
+                "percent": job.percent,
+                "rows_done": job.rows_done,
+                "rows_total": job.rows_total,
+                "error": job.error,
+                "download_url": job.get_absolute_url() + "download"
+                if job.status == ExportJob.Status.DONE
+                else None,
+            }
+        )
+
+
+class ExportJobDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        job = get_object_or_404(export_job_list_for_user(user=request.user), pk=pk)
+        expired = job.status == ExportJob.Status.EXPIRED or (
+            job.expires_at is not None and job.expires_at < timezone.now()
+        )
+        if expired:
+            return render(request, "exports/exportjob_expired.html", {"job": job}, status=410)
+        if job.status != ExportJob.Status.DONE or not job.file:
+            messages.info(request, _("This export is not ready yet."))
+            return redirect(job)
+        try:
+            stream = job.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        export_download_record(job=job)
+        response = FileResponse(
+            stream, as_attachment=True, filename=job.filename or "export.xlsx", content_type=XLSX
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
