@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from policies import selectors, services
-from policies.downloads import private_file_response
 from policies.forms import AuthorityForm, DocumentFileForm, DocumentForm, DocumentSearchForm
 from policies.history import change_lines
 from policies.models import DocumentFile, PolicyDocument
+from portal.downloads import private_file_response
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 20
@@ -219,8 +219,8 @@ class DocumentFileDownloadView(View):
             raise Http404 from exc
         try:
             response = private_file_response(
-                document_file.file,
-                display_name=document_file.display_name,
+                file=document_file.file,
+                filename=document_file.display_name,
                 content_type=document_file.content_type,
             )
         except FileNotFoundError as exc:

@@ -4,7 +4,6 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 
-from policies.downloads import attachment_disposition
 from policies.uploads import (
     ATTACHMENT_KINDS,
     CONTENT_TYPES,
@@ -13,6 +12,7 @@ from policies.uploads import (
     safe_display_name,
     validate_upload,
 )
+from portal.downloads import content_disposition as attachment_disposition
 from tests.policies.files import DOCM_MAIN, docx_bytes, pdf_bytes, upload
 
 
