@@ -393,6 +393,79 @@ def _course_b(by: User, today: datetime.date) -> Course:
     return services.course_publish(course=course, by=by)
 
 
+# (heading, note, [(document number | material title, note)]); materials are matched by title.
+PACK_A = [
+    (
+        "中央领导同志重要指示批示",
+        "",
+        [("material:中央领导同志关于技能人才工作重要指示批示摘编", "开班前请认真学习。")],
+    ),
+    (
+        "中央文件",
+        "",
+        [
+            ("中办发〔2022〕15号", "本期培训班重点解读的文件（“15号文件”）。"),
+            ("material:课件：《关于加强新时代高技能人才队伍建设的意见》总体解读", "第一讲课件。"),
+        ],
+    ),
+    (
+        "部门配套文件",
+        "人力资源社会保障部等部门为贯彻落实15号文件出台的配套文件。",
+        [
+            ("人社部发〔2022〕14号", "“新八级工”职业技能等级制度。"),
+            ("人社部发〔2019〕101号", "已由人社部发〔2022〕14号修订，对照学习。"),
+            ("人社部发〔2021〕48号", ""),
+            ("人社部发〔2023〕7号", ""),
+        ],
+    ),
+]
+PACK_B = [
+    ("中央文件", "", [("国发〔2014〕19号", "")]),
+    ("试点文件", "", [("发改振兴〔2015〕2103号", "本期培训班解读的试点方案。")]),
+]
+
+
+def _pack_material(course: Course, by: User, title: str) -> Material | None:
+    material = course.materials.filter(title=title).first()
+    if material is None and title.startswith("中央领导同志"):
+        material = services.material_upload(
+            course=course,
+            by=by,
+            upload=SimpleUploadedFile(
+                f"{title}.pdf", _slides_pdf(title[:24], ["学习材料", "（演示文件，内容为示意。）"])
+            ),
+            title=title,
+            visibility=Material.Visibility.TRAINEES,
+        )
+    return material
+
+
+def _reading_pack(course: Course, by: User, spec: list) -> int:
+    """The course's reading pack, when it has none yet; documents missing from the library
+    (the policies demo did not run) are skipped."""
+    from policies.models import PolicyDocument
+
+    if course.pack_sections.exists() or not course.is_editable:
+        return 0
+    added = 0
+    for heading, note, entries in spec:
+        section = services.pack_section_create(course=course, by=by, heading=heading, note=note)
+        for reference, item_note in entries:
+            if reference.startswith("material:"):
+                material = _pack_material(course, by, reference.removeprefix("material:"))
+                if material is not None:
+                    services.pack_item_add(
+                        section=section, by=by, material=material, note=item_note
+                    )
+                    added += 1
+                continue
+            document = PolicyDocument.objects.filter(number=reference, is_published=True).first()
+            if document is not None:
+                services.pack_item_add(section=section, by=by, document=document, note=item_note)
+                added += 1
+    return added
+
+
 def seed(*, stdout=None) -> dict[str, int]:
     organiser = User.objects.filter(email=ORGANISER_EMAIL).first()
     if organiser is None:
@@ -407,6 +480,12 @@ def seed(*, stdout=None) -> dict[str, int]:
         with transaction.atomic():
             build(organiser, today)
         created += 1
+    pack_items = 0
+    for title, spec in ((TITLE_A, PACK_A), (TITLE_B, PACK_B)):
+        course = Course.objects.filter(title=title).first()
+        if course is not None:
+            with transaction.atomic():
+                pack_items += _reading_pack(course, organiser, spec)
     if stdout:
-        stdout.write(f"courses: {created} new demo courses")
-    return {"courses": created}
+        stdout.write(f"courses: {created} new demo courses, {pack_items} new reading-pack items")
+    return {"courses": created, "pack_items": pack_items}

@@ -22,6 +22,10 @@ class EnrollmentHooks(Protocol):
     def queue_counts(self, course_ids: Collection[int]) -> dict[int, tuple[int, int]]:
         """(pending approvals, waiting-list length) per course id, in one query."""
 
+    def registered_course_ids(self, user) -> Iterable[int]:
+        """Ids of the courses `user` is registered in (same states as `is_registered`); a
+        queryset of ids is best, so callers can use it as a subquery."""
+
 
 class NoEnrollment:
     """The answers while no enrollment app is installed: nobody is registered."""
@@ -37,6 +41,9 @@ class NoEnrollment:
 
     def queue_counts(self, course_ids: Collection[int]) -> dict[int, tuple[int, int]]:
         return {}
+
+    def registered_course_ids(self, user) -> Iterable[int]:
+        return []
 
 
 _hooks: EnrollmentHooks = NoEnrollment()

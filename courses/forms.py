@@ -395,3 +395,50 @@ class CatalogueFilterForm(forms.Form):
         choices=[("", _("All types")), *Organisation.Type.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+
+
+# -- Reading pack -----------------------------------------------------------------------------
+
+
+class PackSectionForm(forms.Form):
+    heading = forms.CharField(
+        label=_("Heading"),
+        max_length=200,
+        help_text=_("e.g. 中央领导同志重要指示批示, 中央文件, 部门配套文件"),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", submit_label or _("Add the section")))
+
+
+class PackItemNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Save the note")))
+
+
+class PackItemAddForm(forms.Form):
+    """Add a document (by id, from the search results) or a material to a section."""
+
+    section = forms.ModelChoiceField(label=_("Section"), queryset=None, empty_label=None)
+    document = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    material = forms.ModelChoiceField(label=_("Material"), queryset=None, required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args, course: Course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = course.pack_sections.order_by("order", "pk")
+        self.fields["material"].queryset = course.materials.order_by("title", "pk")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

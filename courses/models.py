@@ -385,3 +385,132 @@ class Material(models.Model):
     def file_kind(self) -> str:
         """PDF, PPTX... for lists, from the checked display name."""
         return PurePosixPath(self.original_name).suffix.lstrip(".").upper()
+
+
+class ReadingPackSection(models.Model):
+    """A heading of a course's reading pack ("compilation of work documents")."""
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="pack_sections"
+    )
+    heading = models.CharField(_("heading"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("reading pack section")
+        verbose_name_plural = _("reading pack sections")
+        indexes = [models.Index(fields=["course", "order"], name="pack_section_course_idx")]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class ReadingPackItem(models.Model):
+    """One entry of a pack section: a policy document of the library or a course material."""
+
+    section = models.ForeignKey(
+        ReadingPackSection,
+        verbose_name=_("section"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    document = models.ForeignKey(
+        "policies.PolicyDocument",
+        verbose_name=_("policy document"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pack_items",
+    )
+    material = models.ForeignKey(
+        Material,
+        verbose_name=_("material"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pack_items",
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("reading pack item")
+        verbose_name_plural = _("reading pack items")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(document__isnull=False, material__isnull=True)
+                | models.Q(document__isnull=True, material__isnull=False),
+                name="pack_item_document_xor_material",
+            ),
+        ]
+        indexes = [models.Index(fields=["section", "order"], name="pack_item_section_idx")]
+
+    def __str__(self) -> str:
+        return str(self.document or self.material)
+
+
+def pack_bundle_upload_to(instance: "ReadingPackBundle", filename: str) -> str:
+    return f"reading-packs/{uuid.uuid4().hex}.zip"
+
+
+class ReadingPackBundle(models.Model):
+    """The whole pack as one ZIP, built by a worker for one set of visible items.
+
+    `content_hash` covers the pack's items, their files' checksums, what the requesting user may
+    see and the language of the contents page: users who see the same set share one bundle, and
+    any change to the pack gives a new hash, hence a new bundle.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("bundle status", "Queued")
+        RUNNING = "running", pgettext_lazy("bundle status", "Being built")
+        DONE = "done", pgettext_lazy("bundle status", "Ready")
+        FAILED = "failed", pgettext_lazy("bundle status", "Failed")
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="pack_bundles"
+    )
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    manifest = models.JSONField(_("manifest"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    files_total = models.PositiveIntegerField(_("files"), default=0)
+    files_done = models.PositiveIntegerField(_("files added"), default=0)
+    file = models.FileField(_("file"), upload_to=pack_bundle_upload_to, max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    last_requested_at = models.DateTimeField(_("last requested"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("reading pack bundle")
+        verbose_name_plural = _("reading pack bundles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "content_hash"], name="pack_bundle_unique_per_content"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(files_done__lte=models.F("files_total")),
+                name="pack_bundle_progress_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} · {self.content_hash[:12]}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.files_total:
+            return 0
+        return min(99, int(100 * self.files_done / self.files_total))

@@ -19,10 +19,22 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.roles import user_is_administrator, user_is_organiser
 from courses import enrollment_hooks
-from courses.models import Course, Material, RegionalQuota, Session, Speaker
+from courses.models import (
+    Course,
+    Material,
+    ReadingPackItem,
+    ReadingPackSection,
+    RegionalQuota,
+    Session,
+    Speaker,
+)
+from policies.hooks import CourseLink
+from policies.models import DocumentAuthority, DocumentFile
+from policies.selectors import document_list_visible_to
 
 PUBLIC_STATUSES = (Course.Status.PUBLISHED, Course.Status.CANCELLED, Course.Status.ARCHIVED)
 
@@ -238,3 +250,94 @@ def course_dashboard_for(user) -> list[DashboardRow]:
 
 def speaker_list() -> QuerySet[Speaker]:
     return Speaker.objects.order_by("name", "pk")
+
+
+# -- Reading pack -----------------------------------------------------------------------------
+
+
+def pack_can_view(*, user, course: Course, can_edit: bool | None = None) -> bool:
+    """The pack's contents are for the course's registered trainees and its organisers."""
+    if not user.is_authenticated:
+        return False
+    if can_edit is None:
+        can_edit = course_can_edit(course=course, user=user)
+    return can_edit or enrollment_hooks.get().is_registered(user, course.pk)
+
+
+def pack_exists(course: Course) -> bool:
+    return ReadingPackItem.objects.filter(section__course=course).exists()
+
+
+@dataclass
+class PackSectionView:
+    section: ReadingPackSection
+    items: list[ReadingPackItem]
+
+
+def pack_for_course(*, course: Course, user, can_edit: bool) -> list[PackSectionView]:
+    """The pack in order with only the items `user` may see (a constant number of queries).
+
+    Documents follow the library's visibility rule (`document_list_visible_to`); materials the
+    course's own levels. Organisers of the course see every item.
+    """
+    levels = material_levels_visible_to(user=user, course=course, can_edit=can_edit)
+    visible_documents = document_list_visible_to(user).values("pk")
+    items = (
+        ReadingPackItem.objects.filter(section__course=course)
+        .filter(
+            Q(document__in=visible_documents)
+            | Q(material__course=course, material__visibility__in=levels)
+        )
+        .select_related("document", "material")
+        .prefetch_related(
+            Prefetch(
+                "document__documentauthority_set",
+                queryset=DocumentAuthority.objects.select_related("authority").order_by(
+                    "position", "pk"
+                ),
+                to_attr="ordered_authorities",
+            ),
+            Prefetch(
+                "document__files",
+                queryset=DocumentFile.objects.order_by("kind", "pk"),
+                to_attr="ordered_files",
+            ),
+        )
+        .order_by("order", "pk")
+    )
+    by_section: dict[int, list[ReadingPackItem]] = {}
+    for item in items:
+        by_section.setdefault(item.section_id, []).append(item)
+    return [
+        PackSectionView(section=section, items=by_section.get(section.pk, []))
+        for section in ReadingPackSection.objects.filter(course=course).order_by("order", "pk")
+    ]
+
+
+def registered_document_ids(user) -> QuerySet:
+    """For the library: documents in the packs of courses `user` is registered in."""
+    course_ids = enrollment_hooks.get().registered_course_ids(user)
+    return (
+        ReadingPackItem.objects.filter(section__course_id__in=course_ids, document__isnull=False)
+        .order_by()
+        .values("document_id")
+    )
+
+
+def course_links_for_document(document, user) -> list[CourseLink]:
+    """For the document page: the courses whose pack uses it and that `user` may see."""
+    courses = (
+        course_list_visible_to(user)
+        .filter(
+            pk__in=ReadingPackSection.objects.filter(items__document=document).values("course_id")
+        )
+        .order_by(F("starts_on").desc(nulls_last=True), "pk")
+    )
+    return [
+        CourseLink(
+            title=course.title,
+            url=course.get_absolute_url(),
+            note=date_format(course.starts_on) if course.starts_on else "",
+        )
+        for course in courses
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses import views
+from courses import pack_views, views
 
 app_name = "courses"
 
@@ -15,6 +15,26 @@ urlpatterns = [
         "materials/<int:pk>/download/",
         views.MaterialDownloadView.as_view(),
         name="material-download",
+    ),
+    path(
+        "<int:pk>/reading-pack/download/",
+        pack_views.PackBundleRequestView.as_view(),
+        name="pack-bundle-request",
+    ),
+    path(
+        "reading-pack/bundles/<int:bundle_id>/",
+        pack_views.PackBundleDetailView.as_view(),
+        name="pack-bundle-detail",
+    ),
+    path(
+        "reading-pack/bundles/<int:bundle_id>/status/",
+        pack_views.PackBundleStatusView.as_view(),
+        name="pack-bundle-status",
+    ),
+    path(
+        "reading-pack/bundles/<int:bundle_id>/download/",
+        pack_views.PackBundleDownloadView.as_view(),
+        name="pack-bundle-download",
     ),
     # Organisers
     path("manage/", views.CourseDashboardView.as_view(), name="course-dashboard"),
@@ -64,6 +84,42 @@ urlpatterns = [
         "manage/materials/<int:material_id>/delete/",
         views.MaterialDeleteView.as_view(),
         name="material-delete",
+    ),
+    path("manage/<int:pk>/reading-pack/", pack_views.PackManageView.as_view(), name="pack-manage"),
+    path(
+        "manage/<int:pk>/reading-pack/items/add/",
+        pack_views.PackItemAddView.as_view(),
+        name="pack-item-add",
+    ),
+    path(
+        "manage/reading-pack/sections/<int:section_id>/edit/",
+        pack_views.PackSectionUpdateView.as_view(),
+        name="pack-section-update",
+    ),
+    path(
+        "manage/reading-pack/sections/<int:section_id>/move/",
+        pack_views.PackSectionMoveView.as_view(),
+        name="pack-section-move",
+    ),
+    path(
+        "manage/reading-pack/sections/<int:section_id>/delete/",
+        pack_views.PackSectionDeleteView.as_view(),
+        name="pack-section-delete",
+    ),
+    path(
+        "manage/reading-pack/items/<int:item_id>/edit/",
+        pack_views.PackItemUpdateView.as_view(),
+        name="pack-item-update",
+    ),
+    path(
+        "manage/reading-pack/items/<int:item_id>/move/",
+        pack_views.PackItemMoveView.as_view(),
+        name="pack-item-move",
+    ),
+    path(
+        "manage/reading-pack/items/<int:item_id>/remove/",
+        pack_views.PackItemRemoveView.as_view(),
+        name="pack-item-remove",
     ),
     path("manage/speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
     path("manage/speakers/new/", views.SpeakerCreateView.as_view(), name="speaker-create"),

@@ -112,6 +112,7 @@ class CourseDetailView(View):
         materials = selectors.material_list_visible_to(
             user=request.user, course=course, can_edit=can_edit
         )
+        pack_visible = selectors.pack_can_view(user=request.user, course=course, can_edit=can_edit)
         return render(
             request,
             self.template_name,
@@ -122,6 +123,13 @@ class CourseDetailView(View):
                 "seats_taken": seats_taken,
                 "seats_left": selectors.course_seats_left(course, seats_taken),
                 "materials": list(materials),
+                "pack_visible": pack_visible,
+                "pack_sections": selectors.pack_for_course(
+                    course=course, user=request.user, can_edit=can_edit
+                )
+                if pack_visible
+                else [],
+                "pack_exists": not pack_visible and selectors.pack_exists(course),
                 "quotas": list(course.quotas.all()),
                 "eligible_labels": [
                     Organisation.Type(value).label

@@ -13,6 +13,16 @@ from courses.services.course import (
     course_update,
 )
 from courses.services.materials import material_delete, material_upload
+from courses.services.reading_pack import (
+    pack_item_add,
+    pack_item_move,
+    pack_item_remove,
+    pack_item_update,
+    pack_section_create,
+    pack_section_delete,
+    pack_section_move,
+    pack_section_update,
+)
 from courses.services.timetable import (
     group_create,
     group_delete,
@@ -42,6 +52,14 @@ __all__ = [
     "group_update",
     "material_delete",
     "material_upload",
+    "pack_item_add",
+    "pack_item_move",
+    "pack_item_remove",
+    "pack_item_update",
+    "pack_section_create",
+    "pack_section_delete",
+    "pack_section_move",
+    "pack_section_update",
     "quota_set",
     "session_create",
     "session_delete",

@@ -17,6 +17,7 @@ from accounts.roles import user_is_organiser
 from courses.models import Course, DiscussionGroup, Material, RegionalQuota, Session
 from courses.selectors import course_registered_users, course_seats_taken
 from courses.services.common import ensure_can_edit, ensure_editable, ensure_organiser, lock_course
+from courses.services.reading_pack import pack_copy
 from notifications import outbox
 
 # The fields organisers fill in on the course form; everything else is set by the services.
@@ -258,7 +259,8 @@ def course_delete(*, course: Course, by: User) -> None:
 def course_clone(
     *, course: Course, by: User, title: str, starts_on: datetime.date | None = None
 ) -> Course:
-    """A new draft with the timetable, groups, quotas and materials, moved to `starts_on`."""
+    """A new draft with the timetable, groups, quotas, materials and reading pack, moved to
+    `starts_on`."""
     ensure_can_edit(course, by)
     title = (title or "").strip()
     if not title:
@@ -317,6 +319,7 @@ def course_clone(
         )
         copy.speakers.set(session.speakers.all())
         sessions[session.pk] = copy
+    materials = {}
     for material in source.materials.all():
         # Each course owns its files, so deleting one course never breaks the other.
         with material.file.open("rb") as handle:
@@ -334,6 +337,8 @@ def course_clone(
         )
         copy.file.save(material.original_name, content, save=False)
         copy.save()
+        materials[material.pk] = copy
+    pack_copy(source=source, target=clone, materials=materials)
     return clone
 
 

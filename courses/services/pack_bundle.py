@@ -1,0 +1,319 @@
+"""The whole reading pack as one ZIP: requested by a user, built by a worker, reused while the
+pack and what the user may see stay the same.
+
+The manifest fixed at request time lists exactly the items and files the requesting user may
+see; its hash names the bundle. A later request by anyone who sees the same set gets the same
+bundle; any change (an item, a note, a file, a document's status, what the user may see) gives
+a new hash and a new build. The download re-checks that the user's current manifest still has
+the bundle's hash, so nobody receives a file they may not (or no longer) see.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import zipfile
+from datetime import timedelta
+from functools import partial
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from courses.models import Course, Material, ReadingPackBundle
+from courses.pack_contents import (
+    contents_html,
+    contents_names,
+    contents_pdf,
+    extension_of,
+    item_file_name,
+)
+from courses.selectors import course_can_edit, pack_can_view, pack_for_course
+from policies.models import DocumentFile
+
+logger = logging.getLogger(__name__)
+
+STALE_SECONDS = 120
+MAX_ATTEMPTS = 3
+KEEP_DAYS = 14
+
+
+class PackChanged(Exception):
+    """A file of the manifest changed or disappeared while the bundle was being built."""
+
+
+def pack_manifest(*, course: Course, user, language: str, can_edit: bool | None = None) -> dict:
+    """What `user` would get in a bundle now, as plain data (in `language`)."""
+    if can_edit is None:
+        can_edit = course_can_edit(course=course, user=user)
+    with translation.override(language):
+        sections = []
+        position = 0
+        for view in pack_for_course(course=course, user=user, can_edit=can_edit):
+            if not view.items:
+                continue
+            items = []
+            for item in view.items:
+                position += 1
+                if item.document_id:
+                    document = item.document
+                    title, number = document.display_title, document.number
+                    sources = [("document_file", row) for row in document.ordered_files]
+                    entry = {
+                        "kind": "document",
+                        "id": document.pk,
+                        "authorities": [
+                            link.authority.name for link in document.ordered_authorities
+                        ],
+                        "issue_date": document.issue_date.isoformat(),
+                        "status": str(document.get_status_display()),
+                    }
+                else:
+                    material = item.material
+                    title, number = material.title, ""
+                    sources = [("material", material)]
+                    entry = {"kind": "material", "id": material.pk, "authorities": []}
+                files = []
+                for copy, (model, row) in enumerate(sources, start=1):
+                    display = row.display_name if model == "document_file" else row.original_name
+                    files.append(
+                        {
+                            "model": model,
+                            "id": row.pk,
+                            "sha256": row.sha256,
+                            "name": item_file_name(
+                                position=position,
+                                number=number,
+                                title=title,
+                                extension=extension_of(display),
+                                copy=copy,
+                            ),
+                        }
+                    )
+                items.append(
+                    {
+                        **entry,
+                        "position": position,
+                        "number": number,
+                        "title": title,
+                        "note": item.note,
+                        "files": files,
+                    }
+                )
+            sections.append(
+                {"heading": view.section.heading, "note": view.section.note, "items": items}
+            )
+        return {
+            "course_id": course.pk,
+            "course_title": course.title,
+            "language": language,
+            "sections": sections,
+        }
+
+
+def manifest_hash(manifest: dict) -> str:
+    encoded = json.dumps(manifest, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _file_count(manifest: dict) -> int:
+    return sum(len(item["files"]) for section in manifest["sections"] for item in section["items"])
+
+
+def reading_pack_bundle_request(*, course: Course, user, language: str) -> ReadingPackBundle:
+    """The bundle of what `user` may see now: an existing one, or a new one queued for a worker."""
+    can_edit = course_can_edit(course=course, user=user)
+    if not pack_can_view(user=user, course=course, can_edit=can_edit):
+        raise PermissionDenied(
+            gettext_lazy(
+                "The reading pack is for the course's registered trainees and its organisers."
+            )
+        )
+    manifest = pack_manifest(course=course, user=user, language=language, can_edit=can_edit)
+    if not manifest["sections"]:
+        raise ValidationError(
+            gettext_lazy("The reading pack has nothing you can download yet."), code="empty"
+        )
+    digest = manifest_hash(manifest)
+    with transaction.atomic():
+        bundle, created = ReadingPackBundle.objects.get_or_create(
+            course=course,
+            content_hash=digest,
+            defaults={"manifest": manifest, "files_total": _file_count(manifest)},
+        )
+        bundle = ReadingPackBundle.objects.select_for_update().get(pk=bundle.pk)
+        bundle.last_requested_at = timezone.now()
+        fields = ["last_requested_at"]
+        file_missing = bundle.status == ReadingPackBundle.Status.DONE and not (
+            bundle.file and bundle.file.storage.exists(bundle.file.name)
+        )
+        if bundle.status == ReadingPackBundle.Status.FAILED or file_missing:
+            bundle.status = ReadingPackBundle.Status.QUEUED
+            bundle.files_done = 0
+            bundle.attempts = 0
+            bundle.error = ""
+            bundle.file = ""
+            fields += ["status", "files_done", "attempts", "error", "file"]
+        bundle.save(update_fields=fields)
+        if bundle.status != ReadingPackBundle.Status.DONE:
+            # A second dispatch of a running bundle is harmless: only one worker claims it.
+            transaction.on_commit(partial(dispatch, bundle.pk), robust=True)
+    return bundle
+
+
+def dispatch(bundle_id: int) -> None:
+    from courses.tasks import reading_pack_build_task
+
+    try:
+        reading_pack_build_task.delay(bundle_id)
+    except Exception:
+        # The page keeps polling; asking again once Redis is back dispatches it again.
+        logger.warning("could not queue reading pack bundle %s", bundle_id, exc_info=True)
+
+
+def pack_bundle_for_download(*, bundle_id: int, user) -> ReadingPackBundle:
+    """A finished bundle whose contents are exactly what `user` may see now.
+
+    Raises ReadingPackBundle.DoesNotExist when the user may not have it; `PackChanged` when
+    the pack (or what the user may see) changed since it was built.
+    """
+    bundle = pack_bundle_for_progress(bundle_id=bundle_id, user=user)
+    current = pack_manifest(
+        course=bundle.course, user=user, language=bundle.manifest.get("language", "zh-hans")
+    )
+    if manifest_hash(current) != bundle.content_hash:
+        raise PackChanged
+    return bundle
+
+
+def pack_bundle_for_progress(*, bundle_id: int, user) -> ReadingPackBundle:
+    """A bundle of a course whose pack `user` may see (for its progress page)."""
+    from courses.selectors import course_list_visible_to
+
+    bundle = ReadingPackBundle.objects.select_related("course").get(pk=bundle_id)
+    course = bundle.course
+    if not course_list_visible_to(user).filter(pk=course.pk).exists():
+        raise ReadingPackBundle.DoesNotExist
+    if not pack_can_view(user=user, course=course):
+        raise ReadingPackBundle.DoesNotExist
+    return bundle
+
+
+def _claim(bundle_id: int) -> ReadingPackBundle | None:
+    now = timezone.now()
+    stale = now - timedelta(seconds=STALE_SECONDS)
+    claimed = (
+        ReadingPackBundle.objects.filter(pk=bundle_id)
+        .filter(
+            Q(status=ReadingPackBundle.Status.QUEUED)
+            | Q(status=ReadingPackBundle.Status.RUNNING, heartbeat_at__lt=stale)
+        )
+        .update(
+            status=ReadingPackBundle.Status.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            files_done=0,
+            attempts=F("attempts") + 1,
+        )
+    )
+    return ReadingPackBundle.objects.get(pk=bundle_id) if claimed else None
+
+
+def _fail(bundle: ReadingPackBundle, message: str) -> str:
+    ReadingPackBundle.objects.filter(pk=bundle.pk).update(
+        status=ReadingPackBundle.Status.FAILED, error=message, finished_at=timezone.now()
+    )
+    return "failed"
+
+
+def _source(entry: dict):
+    """The stored file of a manifest entry, unchanged since the request, or PackChanged."""
+    model = DocumentFile if entry["model"] == "document_file" else Material
+    row = model.objects.filter(pk=entry["id"], sha256=entry["sha256"]).first()
+    if row is None:
+        raise PackChanged
+    return row.file
+
+
+def reading_pack_bundle_build(*, bundle_id: int) -> str:
+    """Write the ZIP of one bundle. Safe to call again: only one call builds a bundle."""
+    bundle = _claim(bundle_id)
+    if bundle is None:
+        return "skipped"
+    manifest = bundle.manifest
+    with translation.override(manifest.get("language", "zh-hans")):
+        if bundle.attempts > MAX_ATTEMPTS:
+            return _fail(bundle, _("Building the reading pack stopped several times. Try again."))
+        tmp_dir = settings.MEDIA_ROOT / "reading-packs" / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        handle, tmp_path = tempfile.mkstemp(dir=tmp_dir, suffix=".zip")
+        os.close(handle)
+        try:
+            _write_zip(bundle, manifest, tmp_path)
+            with open(tmp_path, "rb") as stream:
+                bundle.file.save("pack.zip", File(stream), save=False)
+            now = timezone.now()
+            ReadingPackBundle.objects.filter(pk=bundle.pk).update(
+                status=ReadingPackBundle.Status.DONE,
+                file=bundle.file.name,
+                size=os.path.getsize(tmp_path),
+                files_done=bundle.files_total,
+                error="",
+                finished_at=now,
+                heartbeat_at=now,
+            )
+            return "done"
+        except PackChanged:
+            return _fail(
+                bundle,
+                _("The reading pack changed while it was being built. Please ask for it again."),
+            )
+        except SoftTimeLimitExceeded:
+            return _fail(bundle, _("Building the reading pack took too long. Try again later."))
+        except Exception as exc:
+            logger.exception("reading pack bundle %s failed", bundle.pk)
+            return _fail(
+                bundle,
+                _("Building the reading pack failed: %(error)s") % {"error": type(exc).__name__},
+            )
+        finally:
+            if os.path.exists(tmp_path):
+                os.remove(tmp_path)
+
+
+def _write_zip(bundle: ReadingPackBundle, manifest: dict, path: str) -> None:
+    pdf_name, html_name = contents_names()
+    done = 0
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(pdf_name, contents_pdf(manifest))
+        archive.writestr(html_name, contents_html(manifest))
+        for section in manifest["sections"]:
+            for item in section["items"]:
+                for entry in item["files"]:
+                    stored = _source(entry)
+                    with stored.open("rb") as source, archive.open(entry["name"], "w") as target:
+                        shutil.copyfileobj(source, target, 1024 * 1024)
+                    done += 1
+                    ReadingPackBundle.objects.filter(pk=bundle.pk).update(
+                        files_done=done, heartbeat_at=timezone.now()
+                    )
+
+
+def reading_pack_bundle_cleanup() -> int:
+    """Delete bundles nobody asked for in KEEP_DAYS days (and their files)."""
+    cutoff = timezone.now() - timedelta(days=KEEP_DAYS)
+    removed = 0
+    for bundle in ReadingPackBundle.objects.filter(last_requested_at__lt=cutoff):
+        if bundle.file:
+            bundle.file.storage.delete(bundle.file.name)
+        bundle.delete()
+        removed += 1
+    return removed
