@@ -5,7 +5,14 @@ import factory
 from django.utils import timezone
 
 from accounts.roles import Role
-from courses.models import Course, DiscussionGroup, Session, Speaker
+from courses.models import (
+    Course,
+    DiscussionGroup,
+    ReadingPackItem,
+    ReadingPackSection,
+    Session,
+    Speaker,
+)
 from tests.factories.accounts import UserFactory, region
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -85,3 +92,22 @@ class SessionFactory(factory.django.DjangoModelFactory):
     def speakers(self, create, extracted, **kwargs):
         if create and extracted:
             self.speakers.set(extracted)
+
+
+class ReadingPackSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReadingPackSection
+
+    course = factory.SubFactory(CourseFactory)
+    heading = factory.Sequence(lambda n: f"文件汇编第{n}部分")
+    order = factory.Sequence(lambda n: n)
+
+
+class ReadingPackItemFactory(factory.django.DjangoModelFactory):
+    """An item of a section; pass `document=...` or `material=...` (exactly one)."""
+
+    class Meta:
+        model = ReadingPackItem
+
+    section = factory.SubFactory(ReadingPackSectionFactory)
+    order = factory.Sequence(lambda n: n)

@@ -1,0 +1,1 @@
+from tests.courses.packs import enrollment, media, pack  # noqa: F401 - fixtures
