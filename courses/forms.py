@@ -407,7 +407,9 @@ class PackSectionForm(forms.Form):
         help_text=_("e.g. 中央领导同志重要指示批示, 中央文件, 部门配套文件"),
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note (shown to trainees)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, submit_label=None, **kwargs):
@@ -418,7 +420,9 @@ class PackSectionForm(forms.Form):
 
 class PackItemNoteForm(forms.Form):
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note (shown to trainees)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -433,7 +437,7 @@ class PackItemAddForm(forms.Form):
     section = forms.ModelChoiceField(label=_("Section"), queryset=None, empty_label=None)
     document = forms.IntegerField(required=False, widget=forms.HiddenInput)
     material = forms.ModelChoiceField(label=_("Material"), queryset=None, required=False)
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    note = forms.CharField(label=_("Note (shown to trainees)"), required=False, max_length=2000)
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
