@@ -235,6 +235,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-mail-sweep": {"task": "notifications.mail_sweep", "schedule": 60.0},
     "exports-sweep": {"task": "exports.export_sweep", "schedule": 60.0},
     "exports-cleanup": {"task": "exports.export_cleanup", "schedule": 3600.0},
+    "courses-reading-pack-cleanup": {"task": "courses.reading_pack_cleanup", "schedule": 3600.0},
 }
 
 # Exports: files kept for PORTAL_EXPORT_KEEP_DAYS; a running export that reports no progress

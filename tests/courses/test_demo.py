@@ -65,3 +65,39 @@ def test_demo_course_a_has_slides_for_every_lecture(settings, tmp_path):
     assert slides.count() == 10
     assert course.materials.filter(visibility="public").count() == 1
     assert all(material.file.read(5) == b"%PDF-" for material in course.materials.all())
+
+
+def test_seed_gives_both_demo_courses_their_reading_packs(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from courses.models import ReadingPackItem
+    from policies import demo as policies_demo
+    from policies.models import PolicyDocument
+
+    settings.MEDIA_ROOT = tmp_path
+    UserFactory(email="admin@example.cn", roles=[Role.ADMINISTRATOR])
+    UserFactory(email=demo.ORGANISER_EMAIL, roles=[Role.ORGANISER])
+    with django_capture_on_commit_callbacks(execute=False):
+        policies_demo.seed()
+    assert demo.seed()["pack_items"] == 9
+    assert demo.seed()["pack_items"] == 0
+
+    a = Course.objects.get(title=demo.TITLE_A)
+    assert list(a.pack_sections.values_list("heading", flat=True)) == [
+        "中央领导同志重要指示批示",
+        "中央文件",
+        "部门配套文件",
+    ]
+    items_a = ReadingPackItem.objects.filter(section__course=a)
+    assert items_a.filter(document__number="中办发〔2022〕15号").exists()
+    assert items_a.filter(material__isnull=False).count() == 2
+    # Every published "registered trainees" demo document is linked through a pack, so the
+    # library shows it to the registered trainees once enrollment exists.
+    for document in PolicyDocument.objects.filter(
+        is_published=True, visibility=PolicyDocument.Visibility.TRAINEES
+    ):
+        assert items_a.filter(document=document).exists(), document.number
+    b = Course.objects.get(title=demo.TITLE_B)
+    assert ReadingPackItem.objects.filter(
+        section__course=b, document__number="发改振兴〔2015〕2103号"
+    ).exists()
