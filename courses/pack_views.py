@@ -15,8 +15,7 @@ from courses.forms import PackItemAddForm, PackItemNoteForm, PackSectionForm
 from courses.models import Course, ReadingPackBundle, ReadingPackItem, ReadingPackSection
 from courses.services import pack_bundle
 from courses.views import ManagedCourseMixin, OrganiserRequiredMixin, add_errors, error_text
-from policies.models import PolicyDocument
-from policies.selectors import DocumentFilters, document_search
+from policies.selectors import DocumentFilters, document_list_visible_to, document_search
 from portal.downloads import private_file_response
 
 SEARCH_RESULTS = 20
@@ -93,7 +92,7 @@ class PackItemAddView(ManagedCourseMixin, View):
         data = form.cleaned_data
         document = None
         if data.get("document"):
-            document = PolicyDocument.objects.filter(pk=data["document"]).first()
+            document = document_list_visible_to(request.user).filter(pk=data["document"]).first()
             if document is None:
                 raise Http404
         try:

@@ -36,7 +36,12 @@ from courses.pack_contents import (
     extension_of,
     item_file_name,
 )
-from courses.selectors import course_can_edit, pack_can_view, pack_for_course
+from courses.selectors import (
+    course_can_edit,
+    course_list_visible_to,
+    pack_can_view,
+    pack_for_course,
+)
 from policies.models import DocumentFile
 
 logger = logging.getLogger(__name__)
@@ -196,8 +201,6 @@ def pack_bundle_for_download(*, bundle_id: int, user) -> ReadingPackBundle:
 
 def pack_bundle_for_progress(*, bundle_id: int, user) -> ReadingPackBundle:
     """A bundle of a course whose pack `user` may see (for its progress page)."""
-    from courses.selectors import course_list_visible_to
-
     bundle = ReadingPackBundle.objects.select_related("course").get(pk=bundle_id)
     course = bundle.course
     if not course_list_visible_to(user).filter(pk=course.pk).exists():

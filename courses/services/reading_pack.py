@@ -44,6 +44,13 @@ def _swap(rows: list, index: int, direction: str) -> list:
     return rows
 
 
+def _index_of(rows: list, pk: int) -> int:
+    for index, row in enumerate(rows):
+        if row.pk == pk:
+            return index
+    raise ValidationError(_("Someone else removed it in the meantime."), code="gone")
+
+
 def _renumber(rows: list, model) -> None:
     for position, row in enumerate(rows):
         row.order = position
@@ -78,8 +85,7 @@ def pack_section_update(
 def pack_section_move(*, section: ReadingPackSection, by: User, direction: str) -> None:
     course = _locked(section.course, by)
     sections = list(ReadingPackSection.objects.filter(course=course).order_by("order", "pk"))
-    index = next(i for i, row in enumerate(sections) if row.pk == section.pk)
-    _renumber(_swap(sections, index, direction), ReadingPackSection)
+    _renumber(_swap(sections, _index_of(sections, section.pk), direction), ReadingPackSection)
 
 
 @transaction.atomic
@@ -104,6 +110,8 @@ def pack_item_add(
 ) -> ReadingPackItem:
     """Append a library document or one of the course's materials to a section."""
     course = _locked(section.course, by)
+    if not ReadingPackSection.objects.filter(pk=section.pk, course=course).exists():
+        raise ValidationError(_("Someone else removed it in the meantime."), code="gone")
     if (document is None) == (material is None):
         raise ValidationError(_("Choose either a document or a material."), code="one_source")
     in_pack = ReadingPackItem.objects.filter(section__course=course)
@@ -151,8 +159,7 @@ def pack_item_move(*, item: ReadingPackItem, by: User, direction: str) -> None:
     """Move an item one place up or down inside its section."""
     _locked(item.section.course, by)
     items = list(ReadingPackItem.objects.filter(section_id=item.section_id).order_by("order", "pk"))
-    index = next(i for i, row in enumerate(items) if row.pk == item.pk)
-    _renumber(_swap(items, index, direction), ReadingPackItem)
+    _renumber(_swap(items, _index_of(items, item.pk), direction), ReadingPackItem)
 
 
 @transaction.atomic
