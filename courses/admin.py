@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from courses.models import Course, DiscussionGroup, Material, RegionalQuota, Session, Speaker
+from courses.models import (
+    Course,
+    DiscussionGroup,
+    Material,
+    ReadingPackBundle,
+    RegionalQuota,
+    Session,
+    Speaker,
+)
 
 
 class RegionalQuotaInline(admin.TabularInline):
@@ -67,4 +75,20 @@ class MaterialAdmin(admin.ModelAdmin):
     readonly_fields = ["file", "original_name", "size", "content_type", "sha256", "uploaded_by"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ReadingPackBundle)
+class ReadingPackBundleAdmin(admin.ModelAdmin):
+    """Read-only: bundles are built by the worker and keyed by their contents."""
+
+    list_display = ["course", "status", "files_done", "files_total", "size", "last_requested_at"]
+    list_filter = ["status"]
+    search_fields = ["course__title", "content_hash"]
+    list_select_related = ["course"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

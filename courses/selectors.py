@@ -308,10 +308,17 @@ def pack_for_course(*, course: Course, user, can_edit: bool) -> list[PackSection
     by_section: dict[int, list[ReadingPackItem]] = {}
     for item in items:
         by_section.setdefault(item.section_id, []).append(item)
-    return [
+    views = [
         PackSectionView(section=section, items=by_section.get(section.pk, []))
         for section in ReadingPackSection.objects.filter(course=course).order_by("order", "pk")
     ]
+    # One numbering through the pack, as in the bundle's file names (01-..., 02-...).
+    position = 0
+    for view in views:
+        for item in view.items:
+            position += 1
+            item.position = position
+    return views
 
 
 def registered_document_ids(user) -> QuerySet:
