@@ -31,9 +31,11 @@ def enrollment():
     enrollment_hooks.register(previous)
 
 
+@pytest.mark.parametrize("viewport", ["page", "phone_page"])
 def test_registered_trainee_finds_a_document_and_downloads_the_reading_pack(
-    page, live_server, celery_worker, enrollment, tmp_path
+    request, live_server, celery_worker, enrollment, tmp_path, viewport
 ):
+    page = request.getfixturevalue(viewport)
     pack = build_pack()
     trainee = UserFactory()
     enrollment.register(trainee, pack.course)
