@@ -89,5 +89,5 @@ class ExportJobDownloadView(LoginRequiredMixin, View):
         response = private_file_response(
             file=job.file, filename=job.filename or "export.xlsx", content_type=XLSX
         )
-        export_download_record(job=job)
+        export_download_record(job=job, by=request.user)
         return response

@@ -12,6 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from policies import extraction
 from policies.models import (
     DocumentAuthority,
@@ -102,6 +104,12 @@ def _diff(before: dict, after: dict) -> dict:
 
 
 def _record(document: PolicyDocument, action: str, by, changes: dict) -> DocumentChange:
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.DOCUMENT_CHANGED,
+        target=document,
+        details={"action": action, "fields": sorted(changes)},
+    )
     return DocumentChange.objects.create(
         document=document, action=action, changed_by=by, changes=changes
     )

@@ -11,6 +11,7 @@ import uuid
 from contextvars import ContextVar
 
 request_id_var: ContextVar[str] = ContextVar("portal_request_id", default="-")
+client_ip_var: ContextVar[str | None] = ContextVar("portal_client_ip", default=None)
 timing_logger = logging.getLogger("portal.timing")
 
 HEADER = "portal_request_id"
@@ -59,6 +60,7 @@ class RequestIdMiddleware:
             incoming if 8 <= len(incoming) <= 64 and incoming.isalnum() else new_request_id()
         )
         token = request_id_var.set(request_id)
+        ip_token = client_ip_var.set(_client_ip(request))
         started = time.perf_counter()
         try:
             response = self.get_response(request)
@@ -77,6 +79,14 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+            client_ip_var.reset(ip_token)
+
+
+def _client_ip(request) -> str | None:
+    # The same reading of proxy headers as the login throttling (PORTAL_PROXY_COUNT).
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
 
 
 # --- Celery: carry the id into tasks and log their timings ---------------------------------

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "enrollment",
     "notifications",
     "exports",
+    "audit",
 ]
 
 MIDDLEWARE = [

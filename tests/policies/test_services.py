@@ -334,3 +334,13 @@ def test_concurrent_downloads_are_all_counted():
         thread.join()
     stored.refresh_from_db()
     assert stored.download_count == 12
+
+
+def test_document_changes_are_in_the_audit_log_too(admin):
+    from audit.models import AuditEvent
+
+    document = document_create(by=admin, data=_data())
+    document_publish(document_id=document.pk, by=admin)
+    events = AuditEvent.objects.filter(target_id=str(document.pk), action="document.changed")
+    assert [event.details["action"] for event in events.order_by("pk")] == ["created", "published"]
+    assert all(event.actor == admin for event in events)
