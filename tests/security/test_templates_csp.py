@@ -35,7 +35,9 @@ def test_template_needs_no_unsafe_inline(path):
         ("javascript: link", JAVASCRIPT_URL),
     ]:
         match = pattern.search(text)
-        assert match is None, f"{name} at {path.name}: {text[max(0, match.start() - 40): match.end() + 40]!r}"
+        assert match is None, (
+            f"{name} at {path.name}: {text[max(0, match.start() - 40) : match.end() + 40]!r}"
+        )
 
 
 @pytest.mark.django_db
