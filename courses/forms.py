@@ -443,6 +443,3 @@ class PackItemAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = course.pack_sections.order_by("order", "pk")
         self.fields["material"].queryset = course.materials.order_by("title", "pk")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True

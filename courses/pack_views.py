@@ -1,5 +1,7 @@
 """Reading-pack pages: the organisers' editor, and the bundle download with its progress page."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -108,7 +110,7 @@ class PackItemAddView(ManagedCourseMixin, View):
         else:
             messages.success(request, _("Added to the reading pack."))
         query = request.POST.get("q", "")
-        return redirect(f"{target}?q={query}" if query else target)
+        return redirect(f"{target}?{urlencode({'q': query})}" if query else target)
 
 
 class PackSectionObjectMixin(OrganiserRequiredMixin):

@@ -44,11 +44,23 @@ def _swap(rows: list, index: int, direction: str) -> list:
     return rows
 
 
+def _gone() -> ValidationError:
+    return ValidationError(_("Someone else removed it in the meantime."), code="gone")
+
+
+def _still_there(rows):
+    """The one row of `rows`, re-read under the course lock; `gone` if it was deleted."""
+    row = rows.first()
+    if row is None:
+        raise _gone()
+    return row
+
+
 def _index_of(rows: list, pk: int) -> int:
     for index, row in enumerate(rows):
         if row.pk == pk:
             return index
-    raise ValidationError(_("Someone else removed it in the meantime."), code="gone")
+    raise _gone()
 
 
 def _renumber(rows: list, model) -> None:
@@ -74,7 +86,7 @@ def pack_section_update(
     *, section: ReadingPackSection, by: User, heading: str, note: str = ""
 ) -> ReadingPackSection:
     _locked(section.course, by)
-    section = ReadingPackSection.objects.get(pk=section.pk)
+    section = _still_there(ReadingPackSection.objects.filter(pk=section.pk))
     section.heading = _clean_heading(heading)
     section.note = (note or "").strip()
     section.save(update_fields=["heading", "note"])
@@ -110,8 +122,7 @@ def pack_item_add(
 ) -> ReadingPackItem:
     """Append a library document or one of the course's materials to a section."""
     course = _locked(section.course, by)
-    if not ReadingPackSection.objects.filter(pk=section.pk, course=course).exists():
-        raise ValidationError(_("Someone else removed it in the meantime."), code="gone")
+    _still_there(ReadingPackSection.objects.filter(pk=section.pk, course=course))
     if (document is None) == (material is None):
         raise ValidationError(_("Choose either a document or a material."), code="one_source")
     in_pack = ReadingPackItem.objects.filter(section__course=course)
@@ -148,7 +159,7 @@ def pack_item_add(
 @transaction.atomic
 def pack_item_update(*, item: ReadingPackItem, by: User, note: str) -> ReadingPackItem:
     _locked(item.section.course, by)
-    item = ReadingPackItem.objects.get(pk=item.pk)
+    item = _still_there(ReadingPackItem.objects.filter(pk=item.pk))
     item.note = (note or "").strip()
     item.save(update_fields=["note"])
     return item

@@ -320,3 +320,28 @@ def test_clone_copies_the_reading_pack_with_its_own_materials(media):
     assert clone.pack_sections.get(heading="部门配套文件").note == "配套文件，对照学习。"
     # The source's pack is untouched.
     assert ReadingPackItem.objects.filter(section__course=pack.course).count() == 6
+
+
+def test_writes_on_a_section_or_item_removed_meanwhile_say_so(pack):
+    organiser = pack.organiser
+    stale_item = pack.central.items.order_by("order").first()
+    services.pack_item_remove(item=stale_item, by=organiser)
+    for write in (
+        lambda: services.pack_item_move(item=stale_item, by=organiser, direction="down"),
+        lambda: services.pack_item_update(item=stale_item, by=organiser, note="x"),
+    ):
+        with pytest.raises(ValidationError) as excinfo:
+            write()
+        assert code_of(excinfo) == "gone"
+    stale_section = pack.departmental
+    services.pack_section_delete(section=stale_section, by=organiser)
+    for write in (
+        lambda: services.pack_item_add(
+            section=stale_section, by=organiser, document=PolicyDocumentFactory()
+        ),
+        lambda: services.pack_section_move(section=stale_section, by=organiser, direction="up"),
+        lambda: services.pack_section_update(section=stale_section, by=organiser, heading="新"),
+    ):
+        with pytest.raises(ValidationError) as excinfo:
+            write()
+        assert code_of(excinfo) == "gone"
