@@ -11,7 +11,7 @@ from typing import Protocol
 
 class EnrollmentHooks(Protocol):
     def seats_taken(self, course_ids: Collection[int]) -> dict[int, int]:
-        """Confirmed seats per course id, in one query for any number of courses."""
+        """Held seats (confirmed or pending approval) per course id, in one query."""
 
     def registered_users(self, course_id: int) -> Iterable:
         """Users with an active registration (confirmed, pending or waitlisted)."""
@@ -21,6 +21,13 @@ class EnrollmentHooks(Protocol):
 
     def queue_counts(self, course_ids: Collection[int]) -> dict[int, tuple[int, int]]:
         """(pending approvals, waiting-list length) per course id, in one query."""
+
+    def held_by_region(self, course_id: int) -> dict[int, int]:
+        """Held seats per region id of the trainees (as they registered), in one query."""
+
+    def seats_changed(self, course) -> None:
+        """Capacity or quotas of `course` changed; called inside the transaction that holds
+        the course lock, so the waiting list can move up into freed seats."""
 
 
 class NoEnrollment:
@@ -37,6 +44,12 @@ class NoEnrollment:
 
     def queue_counts(self, course_ids: Collection[int]) -> dict[int, tuple[int, int]]:
         return {}
+
+    def held_by_region(self, course_id: int) -> dict[int, int]:
+        return {}
+
+    def seats_changed(self, course) -> None:
+        return None
 
 
 _hooks: EnrollmentHooks = NoEnrollment()

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from enrollment import views
+
 app_name = "enrollment"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("mine/", views.RegistrationMineView.as_view(), name="registration-mine"),
+    path("calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar-feed"),
+]

@@ -14,9 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import user_is_organiser
+from courses import enrollment_hooks
 from courses.models import Course, DiscussionGroup, Material, RegionalQuota, Session
 from courses.selectors import course_registered_users, course_seats_taken
-from courses.services.common import ensure_can_edit, ensure_editable, ensure_organiser, lock_course
+from courses.services.common import (
+    ensure_can_edit,
+    ensure_editable,
+    ensure_organiser,
+    lock_course,
+    seats_below_taken,
+)
 from notifications import outbox
 
 # The fields organisers fill in on the course form; everything else is set by the services.
@@ -101,6 +108,12 @@ def _validate(course: Course) -> None:
                 "capacity_below_taken",
                 {"taken": taken},
             )
+        elif not errors.get("capacity"):
+            quotas = dict(course.quotas.values_list("region_id", "seats"))
+            for problem in seats_below_taken(
+                course_id=course.pk, capacity=course.capacity, quotas=quotas
+            ):
+                errors.setdefault("capacity", []).append(problem)
     if course.pk and course.starts_on and course.ends_on and not errors:
         bounds = course.sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
         if bounds["first"] and (
@@ -144,6 +157,8 @@ def course_update(*, course: Course, by: User, data: Mapping[str, Any]) -> Cours
     course.save()
     if "host_organisations" in data:
         course.host_organisations.set(data["host_organisations"])
+    # A raised capacity lets the waiting list move up, in this transaction.
+    enrollment_hooks.get().seats_changed(course)
     return course
 
 

@@ -1,0 +1,74 @@
+"""The e-mails a registration's state changes send, through the outbox (exactly once per key)."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+
+from courses.calendar import course_calendar_ics
+from courses.selectors import session_list_for_course
+from enrollment.models import Registration
+from notifications import outbox
+
+# The events a trainee hears about; each has templates enrollment/mail/<event>_subject.txt
+# and _body.txt.
+EVENTS = (
+    "confirmed",
+    "pending",
+    "waitlisted",
+    "approved",
+    "rejected",
+    "promoted",
+    "moved_to_waitlist",
+    "cancelled",
+    "reminder",
+)
+# Messages that confirm a seat carry the course's calendar.
+WITH_CALENDAR = {"confirmed", "approved", "promoted"}
+
+
+def site_url(path: str) -> str:
+    return settings.PORTAL_SITE_URL.rstrip("/") + path
+
+
+def calendar_attachment(registration: Registration) -> outbox.Attachment:
+    course = registration.course
+    host = urlsplit(settings.PORTAL_SITE_URL).netloc or "localhost"
+    body = course_calendar_ics(course, session_list_for_course(course), host=host)
+    return outbox.Attachment(
+        filename=f"course-{course.pk}.ics", content=body, mimetype="text/calendar"
+    )
+
+
+def registration_notify(
+    registration: Registration,
+    event: str,
+    *,
+    key_suffix: str = "",
+    position: int | None = None,
+    **extra,
+) -> None:
+    """Queue the message for `event`; the key makes a second call for the same event a no-op."""
+    assert event in EVENTS, event
+    course = registration.course
+    if event == "promoted" and registration.status == Registration.Status.PENDING:
+        template_event = "promoted_pending"
+    else:
+        template_event = event
+    attachments = []
+    if event in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
+        attachments.append(calendar_attachment(registration))
+    outbox.enqueue(
+        key=f"registration:{registration.pk}:{event}{key_suffix}",
+        to=registration.trainee,
+        template=f"enrollment/mail/{template_event}",
+        context={
+            "registration": registration,
+            "course": course,
+            "position": position,
+            "course_url": site_url(reverse("courses:course-detail", args=[course.pk])),
+            "mine_url": site_url(reverse("enrollment:registration-mine")),
+            **extra,
+        },
+        attachments=attachments,
+    )
