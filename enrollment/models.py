@@ -175,6 +175,13 @@ class Registration(models.Model):
     def holds_seat(self) -> bool:
         return self.status in HELD_STATUSES
 
+    @property
+    def waitlist_place(self) -> int | None:
+        """The position from the selectors' `ahead` annotation (None when not waiting)."""
+        if self.status != self.Status.WAITLISTED or not hasattr(self, "ahead"):
+            return None
+        return (self.ahead or 0) + 1
+
 
 def _new_token() -> str:
     return secrets.token_urlsafe(24)

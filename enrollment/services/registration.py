@@ -133,7 +133,7 @@ def register_locked(
         Registration.Status.WAITLISTED: "waitlisted",
     }[status]
     registration_notify(registration, event, position=position)
-    registration.position = position
+    registration.place = position
     return registration
 
 
