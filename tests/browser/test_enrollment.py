@@ -1,0 +1,60 @@
+"""A trainee registers and cancels on a phone; an organiser approves in bulk."""
+
+import pytest
+
+from accounts.roles import Role
+from courses.models import Course
+from enrollment.models import Registration
+from tests.browser.test_courses import sign_in
+from tests.enrollment.conftest import trainee_from
+from tests.factories.accounts import UserFactory
+from tests.factories.courses import CourseFactory, SessionFactory
+from tests.factories.enrollment import RegistrationFactory
+
+pytestmark = pytest.mark.browser
+
+
+def test_trainee_registers_and_cancels_on_a_phone(phone_page, live_server):
+    page = phone_page
+    course = CourseFactory(status=Course.Status.PUBLISHED, title="职业技能提升培训班")
+    SessionFactory(course=course)
+    trainee = trainee_from("44", email="li.xueyuan@example.cn")
+    sign_in(page, live_server, trainee)
+
+    page.goto(live_server.url + course.get_absolute_url())
+    page.locator("#register-button").click()
+    page.locator("#id_position").fill("科员")
+    page.locator("#confirm-registration").click()
+    page.wait_for_url(f"**/courses/{course.pk}/")
+    assert "已确认" in page.locator("#my-registration-status").inner_text()
+    registration = Registration.objects.get(trainee=trainee)
+    assert registration.status == "confirmed"
+
+    page.goto(live_server.url + "/enrollment/mine/")
+    assert "职业技能提升培训班" in page.locator("main").inner_text()
+    page.locator(f"[data-registration='{registration.pk}'] a.btn-outline-danger").click()
+    page.locator("#id_reason").fill("工作安排冲突")
+    page.locator("#confirm-cancel").click()
+    page.wait_for_url("**/enrollment/mine/")
+    assert "已取消" in page.locator("main").inner_text()
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+    assert registration.cancel_reason == "工作安排冲突"
+
+
+def test_organiser_approves_in_bulk(page, live_server):
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    course = CourseFactory(
+        status=Course.Status.PUBLISHED, requires_approval=True, organisers=[organiser]
+    )
+    pending = [RegistrationFactory(course=course, status="pending") for _ in range(3)]
+    sign_in(page, live_server, organiser)
+
+    page.goto(live_server.url + f"/enrollment/course/{course.pk}/registrations/?status=pending")
+    page.locator("#tick-all").check()
+    page.locator("#approve-selected").click()
+    page.wait_for_load_state()
+    assert "已通过 3 条报名" in page.locator("main").inner_text()
+    assert set(
+        Registration.objects.filter(pk__in=[r.pk for r in pending]).values_list("status", flat=True)
+    ) == {"confirmed"}
