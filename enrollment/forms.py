@@ -84,3 +84,62 @@ class RegistrationDecisionForm(forms.Form):
         self.fields["registrations"].error_messages["required"] = _(
             "Tick at least one registration."
         )
+
+
+class NominatingUnitForm(forms.Form):
+    contact_email = forms.EmailField(
+        label=_("Contact person's e-mail"),
+        help_text=_("A trainee with an account; their organisation becomes the nominating unit."),
+    )
+    seat_allowance = forms.IntegerField(
+        label=_("Seat allowance"),
+        min_value=1,
+        required=False,
+        help_text=_("Leave empty for no limit of its own."),
+    )
+
+
+class NomineeForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
+    email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    organisation_type = forms.ChoiceField(
+        label=_("Organisation type"),
+        required=False,
+        choices=[("", "—"), *Organisation.Type.choices],
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label="—"
+    )
+    position = forms.CharField(label=_("Position"), max_length=100, required=False)
+
+    def row_values(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {
+            "full_name": data.get("full_name") or "",
+            "email": data.get("email") or "",
+            "phone": data.get("phone") or "",
+            "organisation_name": data.get("organisation_name") or "",
+            "organisation_type": data.get("organisation_type") or "",
+            "region": data["region"].code if data.get("region") else "",
+            "position": data.get("position") or "",
+        }
+
+
+NomineeFormSet = forms.formset_factory(NomineeForm, extra=5, max_num=50, absolute_max=50)
+
+
+class NomineeUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx)"),
+        help_text=_(
+            "Use the template. Every row is checked; nothing is saved unless all are right."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

@@ -41,3 +41,33 @@ urlpatterns = [
         name="course-statistics",
     ),
 ]
+
+urlpatterns += [
+    path(
+        "course/<int:pk>/nominating-units/",
+        views.NominatingUnitListView.as_view(),
+        name="nominatingunit-list",
+    ),
+    path(
+        "course/<int:pk>/nominating-units/<int:unit_id>/remove/",
+        views.NominatingUnitRemoveView.as_view(),
+        name="nominatingunit-remove",
+    ),
+    path("course/<int:pk>/nominees/", views.NomineeCreateView.as_view(), name="nominee-create"),
+    path(
+        "course/<int:pk>/nominees/upload/",
+        views.NomineeUploadView.as_view(),
+        name="nominee-upload",
+    ),
+    path(
+        "course/<int:pk>/nominees/template.xlsx",
+        views.NomineeTemplateView.as_view(),
+        name="nominee-template",
+    ),
+    path("imports/<uuid:job_id>/", views.ImportJobDetailView.as_view(), name="importjob-detail"),
+    path(
+        "imports/<uuid:job_id>/status/",
+        views.ImportJobStatusView.as_view(),
+        name="importjob-status",
+    ),
+]
