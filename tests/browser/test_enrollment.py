@@ -58,3 +58,36 @@ def test_organiser_approves_in_bulk(page, live_server):
     assert set(
         Registration.objects.filter(pk__in=[r.pk for r in pending]).values_list("status", flat=True)
     ) == {"confirmed"}
+
+
+def test_nominating_unit_fixes_a_bad_row_and_uploads_again(page, live_server):
+    from tests.enrollment.test_imports import person, xlsx
+    from tests.factories.enrollment import NominatingUnitFactory
+
+    course = CourseFactory(status=Course.Status.PUBLISHED, title="人才评价工作培训班")
+    SessionFactory(course=course)
+    unit = NominatingUnitFactory(course=course)
+    sign_in(page, live_server, unit.contact)
+    page.goto(live_server.url + course.get_absolute_url())
+    page.locator("#nominate-link").click()
+
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    bad = xlsx([person(1), person(2, phone="1390000")])
+    page.set_input_files(
+        "#id_file", files=[{"name": "名单.xlsx", "mimeType": xlsx_type, "buffer": bad}]
+    )
+    page.locator("#upload-button").click()
+    errors = page.locator("#import-errors")
+    errors.wait_for()
+    assert "手机号码" in errors.inner_text()
+    assert "3" in page.locator(".import-error td").first.inner_text()
+    assert not Registration.objects.exists()
+
+    good = xlsx([person(1), person(2)])
+    page.set_input_files(
+        "#id_file", files=[{"name": "名单.xlsx", "mimeType": xlsx_type, "buffer": good}]
+    )
+    page.locator("#upload-button").click()
+    page.locator("#nominated-table").wait_for()
+    assert "已为 2 人报名" in page.locator("main").inner_text()
+    assert Registration.objects.filter(nominating_unit=unit).count() == 2
