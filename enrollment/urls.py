@@ -71,3 +71,15 @@ urlpatterns += [
         name="importjob-status",
     ),
 ]
+
+urlpatterns += [
+    path(
+        "course/<int:pk>/registrations/group/",
+        views.RegistrationGroupAssignView.as_view(),
+        name="registration-group-assign",
+    ),
+    path("course/<int:pk>/groups/balance/", views.GroupBalanceView.as_view(), name="group-balance"),
+    path(
+        "course/<int:pk>/message/", views.RegistrantMessageView.as_view(), name="registrant-message"
+    ),
+]

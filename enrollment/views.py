@@ -27,6 +27,7 @@ from enrollment.forms import (
     NominatingUnitForm,
     NomineeFormSet,
     NomineeUploadForm,
+    RegistrantMessageForm,
     RegistrationCancelForm,
     RegistrationDecisionForm,
     RegistrationFilterForm,
@@ -40,7 +41,9 @@ from enrollment.models import (
     NominatingUnit,
     Registration,
 )
+from enrollment.services.groups import group_assign, group_assign_balanced
 from enrollment.services.import_jobs import import_job_create, sync_row_limit
+from enrollment.services.messaging import registrants_message
 from enrollment.services.nominating import nominating_unit_appoint, nominating_unit_remove
 from enrollment.services.nominees import (
     NomineeErrors,
@@ -263,21 +266,25 @@ class ManagedCourseMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def filters_from(form) -> selectors.RegistrationFilters:
+    if not (form.is_bound and form.is_valid()):
+        return selectors.RegistrationFilters()
+    data = form.cleaned_data
+    return selectors.RegistrationFilters(
+        status=data.get("status") or "",
+        region_id=data["region"].pk if data.get("region") else None,
+        organisation_type=data.get("organisation_type") or "",
+        group_id=data.get("group"),
+        q=data.get("q") or "",
+    )
+
+
 class RegistrationListView(ManagedCourseMixin, View):
     template_name = "enrollment/registration_list.html"
 
     def get(self, request, pk: int):
         form = RegistrationFilterForm(request.GET or None, course=self.course)
-        filters = selectors.RegistrationFilters()
-        if form.is_bound and form.is_valid():
-            data = form.cleaned_data
-            filters = selectors.RegistrationFilters(
-                status=data.get("status") or "",
-                region_id=data["region"].pk if data.get("region") else None,
-                organisation_type=data.get("organisation_type") or "",
-                group_id=data.get("group"),
-                q=data.get("q") or "",
-            )
+        filters = filters_from(form)
         paginator = Paginator(
             selectors.registration_list_for_course(self.course, filters),
             REGISTRATIONS_PAGE_SIZE,
@@ -294,6 +301,7 @@ class RegistrationListView(ManagedCourseMixin, View):
                 "page_obj": page,
                 "registrations": list(page.object_list),
                 "counts": selectors.registration_status_counts(self.course),
+                "groups": list(self.course.groups.all()),
                 "query_string": query.urlencode(),
                 "statuses": Registration.Status,
             },
@@ -638,4 +646,80 @@ class ImportJobStatusView(ImportJobMixin, View):
                 "percent": job.percent,
                 "finished": job.is_finished,
             }
+        )
+
+
+# -- Discussion groups and messages --------------------------------------------------------
+
+
+def _back_to_list(request, course) -> str:
+    back = reverse("enrollment:registration-list", args=[course.pk])
+    next_url = request.POST.get("next", "")
+    return next_url if next_url.startswith(back) else back
+
+
+class RegistrationGroupAssignView(ManagedCourseMixin, View):
+    def post(self, request, pk: int):
+        try:
+            ids = [int(value) for value in request.POST.getlist("registrations")]
+            group_id = int(request.POST["group"]) if request.POST.get("group") else None
+        except ValueError:
+            raise Http404 from None
+        try:
+            count = group_assign(
+                course_id=self.course.pk, by=request.user, registration_ids=ids, group_id=group_id
+            )
+        except services.CourseBusy:
+            return busy_response(request)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("%(count)s trainees assigned.") % {"count": count})
+        return redirect(_back_to_list(request, self.course))
+
+
+class GroupBalanceView(ManagedCourseMixin, View):
+    def post(self, request, pk: int):
+        try:
+            counts = group_assign_balanced(course_id=self.course.pk, by=request.user)
+        except services.CourseBusy:
+            return busy_response(request)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(
+                request,
+                _("%(count)s confirmed trainees spread over %(groups)s groups.")
+                % {"count": sum(counts.values()), "groups": len(counts)},
+            )
+        return redirect(_back_to_list(request, self.course))
+
+
+class RegistrantMessageView(ManagedCourseMixin, View):
+    template_name = "enrollment/registrant_message.html"
+
+    def get(self, request, pk: int):
+        form = RegistrantMessageForm(course=self.course)
+        return render(request, self.template_name, {"course": self.course, "form": form})
+
+    def post(self, request, pk: int):
+        form = RegistrantMessageForm(request.POST, course=self.course)
+        if form.is_valid():
+            try:
+                count = registrants_message(
+                    course=self.course,
+                    by=request.user,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    filters=filters_from(form),
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("The message is on its way to %(count)s people.") % {"count": count}
+                )
+                return redirect("enrollment:registration-list", self.course.pk)
+        return render(
+            request, self.template_name, {"course": self.course, "form": form}, status=400
         )
