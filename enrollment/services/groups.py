@@ -48,17 +48,29 @@ def group_assign_balanced(*, course_id: int, by: User) -> dict[int, int]:
                 code="no_groups",
             )
         registrations = list(
-            Registration.objects.filter(course=course, status=Registration.Status.CONFIRMED)
-            .select_related("region")
-            .order_by("region__sort_order", "region__code", "organisation_type", "full_name", "pk")
+            Registration.objects.filter(
+                course=course, status=Registration.Status.CONFIRMED
+            ).select_related("region")
         )
-        counts = {group.pk: 0 for group in groups}
-        for registration, group in zip(registrations, cycle(groups), strict=False):
-            registration.discussion_group = group
-            counts[group.pk] += 1
+        counts = deal_round_robin(registrations, groups)
         Registration.objects.bulk_update(registrations, ["discussion_group"], batch_size=500)
         # Nobody without a seat keeps a group.
         Registration.objects.filter(course=course).exclude(
             status=Registration.Status.CONFIRMED
         ).update(discussion_group=None)
         return counts
+
+
+def deal_round_robin(
+    registrations: list[Registration], groups: list[DiscussionGroup]
+) -> dict[int, int]:
+    """Set each registration's group, dealing them out in region, then organisation-type order."""
+    ordered = sorted(
+        registrations,
+        key=lambda r: (r.region.sort_order, r.region.code, r.organisation_type, r.full_name, r.pk),
+    )
+    counts = {group.pk: 0 for group in groups}
+    for registration, group in zip(ordered, cycle(groups), strict=False):
+        registration.discussion_group = group
+        counts[group.pk] += 1
+    return counts
