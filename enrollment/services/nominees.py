@@ -238,13 +238,24 @@ def nominees_register(
     """
     trainee_group = Group.objects.get(name=str(Role.TRAINEE))
     with transaction.atomic(durable=True):
+        # Accounts first, without the course lock: they touch no seat, and online
+        # registrations should wait for the lock as briefly as possible.
+        accounts = [_account_for(nominee, trainee_group=trainee_group) for nominee in nominees]
+        unlocked_course = Course.objects.get(pk=course_id)
+        for user, created in accounts:
+            if created:
+                _invite(user, unlocked_course, by)
+        if progress is not None:
+            progress(len(nominees) // 2)
         course = lock_course(course_id)
         unit = nominee_access(course=course, by=by)
         seats = seat_state(course)
+        calendar_cache: dict = {}
         registrations = []
         errors = []
-        for count, nominee in enumerate(nominees, start=1):
-            user, created = _account_for(nominee, trainee_group=trainee_group)
+        for count, (nominee, (user, _created)) in enumerate(
+            zip(nominees, accounts, strict=True), start=1
+        ):
             try:
                 registration = register_locked(
                     course=course,
@@ -253,15 +264,14 @@ def nominees_register(
                     by=by,
                     source=source,
                     nominating_unit=unit,
+                    calendar_cache=calendar_cache,
                 )
             except ValidationError as exc:
                 errors.append(RowError(nominee.row, "", " ".join(exc.messages)))
                 continue
-            if created:
-                _invite(user, course, by)
             registrations.append(registration)
             if progress is not None and count % 100 == 0:
-                progress(count)
+                progress(len(nominees) // 2 + count // 2)
         if errors:
             raise NomineeErrors(errors)  # leaving the block rolls every row back
         return registrations

@@ -31,13 +31,19 @@ def site_url(path: str) -> str:
     return settings.PORTAL_SITE_URL.rstrip("/") + path
 
 
-def calendar_attachment(registration: Registration) -> outbox.Attachment:
+def calendar_attachment(registration: Registration, cache: dict | None = None) -> outbox.Attachment:
+    """The course's .ics; `cache` (a dict) reuses it for many registrations of one course."""
     course = registration.course
+    if cache is not None and course.pk in cache:
+        return cache[course.pk]
     host = urlsplit(settings.PORTAL_SITE_URL).netloc or "localhost"
     body = course_calendar_ics(course, session_list_for_course(course), host=host)
-    return outbox.Attachment(
+    attachment = outbox.Attachment(
         filename=f"course-{course.pk}.ics", content=body, mimetype="text/calendar"
     )
+    if cache is not None:
+        cache[course.pk] = attachment
+    return attachment
 
 
 def registration_notify(
@@ -46,6 +52,7 @@ def registration_notify(
     *,
     key_suffix: str = "",
     position: int | None = None,
+    calendar_cache: dict | None = None,
     **extra,
 ) -> None:
     """Queue the message for `event`; the key makes a second call for the same event a no-op."""
@@ -57,7 +64,7 @@ def registration_notify(
         template_event = event
     attachments = []
     if event in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
-        attachments.append(calendar_attachment(registration))
+        attachments.append(calendar_attachment(registration, calendar_cache))
     outbox.enqueue(
         key=f"registration:{registration.pk}:{event}{key_suffix}",
         to=registration.trainee,

@@ -70,6 +70,7 @@ def register_locked(
     by: User | None,
     source: str = Registration.Source.ONLINE,
     nominating_unit: NominatingUnit | None = None,
+    calendar_cache: dict | None = None,
 ) -> Registration:
     """Register one trainee while the caller holds the course lock and its seat state.
 
@@ -133,7 +134,7 @@ def register_locked(
         Registration.Status.PENDING: "pending",
         Registration.Status.WAITLISTED: "waitlisted",
     }[status]
-    registration_notify(registration, event, position=position)
+    registration_notify(registration, event, position=position, calendar_cache=calendar_cache)
     registration.place = position
     return registration
 
