@@ -303,7 +303,14 @@ def cast(open_course):
     }
 
 
-ORGANISER_PAGES = ["enrollment:registration-list", "enrollment:course-statistics"]
+ORGANISER_PAGES = [
+    "enrollment:registration-list",
+    "enrollment:course-statistics",
+    "enrollment:nominatingunit-list",
+    "enrollment:registrant-message",
+]
+# Organisers of the course and nominating units' contacts; everyone else gets 404.
+NOMINEE_PAGES = ["enrollment:nominee-create", "enrollment:nominee-template"]
 EXPECTED = {
     # who: (organiser pages, the trainee's cancel page)
     None: (302, 302),
@@ -322,6 +329,9 @@ def test_permission_matrix(client, cast, who):
     organiser_status, cancel_status = EXPECTED[who]
     for name in ORGANISER_PAGES:
         assert client.get(reverse(name, args=[cast["course"].pk])).status_code == organiser_status
+    for name in NOMINEE_PAGES:
+        expected = {None: 302, "organiser": 200, "administrator": 200}.get(who, 404)
+        assert client.get(reverse(name, args=[cast["course"].pk])).status_code == expected
     cancel = reverse("enrollment:registration-cancel", args=[cast["registration"].pk])
     assert client.get(cancel).status_code == cancel_status
     decide = reverse("enrollment:registration-decide", args=[cast["course"].pk])
