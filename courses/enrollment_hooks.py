@@ -29,6 +29,9 @@ class EnrollmentHooks(Protocol):
         """Capacity or quotas of `course` changed; called inside the transaction that holds
         the course lock, so the waiting list can move up into freed seats."""
 
+    def course_changed(self, course, fields: list[str]) -> None:
+        """Dates or venue of a published course changed (inside the same transaction)."""
+
 
 class NoEnrollment:
     """The answers while no enrollment app is installed: nobody is registered."""
@@ -49,6 +52,9 @@ class NoEnrollment:
         return {}
 
     def seats_changed(self, course) -> None:
+        return None
+
+    def course_changed(self, course, fields: list[str]) -> None:
         return None
 
 

@@ -56,3 +56,8 @@ class RegistrationHooks:
         from enrollment.services.registration import seats_changed
 
         seats_changed(course)
+
+    def course_changed(self, course, fields: list[str]) -> None:
+        from enrollment.services.notify import course_changed_notify
+
+        course_changed_notify(course, fields)

@@ -51,6 +51,10 @@ COURSE_FIELDS = (
 )
 
 
+# Changes registered trainees are told about.
+NOTIFIED_FIELDS = ("starts_on", "ends_on", "venue", "city", "time_zone")
+
+
 def _apply(course: Course, data: Mapping[str, Any]) -> None:
     unknown = set(data) - set(COURSE_FIELDS) - {"host_organisations"}
     if unknown:
@@ -152,13 +156,18 @@ def course_update(*, course: Course, by: User, data: Mapping[str, Any]) -> Cours
     ensure_can_edit(course, by)
     course = lock_course(course.pk)
     ensure_editable(course)
+    before = {field: getattr(course, field) for field in NOTIFIED_FIELDS}
     _apply(course, data)
     _validate(course)
     course.save()
     if "host_organisations" in data:
         course.host_organisations.set(data["host_organisations"])
+    hooks = enrollment_hooks.get()
     # A raised capacity lets the waiting list move up, in this transaction.
-    enrollment_hooks.get().seats_changed(course)
+    hooks.seats_changed(course)
+    changed = [field for field in NOTIFIED_FIELDS if getattr(course, field) != before[field]]
+    if changed and course.status == Course.Status.PUBLISHED:
+        hooks.course_changed(course, changed)
     return course
 
 

@@ -79,3 +79,38 @@ def registration_notify(
         },
         attachments=attachments,
     )
+
+
+def course_changed_notify(course, fields: list[str]) -> int:
+    """Tell everyone with an active registration that the dates or venue changed."""
+    from django.utils import timezone
+
+    from enrollment.models import ACTIVE_STATUSES
+
+    stamp = int(timezone.now().timestamp())
+    registrations = Registration.objects.filter(
+        course=course, status__in=ACTIVE_STATUSES
+    ).select_related("trainee")
+    count = 0
+    cache: dict = {}
+    for registration in registrations.iterator(chunk_size=500):
+        registration.course = course
+        attachments = []
+        if registration.status == Registration.Status.CONFIRMED:
+            attachments.append(calendar_attachment(registration, cache))
+        outbox.enqueue(
+            key=f"registration:{registration.pk}:course_changed:{stamp}",
+            to=registration.trainee,
+            template="enrollment/mail/course_changed",
+            context={
+                "registration": registration,
+                "course": course,
+                "dates_changed": bool({"starts_on", "ends_on", "time_zone"} & set(fields)),
+                "venue_changed": bool({"venue", "city"} & set(fields)),
+                "course_url": site_url(reverse("courses:course-detail", args=[course.pk])),
+                "mine_url": site_url(reverse("enrollment:registration-mine")),
+            },
+            attachments=attachments,
+        )
+        count += 1
+    return count
