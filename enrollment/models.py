@@ -253,7 +253,9 @@ class ImportJob(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     created_count = models.PositiveIntegerField(_("registrations created"), default=0)
     error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -13,3 +13,13 @@ def import_run_task(job_id: str) -> str:
     from enrollment.services.import_jobs import import_job_run
 
     return import_job_run(job_id=job_id)
+
+
+@shared_task(name="enrollment.import_sweep", soft_time_limit=60, time_limit=90)
+def import_sweep_task() -> int:
+    from enrollment.services.import_jobs import import_job_sweep
+
+    due = import_job_sweep()
+    for job_id in due:
+        import_run_task.delay(str(job_id))
+    return len(due)

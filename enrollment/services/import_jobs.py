@@ -1,6 +1,7 @@
 """Large nominee imports run in a worker, with progress the upload page polls."""
 
 import logging
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -52,16 +53,46 @@ def dispatch(job_id) -> None:
         logger.warning("could not queue import %s", job_id, exc_info=True)
 
 
+MAX_ATTEMPTS = 3
+STALE_AFTER = timedelta(minutes=5)
+
+
 def import_job_run(*, job_id) -> str:
     """Run one queued job; a second delivery of the same task finds it claimed and skips."""
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING
+        status=ImportJob.Status.RUNNING,
+        heartbeat_at=now,
+        rows_done=0,
+        attempts=F("attempts") + 1,
     )
     if not claimed:
         return "skipped"
     job = ImportJob.objects.select_related("course", "uploaded_by").get(pk=job_id)
     with translation.override(job.language):
+        if job.attempts > MAX_ATTEMPTS:
+            _finish(
+                job,
+                ImportJob.Status.FAILED,
+                error=_("The import stopped several times. Please upload the file again."),
+            )
+            return "failed"
         return _run(job)
+
+
+def import_job_sweep(*, now=None) -> list:
+    """Jobs to hand to a worker again: queued ones whose dispatch was lost (Redis down), and
+    running ones whose worker stopped reporting progress (killed). The import is one
+    transaction, so a dead worker left nothing behind and running it again is safe."""
+    now = now or timezone.now()
+    ImportJob.objects.filter(
+        status=ImportJob.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER
+    ).update(status=ImportJob.Status.QUEUED)
+    return list(
+        ImportJob.objects.filter(
+            status=ImportJob.Status.QUEUED, created_at__lt=now - timedelta(minutes=1)
+        ).values_list("pk", flat=True)[:50]
+    )
 
 
 def _run(job: ImportJob) -> str:

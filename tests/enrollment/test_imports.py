@@ -335,3 +335,27 @@ def test_command_exit_status_is_1(open_course, tmp_path):
         text=True,
     )
     assert result.returncode == 1
+
+
+def test_sweeper_hands_out_lost_and_stalled_jobs_again(organiser_client, open_course, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from enrollment.services.import_jobs import import_job_sweep
+
+    settings.PORTAL_IMPORT_SYNC_ROWS = 0
+    upload(organiser_client, open_course, xlsx([person(1)]))
+    job = ImportJob.objects.get()
+    now = timezone.now()
+    assert import_job_sweep(now=now) == []  # just queued: its task is on the way
+    assert import_job_sweep(now=now + datetime.timedelta(minutes=2)) == [job.pk]
+
+    # A worker claimed it and died without a word.
+    ImportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=now, attempts=1)
+    assert import_job_sweep(now=now + datetime.timedelta(minutes=2)) == []
+    assert import_job_sweep(now=now + datetime.timedelta(minutes=10)) == [job.pk]
+    assert import_job_run(job_id=job.pk) == "done"
+    job.refresh_from_db()
+    assert job.attempts == 2
+    assert Registration.objects.count() == 1
