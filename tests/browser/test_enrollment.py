@@ -91,3 +91,31 @@ def test_nominating_unit_fixes_a_bad_row_and_uploads_again(page, live_server):
     page.locator("#nominated-table").wait_for()
     assert "已为 2 人报名" in page.locator("main").inner_text()
     assert Registration.objects.filter(nominating_unit=unit).count() == 2
+
+
+def test_organiser_watches_a_large_import_finish_in_the_worker(
+    page, live_server, celery_worker, settings
+):
+    from tests.enrollment.test_imports import person, xlsx
+
+    settings.PORTAL_IMPORT_SYNC_ROWS = 3
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    course = CourseFactory(status=Course.Status.PUBLISHED, organisers=[organiser])
+    SessionFactory(course=course)
+    sign_in(page, live_server, organiser)
+    page.goto(live_server.url + f"/enrollment/course/{course.pk}/nominees/")
+    page.set_input_files(
+        "#id_file",
+        files=[
+            {
+                "name": "名单.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": xlsx([person(n) for n in range(40)]),
+            }
+        ],
+    )
+    page.locator("#upload-button").click()
+    page.wait_for_url("**/enrollment/imports/*/")
+    page.locator("#import-done").wait_for(timeout=60000)
+    assert "已为 40 人报名" in page.locator("#import-done").inner_text()
+    assert Registration.objects.filter(course=course).count() == 40
