@@ -3,12 +3,14 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from psycopg2 import errors as pg_errors
 
 from courses.models import Course
+from courses.selectors import course_can_edit
 from enrollment.models import HELD_STATUSES, Registration
 
 BUSY_MESSAGE = _("Many people are registering right now, please try again in a moment.")
@@ -21,6 +23,11 @@ class CourseBusy(Exception):
 
     def __init__(self):
         super().__init__(str(BUSY_MESSAGE))
+
+
+def ensure_can_manage(course: Course, by) -> None:
+    if not course_can_edit(course=course, user=by):
+        raise PermissionDenied(_("Only the course's organisers and administrators can do this."))
 
 
 def lock_course(course_id: int) -> Course:

@@ -1,18 +1,13 @@
 """Nominating units: organisations an organiser lets register their own people for a course."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from courses.models import Course
-from courses.selectors import course_can_edit
 from enrollment.models import NominatingUnit
-
-
-def _ensure_can_manage(course: Course, by: User) -> None:
-    if not course_can_edit(course=course, user=by):
-        raise PermissionDenied(_("Only the course's organisers and administrators can do this."))
+from enrollment.services.common import ensure_can_manage
 
 
 @transaction.atomic
@@ -20,7 +15,7 @@ def nominating_unit_appoint(
     *, course: Course, by: User, contact_email: str, seat_allowance: int | None = None
 ) -> NominatingUnit:
     """Appoint the contact's organisation as nominating unit, with the contact as its person."""
-    _ensure_can_manage(course, by)
+    ensure_can_manage(course, by)
     contact = User.objects.filter(email__iexact=(contact_email or "").strip()).first()
     if contact is None or not contact.is_active:
         raise ValidationError(
@@ -64,5 +59,5 @@ def nominating_unit_appoint(
 @transaction.atomic
 def nominating_unit_remove(*, unit: NominatingUnit, by: User) -> None:
     """Registrations it made stay; the unit can no longer add people."""
-    _ensure_can_manage(unit.course, by)
+    ensure_can_manage(unit.course, by)
     unit.delete()

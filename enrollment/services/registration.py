@@ -2,7 +2,7 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,16 +11,11 @@ from accounts.models import User
 from courses.models import Course
 from courses.selectors import course_can_edit
 from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
-from enrollment.services.common import SeatState, lock_course, seat_state
+from enrollment.services.common import SeatState, ensure_can_manage, lock_course, seat_state
 from enrollment.services.notify import registration_notify
 from enrollment.services.waitlist import waitlist_position, waitlist_promote
 
 logger = logging.getLogger(__name__)
-
-
-def _ensure_can_manage(course: Course, by: User) -> None:
-    if not course_can_edit(course=course, user=by):
-        raise PermissionDenied(_("Only the course's organisers and administrators can do this."))
 
 
 def _ensure_open_for(course: Course, *, source: str, by: User | None) -> None:
@@ -178,7 +173,7 @@ def registration_cancel(*, registration_id: int, by: User, reason: str = "") -> 
     with transaction.atomic(durable=True):
         course, registration = _locked_registration(registration_id)
         if registration.trainee_id != by.pk:
-            _ensure_can_manage(course, by)
+            ensure_can_manage(course, by)
         if not registration.is_active:
             raise ValidationError(_("This registration is no longer active."), code="not_active")
         if course.phase in ("running", "finished"):
@@ -205,7 +200,7 @@ def _decide(
     approve: bool,
     reason: str,
 ) -> list[Registration]:
-    _ensure_can_manage(course, by)
+    ensure_can_manage(course, by)
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ValidationError(_("Give a reason; the trainee will see it."), code="reason_required")
@@ -292,7 +287,7 @@ def registration_move_to_waitlist(
     """
     with transaction.atomic(durable=True):
         course, registration = _locked_registration(registration_id)
-        _ensure_can_manage(course, by)
+        ensure_can_manage(course, by)
         if not registration.holds_seat:
             raise ValidationError(
                 _("Only a confirmed or pending registration can go to the waiting list."),
