@@ -2,7 +2,7 @@
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
@@ -163,11 +163,7 @@ class CourseStatistics:
     by_region: list[RegionRow]
     by_type: list[tuple[str, int, int]]  # (label, all registrations, held seats)
     per_day: list[tuple[datetime.date, int]]
-    max_region: int = 1
-    max_type: int = 1
-    max_day: int = 1
     total: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def course_statistics(course: Course) -> CourseStatistics:
@@ -219,9 +215,6 @@ def course_statistics(course: Course) -> CourseStatistics:
         by_region=by_region,
         by_type=by_type,
         per_day=per_day,
-        max_region=max([row.total for row in by_region] + [1]),
-        max_type=max([row[1] for row in by_type] + [1]),
-        max_day=max([n for _day, n in per_day] + [1]),
         total=sum(by_status.values()),
     )
 

@@ -1,7 +1,5 @@
 """Registering, cancelling, approving and rejecting; every write locks the course row first."""
 
-import logging
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,10 +13,8 @@ from enrollment.services.common import SeatState, ensure_can_manage, lock_course
 from enrollment.services.notify import registration_notify
 from enrollment.services.waitlist import waitlist_position, waitlist_promote
 
-logger = logging.getLogger(__name__)
 
-
-def _ensure_open_for(course: Course, *, source: str, by: User | None) -> None:
+def _ensure_open_for(course: Course, *, by: User | None) -> None:
     if course.status != Course.Status.PUBLISHED:
         raise ValidationError(_("This course does not take registrations."), code="not_published")
     # `by` is None for the command line, which acts with an organiser's rights.
@@ -71,7 +67,7 @@ def register_locked(
 
     The import uses this for many rows in one transaction; `registration_create` for one.
     """
-    _ensure_open_for(course, source=source, by=by)
+    _ensure_open_for(course, by=by)
     snapshot = _snapshot(trainee)
     if (
         course.eligible_organisation_types

@@ -20,12 +20,3 @@ def my_nominating_unit(context, course):
     if request is None:
         return None
     return nominating_unit_for(user=request.user, course_id=course.pk)
-
-
-@register.filter
-def percent_of(value, maximum) -> float:
-    """`value` as a percentage of `maximum` (0–100), for bar widths."""
-    try:
-        return round(100 * float(value) / float(maximum or 1), 1)
-    except (TypeError, ValueError):
-        return 0
