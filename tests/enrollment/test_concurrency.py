@@ -191,9 +191,8 @@ def test_a_course_locked_by_a_slow_edit_answers_busy_within_seconds():
     assert services.registration_create(course_id=course.pk, trainee=person).status == "confirmed"
 
 
-@pytest.fixture
-def broker_down():
-    """Point the Celery app at a closed port, as when Redis is stopped."""
+def use_broker(url: str):
+    """Point the Celery app at `url` until the returned function is called."""
     from portal.celery import app
 
     def reset_pools():
@@ -203,11 +202,53 @@ def broker_down():
         app.amqp._producer_pool = None
 
     original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:9/0"
+    app.conf.broker_url = url
     reset_pools()
+
+    def restore():
+        app.conf.broker_url = original
+        reset_pools()
+
+    return restore
+
+
+@pytest.fixture
+def broker_down():
+    """Point the Celery app at a closed port, as when Redis is stopped."""
+    restore = use_broker("redis://127.0.0.1:9/0")
     yield
-    app.conf.broker_url = original
-    reset_pools()
+    restore()
+
+
+@pytest.fixture
+def broker_hung():
+    """A server that accepts connections and never answers, as when Redis hangs."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
+    restore = use_broker(f"redis://127.0.0.1:{server.getsockname()[1]}/0")
+    yield accepted
+    restore()
+    stop.set()
+    acceptor.join()
+    for connection_ in accepted:
+        connection_.close()
+    server.close()
 
 
 def test_registration_succeeds_while_redis_is_down_and_the_mail_waits_for_the_sweeper(
@@ -229,3 +270,21 @@ def test_registration_succeeds_while_redis_is_down_and_the_mail_waits_for_the_sw
     from notifications.services import mail_sweep
 
     assert mail.pk in mail_sweep()
+
+
+def test_registration_answers_in_seconds_while_redis_hangs(broker_hung, monkeypatch):
+    from notifications import outbox
+
+    lost: list = []
+    monkeypatch.setattr(outbox.logger, "warning", lambda *args, **kwargs: lost.append(args))
+    course = published_course(10, {})
+    (person,) = trainees(["44"])
+    started = time.monotonic()
+    registration = services.registration_create(course_id=course.pk, trainee=person)
+    elapsed = time.monotonic() - started
+    assert broker_hung, "the registration never tried the hung broker"
+    assert elapsed < 15
+    assert registration.status == "confirmed"
+    assert lost
+    mail = OutgoingMail.objects.get(key=f"registration:{registration.pk}:confirmed")
+    assert mail.status == OutgoingMail.Status.PENDING
