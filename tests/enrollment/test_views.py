@@ -349,3 +349,51 @@ def test_permission_matrix(client, cast, who):
     assert client.get(reverse("enrollment:registration-mine")).status_code == (
         302 if who is None else 200
     )
+
+
+def test_posts_need_the_csrf_token_and_gets_change_nothing(open_course):
+    from django.test import Client
+
+    registration = RegistrationFactory(course=open_course)
+    trainee = trainee_from("46")
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(trainee)
+    url = reverse("enrollment:registration-create", args=[open_course.pk])
+    assert strict.post(url, profile_data(trainee)).status_code == 403
+    assert not Registration.objects.filter(trainee=trainee).exists()
+
+    strict.force_login(open_course.organisers.first())
+    for name, args in [
+        ("enrollment:registration-decide", [open_course.pk]),
+        ("enrollment:registration-group-assign", [open_course.pk]),
+        ("enrollment:group-balance", [open_course.pk]),
+        ("enrollment:registration-waitlist", [registration.pk]),
+        ("enrollment:calendar-feed-regenerate", []),
+    ]:
+        assert strict.get(reverse(name, args=args)).status_code == 405
+        assert strict.post(reverse(name, args=args)).status_code == 403
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+
+
+def test_nominee_and_unit_pages_query_counts_stay_flat(
+    client, open_course, django_assert_max_num_queries
+):
+    from tests.factories.enrollment import NominatingUnitFactory
+
+    organiser = open_course.organisers.first()
+    for _ in range(5):
+        unit = NominatingUnitFactory(course=open_course)
+        for _ in range(3):
+            RegistrationFactory(
+                course=open_course, nominating_unit=unit, source=Registration.Source.ON_BEHALF
+            )
+    client.force_login(organiser)
+    with django_assert_max_num_queries(12):
+        assert (
+            client.get(reverse("enrollment:nominatingunit-list", args=[open_course.pk])).status_code
+            == 200
+        )
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("enrollment:nominee-create", args=[open_course.pk]))
+    assert page.content.decode().count("<tr>") >= 15
