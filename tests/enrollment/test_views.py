@@ -397,3 +397,14 @@ def test_nominee_and_unit_pages_query_counts_stay_flat(
     with django_assert_max_num_queries(14):
         page = client.get(reverse("enrollment:nominee-create", args=[open_course.pk]))
     assert page.content.decode().count("<tr>") >= 15
+
+
+def test_my_courses_shows_a_cancelled_course(client, open_course):
+    registration = RegistrationFactory(course=open_course)
+    Course.objects.filter(pk=open_course.pk).update(
+        status=Course.Status.CANCELLED, cancel_reason="场地维修"
+    )
+    client.force_login(registration.trainee)
+    body = client.get(reverse("enrollment:registration-mine")).content.decode()
+    assert "场地维修" in body
+    assert reverse("enrollment:registration-cancel", args=[registration.pk]) not in body
