@@ -20,3 +20,17 @@ def my_nominating_unit(context, course):
     if request is None:
         return None
     return nominating_unit_for(user=request.user, course_id=course.pk)
+
+
+@register.simple_tag(takes_context=True)
+def my_seat_outlook(context, course):
+    """True when a seat is free for the signed-in trainee's region, False when they would
+    wait, None when unknown (anonymous, no organisation yet)."""
+    from enrollment.services.common import seat_state
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated or user.organisation_id is None:
+        return None
+    region_id = user.organisation.region_id
+    return seat_state(course).has_seat(region_id)

@@ -408,3 +408,14 @@ def test_my_courses_shows_a_cancelled_course(client, open_course):
     body = client.get(reverse("enrollment:registration-mine")).content.decode()
     assert "场地维修" in body
     assert reverse("enrollment:registration-cancel", args=[registration.pk]) not in body
+
+
+def test_registration_box_tells_when_the_regions_quota_is_full(client, open_course):
+    set_quotas(open_course, {"44": 1})
+    RegistrationFactory(course=open_course, trainee=trainee_from("44"))
+    client.force_login(trainee_from("44", Organisation.Type.CITY_BUREAU))
+    page = client.get(open_course.get_absolute_url()).content.decode()
+    assert 'id="region-full"' in page
+    assert "加入候补名单" in page
+    client.force_login(trainee_from("11"))
+    assert 'id="region-full"' not in client.get(open_course.get_absolute_url()).content.decode()
