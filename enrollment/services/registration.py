@@ -195,6 +195,7 @@ def _decide(
     by: User,
     approve: bool,
     reason: str,
+    skip_others: bool = False,
 ) -> list[Registration]:
     ensure_can_manage(course, by)
     reason = (reason or "").strip()
@@ -212,6 +213,14 @@ def _decide(
     )
     if len(registrations) != len(set(registration_ids)):
         raise ValidationError(_("Some registrations were not found."), code="not_found")
+    if skip_others:
+        # "Tick all" on a mixed page: decide the ones waiting for a decision, leave the rest.
+        registrations = [r for r in registrations if r.status in allowed]
+        if not registrations:
+            raise ValidationError(
+                _("None of the ticked registrations is waiting for a decision."),
+                code="not_pending",
+            )
     for registration in registrations:
         if registration.status not in allowed:
             raise ValidationError(
@@ -238,24 +247,42 @@ def _decide(
 
 
 def registration_approve_many(
-    *, course_id: int, registration_ids: list[int], by: User
+    *, course_id: int, registration_ids: list[int], by: User, skip_others: bool = False
 ) -> list[Registration]:
-    """Approve pending registrations; they already hold their seats, so nobody is overbooked."""
+    """Approve pending registrations; they already hold their seats, so nobody is overbooked.
+
+    With `skip_others`, ticked registrations that are not pending are left as they are.
+    """
     with transaction.atomic(durable=True):
         course = lock_course(course_id)
         return _decide(
-            course=course, registration_ids=registration_ids, by=by, approve=True, reason=""
+            course=course,
+            registration_ids=registration_ids,
+            by=by,
+            approve=True,
+            reason="",
+            skip_others=skip_others,
         )
 
 
 def registration_reject_many(
-    *, course_id: int, registration_ids: list[int], by: User, reason: str
+    *,
+    course_id: int,
+    registration_ids: list[int],
+    by: User,
+    reason: str,
+    skip_others: bool = False,
 ) -> list[Registration]:
     """Reject pending or waitlisted registrations with a reason the trainees see."""
     with transaction.atomic(durable=True):
         course = lock_course(course_id)
         return _decide(
-            course=course, registration_ids=registration_ids, by=by, approve=False, reason=reason
+            course=course,
+            registration_ids=registration_ids,
+            by=by,
+            approve=False,
+            reason=reason,
+            skip_others=skip_others,
         )
 
 

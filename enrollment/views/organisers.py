@@ -81,6 +81,7 @@ class RegistrationDecideView(ManagedCourseMixin, View):
                     course_id=self.course.pk,
                     registration_ids=data["registrations"],
                     by=request.user,
+                    skip_others=True,
                 )
                 messages.success(
                     request, _("%(count)s registrations approved.") % {"count": len(done)}
@@ -91,6 +92,7 @@ class RegistrationDecideView(ManagedCourseMixin, View):
                     registration_ids=data["registrations"],
                     by=request.user,
                     reason=data["reason"],
+                    skip_others=True,
                 )
                 messages.success(
                     request, _("%(count)s registrations rejected.") % {"count": len(done)}

@@ -419,3 +419,20 @@ def test_registration_box_tells_when_the_regions_quota_is_full(client, open_cour
     assert "加入候补名单" in page
     client.force_login(trainee_from("11"))
     assert 'id="region-full"' not in client.get(open_course.get_absolute_url()).content.decode()
+
+
+def test_bulk_approve_of_a_mixed_page_decides_only_the_pending(client, open_course):
+    open_course.requires_approval = True
+    open_course.save()
+    pending = RegistrationFactory(course=open_course, status="pending")
+    confirmed = RegistrationFactory(course=open_course)
+    client.force_login(open_course.organisers.first())
+    url = reverse("enrollment:registration-decide", args=[open_course.pk])
+    response = client.post(
+        url, {"action": "approve", "registrations": [pending.pk, confirmed.pk]}, follow=True
+    )
+    assert "已通过 1 条报名" in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == "confirmed"
+    response = client.post(url, {"action": "approve", "registrations": [confirmed.pk]}, follow=True)
+    assert "所选报名均不在待审核状态" in response.content.decode()
