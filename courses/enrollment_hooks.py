@@ -11,7 +11,7 @@ from typing import Protocol
 
 class EnrollmentHooks(Protocol):
     def seats_taken(self, course_ids: Collection[int]) -> dict[int, int]:
-        """Confirmed seats per course id, in one query for any number of courses."""
+        """Held seats (confirmed or pending approval) per course id, in one query."""
 
     def registered_users(self, course_id: int) -> Iterable:
         """Users with an active registration (confirmed, pending or waitlisted)."""
@@ -25,6 +25,16 @@ class EnrollmentHooks(Protocol):
     def registered_course_ids(self, user) -> Iterable[int]:
         """Ids of the courses `user` is registered in (same states as `is_registered`); a
         queryset of ids is best, so callers can use it as a subquery."""
+
+    def held_by_region(self, course_id: int) -> dict[int, int]:
+        """Held seats per region id of the trainees (as they registered), in one query."""
+
+    def seats_changed(self, course) -> None:
+        """Capacity or quotas of `course` changed; called inside the transaction that holds
+        the course lock, so the waiting list can move up into freed seats."""
+
+    def course_changed(self, course, fields: list[str]) -> None:
+        """Dates or venue of a published course changed (inside the same transaction)."""
 
 
 class NoEnrollment:
@@ -44,6 +54,15 @@ class NoEnrollment:
 
     def registered_course_ids(self, user) -> Iterable[int]:
         return []
+
+    def held_by_region(self, course_id: int) -> dict[int, int]:
+        return {}
+
+    def seats_changed(self, course) -> None:
+        return None
+
+    def course_changed(self, course, fields: list[str]) -> None:
+        return None
 
 
 _hooks: EnrollmentHooks = NoEnrollment()

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class EnrollmentConfig(AppConfig):
     name = "enrollment"
     verbose_name = _("Enrollment")
+
+    def ready(self) -> None:
+        from courses import enrollment_hooks
+        from enrollment.hooks import RegistrationHooks
+
+        enrollment_hooks.register(RegistrationHooks())

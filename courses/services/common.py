@@ -5,6 +5,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import user_is_organiser
+from courses import enrollment_hooks
 from courses.models import Course
 from courses.selectors import course_can_edit
 
@@ -31,3 +32,40 @@ def ensure_editable(course: Course) -> None:
         raise ValidationError(
             _("A cancelled or archived course can no longer be changed."), code="not_editable"
         )
+
+
+def seats_below_taken(
+    *, course_id: int, capacity: int | None, quotas: dict[int, int]
+) -> list[ValidationError]:
+    """Why these seat numbers are lower than what registered trainees already hold.
+
+    A quota is the most seats its region's trainees may hold; the other regions share what is
+    left of the capacity. Lowering either below what is held would oversell, so it is refused.
+    """
+    held = enrollment_hooks.get().held_by_region(course_id)
+    problems = []
+    for region_id, seats in quotas.items():
+        if held.get(region_id, 0) > seats:
+            problems.append(
+                ValidationError(
+                    _(
+                        "Trainees of a region already hold %(held)s seats, more than its quota of %(seats)s."
+                    ),
+                    code="quota_below_taken",
+                    params={"held": held[region_id], "seats": seats},
+                )
+            )
+    if capacity is not None:
+        pool = capacity - sum(quotas.values())
+        held_in_pool = sum(n for region_id, n in held.items() if region_id not in quotas)
+        if held_in_pool > pool:
+            problems.append(
+                ValidationError(
+                    _(
+                        "Trainees of regions without a quota already hold %(held)s seats, more than the %(pool)s left for them."
+                    ),
+                    code="pool_below_taken",
+                    params={"held": held_in_pool, "pool": pool},
+                )
+            )
+    return problems

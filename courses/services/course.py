@@ -14,9 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import user_is_organiser
+from courses import enrollment_hooks
 from courses.models import Course, DiscussionGroup, Material, RegionalQuota, Session
 from courses.selectors import course_registered_users, course_seats_taken
-from courses.services.common import ensure_can_edit, ensure_editable, ensure_organiser, lock_course
+from courses.services.common import (
+    ensure_can_edit,
+    ensure_editable,
+    ensure_organiser,
+    lock_course,
+    seats_below_taken,
+)
 from courses.services.reading_pack import pack_copy
 from notifications import outbox
 
@@ -43,6 +50,10 @@ COURSE_FIELDS = (
     "contact_phone",
     "contact_email",
 )
+
+
+# Changes registered trainees are told about.
+NOTIFIED_FIELDS = ("starts_on", "ends_on", "venue", "city", "time_zone")
 
 
 def _apply(course: Course, data: Mapping[str, Any]) -> None:
@@ -102,6 +113,12 @@ def _validate(course: Course) -> None:
                 "capacity_below_taken",
                 {"taken": taken},
             )
+        elif not errors.get("capacity"):
+            quotas = dict(course.quotas.values_list("region_id", "seats"))
+            for problem in seats_below_taken(
+                course_id=course.pk, capacity=course.capacity, quotas=quotas
+            ):
+                errors.setdefault("capacity", []).append(problem)
     if course.pk and course.starts_on and course.ends_on and not errors:
         bounds = course.sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
         if bounds["first"] and (
@@ -140,11 +157,18 @@ def course_update(*, course: Course, by: User, data: Mapping[str, Any]) -> Cours
     ensure_can_edit(course, by)
     course = lock_course(course.pk)
     ensure_editable(course)
+    before = {field: getattr(course, field) for field in NOTIFIED_FIELDS}
     _apply(course, data)
     _validate(course)
     course.save()
     if "host_organisations" in data:
         course.host_organisations.set(data["host_organisations"])
+    hooks = enrollment_hooks.get()
+    # A raised capacity lets the waiting list move up, in this transaction.
+    hooks.seats_changed(course)
+    changed = [field for field in NOTIFIED_FIELDS if getattr(course, field) != before[field]]
+    if changed and course.status == Course.Status.PUBLISHED:
+        hooks.course_changed(course, changed)
     return course
 
 

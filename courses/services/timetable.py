@@ -10,8 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, User
+from courses import enrollment_hooks
 from courses.models import Course, DiscussionGroup, RegionalQuota, Session, Speaker
-from courses.services.common import ensure_can_edit, ensure_editable, ensure_organiser, lock_course
+from courses.services.common import (
+    ensure_can_edit,
+    ensure_editable,
+    ensure_organiser,
+    lock_course,
+    seats_below_taken,
+)
 
 
 def _validate_session(
@@ -303,9 +310,14 @@ def quota_set(
     known = set(Region.objects.filter(pk__in=wanted).values_list("pk", flat=True))
     if known != set(wanted):
         raise ValidationError(_("Unknown region."), code="region")
+    problems = seats_below_taken(course_id=course.pk, capacity=course.capacity, quotas=wanted)
+    if problems:
+        raise ValidationError(problems)
     course.quotas.exclude(region_id__in=wanted).delete()
     for region_id, seats in wanted.items():
         RegionalQuota.objects.update_or_create(
             course=course, region_id=region_id, defaults={"seats": seats}
         )
+    # A raised quota lets the region's waiting trainees move up, in this transaction.
+    enrollment_hooks.get().seats_changed(course)
     return list(course.quotas.select_related("region"))

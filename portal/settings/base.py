@@ -237,6 +237,9 @@ CELERY_BEAT_SCHEDULE = {
     "exports-sweep": {"task": "exports.export_sweep", "schedule": 60.0},
     "exports-cleanup": {"task": "exports.export_cleanup", "schedule": 3600.0},
     "courses-reading-pack-cleanup": {"task": "courses.reading_pack_cleanup", "schedule": 3600.0},
+    # Hourly; each reminder's outbox key sends it once however often this runs.
+    "enrollment-reminders": {"task": "enrollment.registration_remind", "schedule": 3600.0},
+    "enrollment-import-sweep": {"task": "enrollment.import_sweep", "schedule": 60.0},
 }
 
 # Exports: files kept for PORTAL_EXPORT_KEEP_DAYS; a running export that reports no progress

@@ -1,0 +1,230 @@
+"""Reads of registrations, scoped to who is asking."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from accounts.models import Organisation, Region
+from courses.models import Course
+from courses.selectors import course_list_editable_by
+from enrollment.models import ACTIVE_STATUSES, HELD_STATUSES, NominatingUnit, Registration
+
+
+def registration_list_for_user(user) -> QuerySet[Registration]:
+    """The user's own registrations."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    return Registration.objects.filter(trainee=user)
+
+
+def registration_active_for(*, user, course: Course) -> Registration | None:
+    """The user's active registration for the course (with waiting-list position), if any."""
+    if not user.is_authenticated:
+        return None
+    registration = (
+        Registration.objects.filter(course=course, trainee=user, status__in=ACTIVE_STATUSES)
+        .select_related("discussion_group")
+        .first()
+    )
+    if registration is not None:
+        from enrollment.services.waitlist import waitlist_position
+
+        registration.place = waitlist_position(registration)
+    return registration
+
+
+def _waitlist_position_subquery():
+    ahead = (
+        Registration.objects.filter(
+            course_id=OuterRef("course_id"), status=Registration.Status.WAITLISTED
+        )
+        .filter(
+            Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+            | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+        )
+        .values("course_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(ahead[:1])
+
+
+@dataclass
+class MyCourses:
+    upcoming: list[Registration]
+    past: list[Registration]
+
+
+def registration_list_mine(user) -> MyCourses:
+    """The user's registrations, upcoming (soonest first) and past (latest first)."""
+    today = timezone.localdate()
+    registrations = list(
+        registration_list_for_user(user)
+        .select_related("course", "discussion_group")
+        .annotate(ahead=_waitlist_position_subquery())
+        .order_by("course__starts_on", "pk")
+    )
+    for registration in registrations:
+        registration.place = (
+            (registration.ahead or 0) + 1
+            if registration.status == Registration.Status.WAITLISTED
+            else None
+        )
+    upcoming = [r for r in registrations if not r.course.ends_on or r.course.ends_on >= today]
+    past = [r for r in registrations if r.course.ends_on and r.course.ends_on < today]
+    past.reverse()
+    return MyCourses(upcoming=upcoming, past=past)
+
+
+def confirmed_courses_for(user) -> QuerySet[Course]:
+    return Course.objects.filter(
+        registrations__trainee=user,
+        registrations__status=Registration.Status.CONFIRMED,
+    ).exclude(status=Course.Status.DRAFT)
+
+
+def course_for_registrations(*, user, course_id: int) -> Course:
+    """A course whose registrations `user` manages, or Course.DoesNotExist."""
+    return course_list_editable_by(user).select_related("region").get(pk=course_id)
+
+
+@dataclass(frozen=True)
+class RegistrationFilters:
+    status: str = ""
+    region_id: int | None = None
+    organisation_type: str = ""
+    group_id: int | None = None  # 0 = without a group
+    q: str = ""
+
+
+def registration_list_for_course(
+    course: Course, filters: RegistrationFilters | None = None
+) -> QuerySet[Registration]:
+    filters = filters or RegistrationFilters()
+    registrations = Registration.objects.filter(course=course).select_related(
+        "trainee", "region", "discussion_group"
+    )
+    if filters.status:
+        registrations = registrations.filter(status=filters.status)
+    if filters.region_id:
+        registrations = registrations.filter(region_id=filters.region_id)
+    if filters.organisation_type:
+        registrations = registrations.filter(organisation_type=filters.organisation_type)
+    if filters.group_id == 0:
+        registrations = registrations.filter(discussion_group__isnull=True)
+    elif filters.group_id:
+        registrations = registrations.filter(discussion_group_id=filters.group_id)
+    if filters.q:
+        q = filters.q.strip()
+        registrations = registrations.filter(
+            Q(full_name__icontains=q)
+            | Q(organisation_name__icontains=q)
+            | Q(phone__icontains=q)
+            | Q(trainee__email__icontains=q)
+        )
+    return registrations.annotate(ahead=_waitlist_position_subquery()).order_by("created_at", "pk")
+
+
+def registration_status_counts(course: Course) -> dict[str, int]:
+    counts = dict(
+        Registration.objects.filter(course=course)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in Registration.Status.values}
+
+
+@dataclass
+class RegionRow:
+    region: Region
+    counts: Counter
+    held: int
+    quota: int | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def quota_percent(self) -> int | None:
+        if not self.quota:
+            return None
+        return min(100, round(100 * self.held / self.quota))
+
+
+@dataclass
+class CourseStatistics:
+    by_status: dict[str, int]
+    by_region: list[RegionRow]
+    by_type: list[tuple[str, int, int]]  # (label, all registrations, held seats)
+    per_day: list[tuple[datetime.date, int]]
+    total: int = 0
+
+
+def course_statistics(course: Course) -> CourseStatistics:
+    """Registrations by status, region (all regions, with quota use), type and day."""
+    registrations = Registration.objects.filter(course=course)
+    by_status = registration_status_counts(course)
+    region_counts: dict[int, Counter] = {}
+    for region_id, status, n in registrations.values_list("region_id", "status").annotate(
+        n=Count("pk")
+    ):
+        region_counts.setdefault(region_id, Counter())[status] = n
+    quotas = dict(course.quotas.values_list("region_id", "seats"))
+    by_region = []
+    for region in Region.objects.order_by("sort_order", "code"):
+        counts = region_counts.get(region.pk, Counter())
+        held = sum(counts[status] for status in HELD_STATUSES)
+        by_region.append(
+            RegionRow(region=region, counts=counts, held=held, quota=quotas.get(region.pk))
+        )
+    type_rows = dict(
+        (row["organisation_type"], (row["n"], row["held"]))
+        for row in registrations.values("organisation_type").annotate(
+            n=Count("pk"), held=Count("pk", filter=Q(status__in=HELD_STATUSES))
+        )
+    )
+    by_type = [(label, *type_rows.get(value, (0, 0))) for value, label in Organisation.Type.choices]
+    tz = course.tz
+    per_day = list(
+        registrations.annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+        .values_list("day", "n")
+    )
+    if per_day and course.registration_opens_at:
+        # Every day since opening, with the quiet ones at zero.
+        first = min(timezone.localtime(course.registration_opens_at, tz).date(), per_day[0][0])
+        last = per_day[-1][0]
+        known = dict(per_day)
+        per_day = [
+            (
+                first + datetime.timedelta(days=offset),
+                known.get(first + datetime.timedelta(days=offset), 0),
+            )
+            for offset in range((last - first).days + 1)
+        ]
+    return CourseStatistics(
+        by_status=by_status,
+        by_region=by_region,
+        by_type=by_type,
+        per_day=per_day,
+        total=sum(by_status.values()),
+    )
+
+
+def nominating_units_for_contact(user) -> QuerySet[NominatingUnit]:
+    if not user.is_authenticated:
+        return NominatingUnit.objects.none()
+    return NominatingUnit.objects.filter(contact=user).select_related("course", "organisation")
+
+
+def nominating_unit_for(*, user, course_id: int) -> NominatingUnit | None:
+    """The unit `user` is the contact of for this course, if any."""
+    return nominating_units_for_contact(user).filter(course_id=course_id).first()

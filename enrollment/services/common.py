@@ -1,0 +1,105 @@
+"""The course lock and the seat rules every enrollment write goes through."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import OperationalError, connection
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from psycopg2 import errors as pg_errors
+
+from courses.models import Course
+from courses.selectors import course_can_edit
+from enrollment.models import HELD_STATUSES, Registration
+
+BUSY_MESSAGE = _("Many people are registering right now, please try again in a moment.")
+
+
+class CourseBusy(Exception):
+    """The course row stayed locked longer than the lock timeout; nothing was written."""
+
+    code = "busy"
+
+    def __init__(self):
+        super().__init__(str(BUSY_MESSAGE))
+
+
+def ensure_can_manage(course: Course, by) -> None:
+    if not course_can_edit(course=course, user=by):
+        raise PermissionDenied(_("Only the course's organisers and administrators can do this."))
+
+
+def lock_course(course_id: int) -> Course:
+    """Lock the course row: the single serialisation point for its seats. Always first.
+
+    Call inside a transaction. A lock wait over three seconds raises CourseBusy, so a long
+    edit elsewhere makes registrations answer "busy" quickly instead of piling up.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '3s'")
+        return Course.objects.select_for_update(no_key=True).get(pk=course_id)
+    except OperationalError as exc:
+        if isinstance(exc.__cause__, pg_errors.LockNotAvailable):
+            raise CourseBusy from exc
+        raise
+
+
+@dataclass
+class SeatState:
+    """Held seats of one course by region, and the rule for who may take one more.
+
+    A quota is the most seats its region's trainees may hold; trainees of the other regions
+    share the pool, which is the capacity minus all quotas. Only valid while the course row
+    is locked.
+    """
+
+    capacity: int | None
+    quotas: dict[int, int]
+    held: Counter = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.held.values())
+
+    @property
+    def pool(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return self.capacity - sum(self.quotas.values())
+
+    def held_in_pool(self) -> int:
+        return sum(n for region_id, n in self.held.items() if region_id not in self.quotas)
+
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.total >= self.capacity
+
+    def has_seat(self, region_id: int) -> bool:
+        if self.is_full():
+            return False
+        if region_id in self.quotas:
+            return self.held[region_id] < self.quotas[region_id]
+        if self.pool is None:
+            return True
+        return self.held_in_pool() < self.pool
+
+    def take(self, region_id: int) -> None:
+        self.held[region_id] += 1
+
+    def release(self, region_id: int) -> None:
+        self.held[region_id] -= 1
+
+
+def seat_state(course: Course) -> SeatState:
+    """Re-read the held seats; call after `lock_course` so the numbers cannot move."""
+    quotas = dict(course.quotas.values_list("region_id", "seats"))
+    held = Counter(
+        dict(
+            Registration.objects.filter(course=course, status__in=HELD_STATUSES)
+            .values("region_id")
+            .annotate(n=Count("id"))
+            .values_list("region_id", "n")
+        )
+    )
+    return SeatState(capacity=course.capacity, quotas=quotas, held=held)

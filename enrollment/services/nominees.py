@@ -1,0 +1,297 @@
+"""Registering several people at once: by form or spreadsheet, by an organiser or a
+nominating unit's contact. All or nothing: any wrong row means nothing is saved."""
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import Region, User
+from accounts.roles import Role
+from accounts.services import organisation_get_or_create
+from courses.models import Course
+from courses.selectors import course_can_edit
+from enrollment.imports import (
+    COLUMNS,
+    RawRow,
+    normalise,
+    organisation_type_lookup,
+    region_lookup,
+)
+from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
+from enrollment.services.common import lock_course, seat_state
+from enrollment.services.notify import site_url
+from enrollment.services.registration import register_locked
+from notifications import outbox
+
+MOBILE = re.compile(r"^1\d{10}$")
+COLUMN_LABELS = {column.key: column.label for column in COLUMNS}
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str  # a column key, or "" for the whole row
+    message: str
+
+    def as_json(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class NomineeErrors(Exception):
+    """The rows are not all valid; nothing was saved."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} errors")
+        self.errors = errors
+
+
+@dataclass
+class Nominee:
+    row: int
+    email: str
+    full_name: str
+    phone: str
+    organisation_name: str
+    organisation_type: str
+    region: Region
+    position: str = ""
+    user: User | None = field(default=None, repr=False)
+
+
+def column_label(key: str) -> str:
+    return str(COLUMN_LABELS.get(key, "")) if key else ""
+
+
+def nominee_access(*, course: Course, by: User | None) -> NominatingUnit | None:
+    """The unit `by` registers for, None for organisers; PermissionDenied for anyone else."""
+    if by is None or course_can_edit(course=course, user=by):
+        return None
+    unit = NominatingUnit.objects.filter(course=course, contact=by).first()
+    if unit is None:
+        raise PermissionDenied(_("Only organisers and nominating units can register others."))
+    return unit
+
+
+def nominees_check(
+    *,
+    course: Course,
+    rows: Iterable[RawRow],
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[Nominee], list[RowError]]:
+    """Check every row (formats, known values, duplicates in the file and on the course)."""
+    regions = region_lookup()
+    types = organisation_type_lookup()
+    nominees: list[Nominee] = []
+    errors: list[RowError] = []
+    seen_emails: dict[str, int] = {}
+    seen_phones: dict[str, int] = {}
+    for count, raw in enumerate(rows, start=1):
+        values = raw.values
+        row_errors = []
+
+        def error(column: str, message: str, row_errors=row_errors, raw=raw) -> None:
+            row_errors.append(RowError(raw.number, column, message))
+
+        for column in COLUMNS:
+            if column.required and not values.get(column.key):
+                error(column.key, _("Required."))
+        email = values.get("email", "").lower()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                error("email", _("Not a valid e-mail address."))
+            else:
+                if email in seen_emails:
+                    error(
+                        "email",
+                        _("The same e-mail address is on row %(row)s.")
+                        % {"row": seen_emails[email]},
+                    )
+                seen_emails.setdefault(email, raw.number)
+        phone = values.get("phone", "").replace("-", "").replace(" ", "")
+        if phone:
+            if not MOBILE.match(phone):
+                error("phone", _("Enter an 11-digit mobile number starting with 1."))
+            elif phone in seen_phones:
+                error(
+                    "phone",
+                    _("The same mobile number is on row %(row)s.") % {"row": seen_phones[phone]},
+                )
+            seen_phones.setdefault(phone, raw.number)
+        region = regions.get(normalise(values.get("region")))
+        if values.get("region") and region is None:
+            error("region", _("Unknown region; use a name such as 广东省 or Guangdong."))
+        organisation_type = types.get(normalise(values.get("organisation_type")))
+        if values.get("organisation_type") and organisation_type is None:
+            error("organisation_type", _("Unknown organisation type; see the template."))
+        for key, limit in (("full_name", 100), ("organisation_name", 200), ("position", 100)):
+            if len(values.get(key, "")) > limit:
+                error(key, _("At most %(limit)s characters.") % {"limit": limit})
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            nominees.append(
+                Nominee(
+                    row=raw.number,
+                    email=email,
+                    full_name=values["full_name"],
+                    phone=phone,
+                    organisation_name=values["organisation_name"],
+                    organisation_type=organisation_type,
+                    region=region,
+                    position=values.get("position", ""),
+                )
+            )
+        if progress is not None and count % 250 == 0:
+            progress(count)
+    # Against the course: people who already hold an active registration.
+    emails = [nominee.email for nominee in nominees]
+    registered = set()
+    for start in range(0, len(emails), 1000):
+        registered.update(
+            Registration.objects.filter(
+                course=course,
+                status__in=ACTIVE_STATUSES,
+                trainee__email__in=emails[start : start + 1000],
+            ).values_list("trainee__email", flat=True)
+        )
+    for nominee in nominees:
+        if nominee.email in registered:
+            errors.append(RowError(nominee.row, "email", _("This person is already registered.")))
+    errors.sort(key=lambda e: (e.row, [c.key for c in COLUMNS].index(e.column) if e.column else -1))
+    return nominees, errors
+
+
+def _account_for(nominee: Nominee, *, trainee_group: Group) -> tuple[User, bool]:
+    """The person's account, created with the row's details when new (no password yet)."""
+    user = User.objects.filter(email__iexact=nominee.email).first()
+    if user is not None:
+        if user.organisation_id is None:
+            user.organisation = organisation_get_or_create(
+                name=nominee.organisation_name,
+                type=nominee.organisation_type,
+                region=nominee.region,
+            )
+            user.save(update_fields=["organisation"])
+        return user, False
+    user = User(
+        email=nominee.email,
+        full_name=nominee.full_name,
+        phone=nominee.phone,
+        position=nominee.position,
+        organisation=organisation_get_or_create(
+            name=nominee.organisation_name, type=nominee.organisation_type, region=nominee.region
+        ),
+    )
+    user.set_unusable_password()
+    user.save()
+    # The organiser or unit vouches for the address; setting the password proves it.
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user.groups.add(trainee_group)
+    return user, True
+
+
+def _invite(user: User, course: Course, by: User | None) -> None:
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    outbox.enqueue(
+        key=f"invitation:{user.pk}:course:{course.pk}",
+        to=user,
+        template="enrollment/mail/invitation",
+        context={
+            "course": course,
+            "by": by,
+            "set_password_url": site_url(path),
+            "site_url": site_url("/"),
+        },
+    )
+
+
+def nominees_register(
+    *,
+    course_id: int,
+    by: User | None,
+    nominees: list[Nominee],
+    source: str = Registration.Source.ON_BEHALF,
+    progress: Callable[[int], None] | None = None,
+) -> list[Registration]:
+    """Register every nominee under the seat rules, in one transaction holding the course lock.
+
+    A row the rules refuse (not eligible, allowance used...) raises NomineeErrors and rolls
+    back everything, so an import is never half done.
+    """
+    trainee_group = Group.objects.get(name=str(Role.TRAINEE))
+    with transaction.atomic(durable=True):
+        # Accounts first, without the course lock: they touch no seat, and online
+        # registrations should wait for the lock as briefly as possible.
+        accounts = [_account_for(nominee, trainee_group=trainee_group) for nominee in nominees]
+        unlocked_course = Course.objects.get(pk=course_id)
+        for user, created in accounts:
+            if created:
+                _invite(user, unlocked_course, by)
+        if progress is not None:
+            progress(len(nominees) // 2)
+        course = lock_course(course_id)
+        unit = nominee_access(course=course, by=by)
+        seats = seat_state(course)
+        calendar_cache: dict = {}
+        registrations = []
+        errors = []
+        for count, (nominee, (user, _created)) in enumerate(
+            zip(nominees, accounts, strict=True), start=1
+        ):
+            try:
+                registration = register_locked(
+                    course=course,
+                    seats=seats,
+                    trainee=user,
+                    by=by,
+                    source=source,
+                    nominating_unit=unit,
+                    calendar_cache=calendar_cache,
+                )
+            except ValidationError as exc:
+                errors.append(RowError(nominee.row, "", " ".join(exc.messages)))
+                continue
+            registrations.append(registration)
+            if progress is not None and count % 100 == 0:
+                progress(len(nominees) // 2 + count // 2)
+        if errors:
+            raise NomineeErrors(errors)  # leaving the block rolls every row back
+        return registrations
+
+
+def nominees_import(
+    *,
+    course: Course,
+    by: User | None,
+    rows: Iterable[RawRow],
+    source: str = Registration.Source.IMPORT,
+    progress: Callable[[int], None] | None = None,
+) -> list[Registration]:
+    """Check all rows, then register them all; NomineeErrors lists every problem."""
+    nominee_access(course=course, by=by)
+    nominees, errors = nominees_check(course=course, rows=rows, progress=progress)
+    if errors:
+        raise NomineeErrors(errors)
+    if not nominees:
+        raise NomineeErrors([RowError(0, "", _("The file has no rows to import."))])
+    return nominees_register(
+        course_id=course.pk, by=by, nominees=nominees, source=source, progress=progress
+    )

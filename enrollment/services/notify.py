@@ -1,0 +1,116 @@
+"""The e-mails a registration's state changes send, through the outbox (exactly once per key)."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+
+from courses.calendar import course_calendar_ics
+from courses.selectors import session_list_for_course
+from enrollment.models import Registration
+from notifications import outbox
+
+# The events a trainee hears about; each has templates enrollment/mail/<event>_subject.txt
+# and _body.txt.
+EVENTS = (
+    "confirmed",
+    "pending",
+    "waitlisted",
+    "approved",
+    "rejected",
+    "promoted",
+    "moved_to_waitlist",
+    "cancelled",
+    "reminder",
+)
+# Messages that confirm a seat carry the course's calendar.
+WITH_CALENDAR = {"confirmed", "approved", "promoted"}
+
+
+def site_url(path: str) -> str:
+    return settings.PORTAL_SITE_URL.rstrip("/") + path
+
+
+def calendar_attachment(registration: Registration, cache: dict | None = None) -> outbox.Attachment:
+    """The course's .ics; `cache` (a dict) reuses it for many registrations of one course."""
+    course = registration.course
+    if cache is not None and course.pk in cache:
+        return cache[course.pk]
+    host = urlsplit(settings.PORTAL_SITE_URL).netloc or "localhost"
+    body = course_calendar_ics(course, session_list_for_course(course), host=host)
+    attachment = outbox.Attachment(
+        filename=f"course-{course.pk}.ics", content=body, mimetype="text/calendar"
+    )
+    if cache is not None:
+        cache[course.pk] = attachment
+    return attachment
+
+
+def registration_notify(
+    registration: Registration,
+    event: str,
+    *,
+    key_suffix: str = "",
+    position: int | None = None,
+    calendar_cache: dict | None = None,
+    **extra,
+) -> None:
+    """Queue the message for `event`; the key makes a second call for the same event a no-op."""
+    assert event in EVENTS, event
+    course = registration.course
+    if event == "promoted" and registration.status == Registration.Status.PENDING:
+        template_event = "promoted_pending"
+    else:
+        template_event = event
+    attachments = []
+    if event in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
+        attachments.append(calendar_attachment(registration, calendar_cache))
+    outbox.enqueue(
+        key=f"registration:{registration.pk}:{event}{key_suffix}",
+        to=registration.trainee,
+        template=f"enrollment/mail/{template_event}",
+        context={
+            "registration": registration,
+            "course": course,
+            "position": position,
+            "course_url": site_url(reverse("courses:course-detail", args=[course.pk])),
+            "mine_url": site_url(reverse("enrollment:registration-mine")),
+            **extra,
+        },
+        attachments=attachments,
+    )
+
+
+def course_changed_notify(course, fields: list[str]) -> int:
+    """Tell everyone with an active registration that the dates or venue changed."""
+    from django.utils import timezone
+
+    from enrollment.models import ACTIVE_STATUSES
+
+    stamp = int(timezone.now().timestamp())
+    registrations = Registration.objects.filter(
+        course=course, status__in=ACTIVE_STATUSES
+    ).select_related("trainee")
+    count = 0
+    cache: dict = {}
+    for registration in registrations.iterator(chunk_size=500):
+        registration.course = course
+        attachments = []
+        if registration.status == Registration.Status.CONFIRMED:
+            attachments.append(calendar_attachment(registration, cache))
+        outbox.enqueue(
+            key=f"registration:{registration.pk}:course_changed:{stamp}",
+            to=registration.trainee,
+            template="enrollment/mail/course_changed",
+            context={
+                "registration": registration,
+                "course": course,
+                "dates_changed": bool({"starts_on", "ends_on", "time_zone"} & set(fields)),
+                "venue_changed": bool({"venue", "city"} & set(fields)),
+                "course_url": site_url(reverse("courses:course-detail", args=[course.pk])),
+                "mine_url": site_url(reverse("enrollment:registration-mine")),
+            },
+            attachments=attachments,
+        )
+        count += 1
+    return count

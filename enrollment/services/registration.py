@@ -1,0 +1,347 @@
+"""Registering, cancelling, approving and rejecting; every write locks the course row first."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from courses.models import Course
+from courses.selectors import course_can_edit
+from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
+from enrollment.services.common import SeatState, ensure_can_manage, lock_course, seat_state
+from enrollment.services.notify import registration_notify
+from enrollment.services.waitlist import waitlist_position, waitlist_promote
+
+
+def _ensure_open_for(course: Course, *, by: User | None) -> None:
+    if course.status != Course.Status.PUBLISHED:
+        raise ValidationError(_("This course does not take registrations."), code="not_published")
+    # `by` is None for the command line, which acts with an organiser's rights.
+    if by is None or course_can_edit(course=course, user=by):
+        # Organisers may still add people after the online window closes, until the start.
+        if course.phase != Course.Status.PUBLISHED:
+            raise ValidationError(_("The course has already started."), code="course_started")
+        return
+    state = course.registration_state
+    if state == "not_open":
+        raise ValidationError(_("Registration has not opened yet."), code="not_open")
+    if state != "open":
+        raise ValidationError(_("Registration is closed."), code="registration_closed")
+
+
+def _snapshot(trainee: User) -> dict:
+    organisation = trainee.organisation
+    if organisation is None or not trainee.full_name:
+        raise ValidationError(
+            _("Complete your profile (name, organisation and region) before registering."),
+            code="profile_incomplete",
+        )
+    return {
+        "full_name": trainee.full_name,
+        "organisation_name": organisation.name,
+        "organisation_type": organisation.type,
+        "region_id": organisation.region_id,
+        "position": trainee.position,
+        "phone": trainee.phone,
+    }
+
+
+def _already_registered() -> ValidationError:
+    return ValidationError(
+        _("You are already registered for this course."), code="already_registered"
+    )
+
+
+def register_locked(
+    *,
+    course: Course,
+    seats: SeatState,
+    trainee: User,
+    by: User | None,
+    source: str = Registration.Source.ONLINE,
+    nominating_unit: NominatingUnit | None = None,
+    calendar_cache: dict | None = None,
+) -> Registration:
+    """Register one trainee while the caller holds the course lock and its seat state.
+
+    The import uses this for many rows in one transaction; `registration_create` for one.
+    """
+    _ensure_open_for(course, by=by)
+    snapshot = _snapshot(trainee)
+    if (
+        course.eligible_organisation_types
+        and snapshot["organisation_type"] not in course.eligible_organisation_types
+    ):
+        raise ValidationError(
+            _("This course is not open to trainees from this type of organisation."),
+            code="not_eligible",
+        )
+    if Registration.objects.filter(
+        course=course, trainee=trainee, status__in=ACTIVE_STATUSES
+    ).exists():
+        raise _already_registered()
+    if nominating_unit is not None and nominating_unit.seat_allowance is not None:
+        used = Registration.objects.filter(
+            nominating_unit=nominating_unit, status__in=ACTIVE_STATUSES
+        ).count()
+        if used >= nominating_unit.seat_allowance:
+            raise ValidationError(
+                _("The nominating unit has used all of its %(allowance)s places."),
+                code="allowance_used",
+                params={"allowance": nominating_unit.seat_allowance},
+            )
+    now = timezone.now()
+    if seats.has_seat(snapshot["region_id"]):
+        status = (
+            Registration.Status.PENDING
+            if course.requires_approval
+            else Registration.Status.CONFIRMED
+        )
+    else:
+        status = Registration.Status.WAITLISTED
+    registration = Registration(
+        course=course,
+        trainee=trainee,
+        status=status,
+        source=source,
+        registered_by=by,
+        nominating_unit=nominating_unit,
+        waitlisted_at=now if status == Registration.Status.WAITLISTED else None,
+        **snapshot,
+    )
+    try:
+        # The partial unique index is the backstop for two submits racing past the check above
+        # (they cannot while both lock the course, but a savepoint keeps the error clean).
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        raise _already_registered() from None
+    if registration.holds_seat:
+        seats.take(registration.region_id)
+    position = waitlist_position(registration)
+    event = {
+        Registration.Status.CONFIRMED: "confirmed",
+        Registration.Status.PENDING: "pending",
+        Registration.Status.WAITLISTED: "waitlisted",
+    }[status]
+    registration_notify(registration, event, position=position, calendar_cache=calendar_cache)
+    registration.place = position
+    return registration
+
+
+def registration_create(
+    *,
+    course_id: int,
+    trainee: User,
+    by: User | None = None,
+    source: str = Registration.Source.ONLINE,
+    nominating_unit: NominatingUnit | None = None,
+) -> Registration:
+    """Register `trainee`: confirmed, pending approval or waitlisted, decided under the lock.
+
+    Raises ValidationError (with a code) when the registration is not allowed, and CourseBusy
+    when the course stayed locked by someone else for more than the lock timeout.
+    """
+    by = by or trainee
+    with transaction.atomic(durable=True):
+        course = lock_course(course_id)
+        return register_locked(
+            course=course,
+            seats=seat_state(course),
+            trainee=trainee,
+            by=by,
+            source=source,
+            nominating_unit=nominating_unit,
+        )
+
+
+def _locked_registration(registration_id: int) -> tuple[Course, Registration]:
+    course_id = Registration.objects.values_list("course_id", flat=True).get(pk=registration_id)
+    course = lock_course(course_id)
+    registration = Registration.objects.select_related("trainee").get(pk=registration_id)
+    registration.course = course
+    return course, registration
+
+
+def registration_cancel(*, registration_id: int, by: User, reason: str = "") -> Registration:
+    """The trainee (or an organiser) cancels, until the course starts; the seat moves on."""
+    with transaction.atomic(durable=True):
+        course, registration = _locked_registration(registration_id)
+        if registration.trainee_id != by.pk:
+            ensure_can_manage(course, by)
+        if not registration.is_active:
+            raise ValidationError(_("This registration is no longer active."), code="not_active")
+        if course.phase in ("running", "finished"):
+            raise ValidationError(
+                _("The course has started; registrations can no longer be cancelled."),
+                code="course_started",
+            )
+        held = registration.holds_seat
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.cancel_reason = (reason or "").strip()[:2000]
+        registration.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+        registration_notify(registration, "cancelled")
+        if held:
+            waitlist_promote(course=course)
+        return registration
+
+
+def _decide(
+    *,
+    course: Course,
+    registration_ids: list[int],
+    by: User,
+    approve: bool,
+    reason: str,
+    skip_others: bool = False,
+) -> list[Registration]:
+    ensure_can_manage(course, by)
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError(_("Give a reason; the trainee will see it."), code="reason_required")
+    allowed = (
+        (Registration.Status.PENDING,)
+        if approve
+        else (Registration.Status.PENDING, Registration.Status.WAITLISTED)
+    )
+    registrations = list(
+        Registration.objects.filter(course=course, pk__in=registration_ids)
+        .select_related("trainee")
+        .order_by("pk")
+    )
+    if len(registrations) != len(set(registration_ids)):
+        raise ValidationError(_("Some registrations were not found."), code="not_found")
+    if skip_others:
+        # "Tick all" on a mixed page: decide the ones waiting for a decision, leave the rest.
+        registrations = [r for r in registrations if r.status in allowed]
+        if not registrations:
+            raise ValidationError(
+                _("None of the ticked registrations is waiting for a decision."),
+                code="not_pending",
+            )
+    for registration in registrations:
+        if registration.status not in allowed:
+            raise ValidationError(
+                _("%(name)s's registration is not waiting for a decision."),
+                code="not_pending",
+                params={"name": registration.full_name},
+            )
+    now = timezone.now()
+    freed = False
+    for registration in registrations:
+        registration.course = course
+        freed = freed or registration.holds_seat
+        registration.status = (
+            Registration.Status.CONFIRMED if approve else Registration.Status.REJECTED
+        )
+        registration.decided_by = by
+        registration.decided_at = now
+        registration.decision_reason = reason
+        registration.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        registration_notify(registration, "approved" if approve else "rejected", reason=reason)
+    if freed:
+        waitlist_promote(course=course)
+    return registrations
+
+
+def registration_approve_many(
+    *, course_id: int, registration_ids: list[int], by: User, skip_others: bool = False
+) -> list[Registration]:
+    """Approve pending registrations; they already hold their seats, so nobody is overbooked.
+
+    With `skip_others`, ticked registrations that are not pending are left as they are.
+    """
+    with transaction.atomic(durable=True):
+        course = lock_course(course_id)
+        return _decide(
+            course=course,
+            registration_ids=registration_ids,
+            by=by,
+            approve=True,
+            reason="",
+            skip_others=skip_others,
+        )
+
+
+def registration_reject_many(
+    *,
+    course_id: int,
+    registration_ids: list[int],
+    by: User,
+    reason: str,
+    skip_others: bool = False,
+) -> list[Registration]:
+    """Reject pending or waitlisted registrations with a reason the trainees see."""
+    with transaction.atomic(durable=True):
+        course = lock_course(course_id)
+        return _decide(
+            course=course,
+            registration_ids=registration_ids,
+            by=by,
+            approve=False,
+            reason=reason,
+            skip_others=skip_others,
+        )
+
+
+def registration_approve(*, registration_id: int, by: User) -> Registration:
+    course_id = Registration.objects.values_list("course_id", flat=True).get(pk=registration_id)
+    return registration_approve_many(
+        course_id=course_id, registration_ids=[registration_id], by=by
+    )[0]
+
+
+def registration_reject(*, registration_id: int, by: User, reason: str) -> Registration:
+    course_id = Registration.objects.values_list("course_id", flat=True).get(pk=registration_id)
+    return registration_reject_many(
+        course_id=course_id, registration_ids=[registration_id], by=by, reason=reason
+    )[0]
+
+
+def registration_move_to_waitlist(
+    *, registration_id: int, by: User, reason: str = ""
+) -> Registration:
+    """An organiser's explicit step: a confirmed or pending trainee goes to the end of the list.
+
+    The freed seat goes to whoever waits first and qualifies (never back to this trainee in
+    the same step), so the waiting list keeps its order.
+    """
+    with transaction.atomic(durable=True):
+        course, registration = _locked_registration(registration_id)
+        ensure_can_manage(course, by)
+        if not registration.holds_seat:
+            raise ValidationError(
+                _("Only a confirmed or pending registration can go to the waiting list."),
+                code="not_holding_seat",
+            )
+        now = timezone.now()
+        registration.status = Registration.Status.WAITLISTED
+        registration.waitlisted_at = now
+        registration.decided_by = by
+        registration.decided_at = now
+        registration.decision_reason = (reason or "").strip()
+        registration.save(
+            update_fields=[
+                "status",
+                "waitlisted_at",
+                "decided_by",
+                "decided_at",
+                "decision_reason",
+            ]
+        )
+        registration_notify(
+            registration,
+            "moved_to_waitlist",
+            key_suffix=f":{int(now.timestamp())}",
+            position=waitlist_position(registration),
+            reason=registration.decision_reason,
+        )
+        waitlist_promote(course=course, exclude_ids=frozenset({registration.pk}))
+        return registration
+
+
+def seats_changed(course: Course) -> None:
+    """Called by courses after capacity or quotas changed, with the course already locked."""
+    waitlist_promote(course=course)

@@ -1,0 +1,27 @@
+"""Enrollment pages."""
+
+from enrollment.views.nominees import (  # noqa: F401
+    ImportJobDetailView,
+    ImportJobStatusView,
+    NominatingUnitListView,
+    NominatingUnitRemoveView,
+    NomineeCreateView,
+    NomineeTemplateView,
+    NomineeUploadView,
+)
+from enrollment.views.organisers import (  # noqa: F401
+    CourseStatisticsView,
+    GroupBalanceView,
+    RegistrantMessageView,
+    RegistrationDecideView,
+    RegistrationGroupAssignView,
+    RegistrationListView,
+    RegistrationWaitlistView,
+)
+from enrollment.views.trainees import (  # noqa: F401
+    CalendarFeedRegenerateView,
+    CalendarFeedView,
+    RegistrationCancelView,
+    RegistrationCreateView,
+    RegistrationMineView,
+)

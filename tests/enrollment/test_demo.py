@@ -1,0 +1,44 @@
+import pytest
+
+from accounts import demo as accounts_demo
+from courses import demo as courses_demo
+from courses.models import Course
+from enrollment import demo
+from enrollment.models import Registration
+from enrollment.services.common import seat_state
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_registrations_respect_the_seat_rules_and_are_idempotent(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    accounts_demo.seed()
+    courses_demo.seed()
+    created = demo.seed()["registrations"]
+    assert created > 530
+    assert demo.seed() == {"registrations": 0}
+
+    a = Course.objects.get(title=courses_demo.TITLE_A)
+    registrations = Registration.objects.filter(course=a)
+    assert registrations.count() >= 500
+    assert registrations.values("region").distinct().count() == 30
+    seats = seat_state(a)
+    assert seats.total <= a.capacity
+    assert all(seats.held[region] <= quota for region, quota in seats.quotas.items())
+    assert seats.held_in_pool() <= seats.pool
+    waiting = registrations.filter(status="waitlisted")
+    assert 10 <= waiting.count() <= 20
+    for region_id in waiting.values_list("region_id", flat=True):
+        assert not seats.has_seat(region_id)
+    assert registrations.filter(status="pending").exists()
+    assert registrations.filter(status="cancelled").exists()
+    days = {r.created_at.date() for r in registrations}
+    assert len(days) >= 5
+    mine = registrations.get(trainee__email="trainee@example.cn")
+    assert mine.status == "confirmed"
+    grouped = registrations.filter(status="confirmed", discussion_group__isnull=False)
+    assert grouped.count() == registrations.filter(status="confirmed").count()
+    assert grouped.values("discussion_group").distinct().count() == 3
+
+    b = Course.objects.get(title=courses_demo.TITLE_B)
+    assert 20 <= b.registrations.count() <= 60

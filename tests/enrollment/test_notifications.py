@@ -1,0 +1,114 @@
+"""One message per state change, in the trainee's language; the calendar only with a seat."""
+
+import base64
+
+import pytest
+
+from enrollment import services
+from notifications.models import OutgoingMail
+from tests.enrollment.conftest import trainee_from
+
+pytestmark = pytest.mark.django_db
+
+SUBJECTS = {
+    # event: (Chinese subject start, English subject start, calendar attached)
+    "confirmed": ("报名成功", "Registration confirmed", True),
+    "pending": ("报名已收到，等待审核", "Registration received, awaiting approval", False),
+    "waitlisted": ("已进入候补名单", "On the waiting list", False),
+    "approved": ("报名审核通过", "Registration approved", True),
+    "rejected": ("报名未通过", "Registration not accepted", False),
+    "promoted": ("候补转正", "A seat for you", True),
+    "cancelled": ("报名已取消", "Registration cancelled", False),
+}
+
+
+def run_event(course, event, language):
+    """Bring a fresh registration through `event`; return the registration it concerns."""
+    organiser = course.organisers.first()
+    person = trainee_from("44", preferred_language=language, full_name=f"学员{event}{language}")
+
+    def register(who):
+        return services.registration_create(course_id=course.pk, trainee=who)
+
+    if event == "confirmed":
+        return register(person)
+    if event in ("pending", "approved", "rejected"):
+        course.requires_approval = True
+        course.save()
+        registration = register(person)
+        if event == "approved":
+            services.registration_approve(registration_id=registration.pk, by=organiser)
+        if event == "rejected":
+            services.registration_reject(
+                registration_id=registration.pk, by=organiser, reason="名额有限"
+            )
+        return registration
+    if event == "cancelled":
+        registration = register(person)
+        services.registration_cancel(registration_id=registration.pk, by=person, reason="出差")
+        return registration
+    course.capacity = 1
+    course.save()
+    holder = register(trainee_from("11", full_name="占位"))
+    registration = register(person)
+    if event == "promoted":
+        services.registration_cancel(registration_id=holder.pk, by=holder.trainee)
+    return registration
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("event", list(SUBJECTS))
+def test_each_state_change_sends_one_message(open_course, event, language):
+    registration = run_event(open_course, event, language)
+    mail = OutgoingMail.objects.get(key=f"registration:{registration.pk}:{event}")
+    chinese, english, with_calendar = SUBJECTS[event]
+    assert mail.language == language
+    assert mail.subject.startswith(chinese if language == "zh-hans" else english)
+    assert open_course.title in mail.subject
+    calendars = [a for a in mail.attachments if a["mimetype"] == "text/calendar"]
+    assert bool(calendars) == with_calendar
+    if calendars:
+        assert b"BEGIN:VCALENDAR" in base64.b64decode(calendars[0]["content_b64"])
+    if event == "rejected":
+        assert "名额有限" in mail.body_text
+    if event == "cancelled":
+        assert "出差" in mail.body_text
+    assert OutgoingMail.objects.filter(
+        key__startswith=f"registration:{registration.pk}:"
+    ).count() == (1 if event in ("confirmed", "pending", "waitlisted") else 2)
+
+
+def test_moved_to_waitlist_message_has_position_and_reason(open_course):
+    organiser = open_course.organisers.first()
+    registration = services.registration_create(
+        course_id=open_course.pk, trainee=trainee_from("44")
+    )
+    services.registration_move_to_waitlist(
+        registration_id=registration.pk, by=organiser, reason="会场调整"
+    )
+    mail = OutgoingMail.objects.get(key__startswith=f"registration:{registration.pk}:moved")
+    assert "会场调整" in mail.body_text
+    assert "候补" in mail.subject
+
+
+def test_changed_dates_or_venue_are_sent_to_active_registrants(open_course):
+
+    from courses import services as course_services
+    from tests.factories.enrollment import RegistrationFactory
+
+    organiser = open_course.organisers.first()
+    open_course.capacity = 1
+    open_course.save()
+    confirmed = RegistrationFactory(course=open_course)
+    waiting = RegistrationFactory(course=open_course, status="waitlisted")
+    RegistrationFactory(course=open_course, status="cancelled")
+    course_services.course_update(course=open_course, by=organiser, data={"summary": "新的简介"})
+    assert not OutgoingMail.objects.filter(key__contains="course_changed").exists()
+
+    course_services.course_update(course=open_course, by=organiser, data={"venue": "国家会议中心"})
+    mails = OutgoingMail.objects.filter(key__contains="course_changed")
+    assert {m.to_email for m in mails} == {confirmed.trainee.email, waiting.trainee.email}
+    mail = mails.get(to_email=confirmed.trainee.email)
+    assert "国家会议中心" in mail.body_text
+    assert mail.attachments
+    assert not mails.get(to_email=waiting.trainee.email).attachments
