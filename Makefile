@@ -2,13 +2,14 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: help setup run test messages lint format
+.PHONY: help setup run test messages lint format bench
 
 help:
 	@echo "make run      set up, then start web server, Celery worker and beat (Ctrl-C stops)"
 	@echo "make test     set up, then ruff, migrations check, translations check and all tests"
 	@echo "make setup    the set-up alone: .venv, PostgreSQL, Redis, migrations, demo data"
 	@echo "make messages update the translation catalogues after changing strings"
+	@echo "make bench    set up, then run the benchmarks (QUICK=1 for a short run)"
 
 setup:
 	@bash scripts/setup.sh run
@@ -32,3 +33,7 @@ lint:
 
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+bench:
+	@bash scripts/setup.sh bench
+	$(PY) bench/run.py $(if $(QUICK),--quick,)

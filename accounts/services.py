@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Region, User
 from accounts.roles import Role
+from audit.models import AuditEvent
+from audit.services import audit_record
 
 
 def organisation_get_or_create(*, name: str, type: str, region: Region) -> Organisation:
@@ -64,9 +66,16 @@ def user_language_set(*, user: User, language: str) -> None:
     user.preferred_language = language
 
 
-def user_role_grant(*, user: User, role: Role) -> None:
+def user_role_grant(*, user: User, role: Role, by=None) -> None:
     """Add the user to the role's group (idempotent)."""
     group = Group.objects.get(name=str(role))
+    if not user.groups.filter(pk=group.pk).exists() and role != Role.TRAINEE:
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.ROLE_GRANTED,
+            target=user,
+            details={"role": str(role)},
+        )
     user.groups.add(group)
     if role == Role.ADMINISTRATOR and not user.is_staff:
         User.objects.filter(pk=user.pk).update(is_staff=True)
@@ -77,3 +86,26 @@ def user_role_grant(*, user: User, role: Role) -> None:
 def _is_cjk(text: str) -> bool:
     # Chinese names carry no spaces ("张三", not "张 三"); Latin names keep theirs.
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@transaction.atomic
+def user_roles_changed(*, user: User, before: set[str], after: set[str], by) -> None:
+    """Record role changes made in the administration (group membership edited there)."""
+    for role in sorted(after - before):
+        audit_record(
+            actor=by, action=AuditEvent.Action.ROLE_GRANTED, target=user, details={"role": role}
+        )
+    for role in sorted(before - after):
+        audit_record(
+            actor=by, action=AuditEvent.Action.ROLE_REVOKED, target=user, details={"role": role}
+        )
+
+
+@transaction.atomic
+def user_deactivated(*, user: User, by) -> None:
+    """Record that an administrator switched an account off.
+
+    The person's sessions end with it: the authentication backends refuse inactive users,
+    so their next request is anonymous.
+    """
+    audit_record(actor=by, action=AuditEvent.Action.USER_DEACTIVATED, target=user)

@@ -2,7 +2,6 @@
 organisers' dashboard and editors, and the permission-checked material download."""
 
 import logging
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -10,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from courses.forms import (
     SpeakerForm,
 )
 from courses.models import Course, DiscussionGroup, Material, Session, Speaker
+from portal.downloads import private_file_response
 
 logger = logging.getLogger(__name__)
 
@@ -155,12 +155,6 @@ class CourseTimetablePrintView(View):
         )
 
 
-def content_disposition(filename: str) -> str:
-    """`attachment` with an ASCII fallback and the exact UTF-8 name as RFC 5987 `filename*`."""
-    fallback = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\' else "_" for ch in filename)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 class MaterialDownloadView(View):
     def get(self, request, pk: int):
         try:
@@ -169,16 +163,9 @@ class MaterialDownloadView(View):
             if not request.user.is_authenticated and Material.objects.filter(pk=pk).exists():
                 return redirect_to_login(request.get_full_path())
             raise Http404 from None
-        try:
-            handle = material.file.open("rb")
-        except FileNotFoundError:
-            logger.error("material %s: stored file %s is missing", material.pk, material.file.name)
-            raise Http404 from None
-        response = FileResponse(handle, content_type=material.content_type)
-        response["Content-Disposition"] = content_disposition(material.original_name)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(
+            file=material.file, filename=material.original_name, content_type=material.content_type
+        )
 
 
 # -- Organisers -------------------------------------------------------------------------------

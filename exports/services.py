@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEvent
+from audit.services import audit_record
 from exports.models import ExportJob
 from exports.registry import exporter_get
 from exports.writer import SafeWorkbook
@@ -46,6 +48,12 @@ def export_request(*, user, exporter: str, data, language: str) -> ExportJob:
             title=title[:200],
             params=params,
             language=language,
+        )
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.EXPORT_REQUESTED,
+            target=job,
+            details={"exporter": exporter, "params": params},
         )
         transaction.on_commit(partial(dispatch, job.pk), robust=True)
     return job
@@ -197,5 +205,7 @@ def export_cleanup() -> int:
     return expired
 
 
-def export_download_record(*, job: ExportJob) -> None:
+@transaction.atomic
+def export_download_record(*, job: ExportJob, by) -> None:
     ExportJob.objects.filter(pk=job.pk).update(download_count=F("download_count") + 1)
+    audit_record(actor=by, action=AuditEvent.Action.EXPORT_DOWNLOADED, target=job)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from exports.models import ExportJob
 from exports.registry import exporter_get, exporter_list
 from exports.selectors import export_job_list_for_user
 from exports.services import XLSX, export_download_record, export_request
+from portal.downloads import private_file_response
 
 
 class ExportJobListView(LoginRequiredMixin, View):
@@ -85,14 +86,8 @@ class ExportJobDownloadView(LoginRequiredMixin, View):
         if job.status != ExportJob.Status.DONE or not job.file:
             messages.info(request, _("This export is not ready yet."))
             return redirect(job)
-        try:
-            stream = job.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        export_download_record(job=job)
-        response = FileResponse(
-            stream, as_attachment=True, filename=job.filename or "export.xlsx", content_type=XLSX
+        response = private_file_response(
+            file=job.file, filename=job.filename or "export.xlsx", content_type=XLSX
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
+        export_download_record(job=job, by=request.user)
         return response

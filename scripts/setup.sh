@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The set-up both `make run` and `make test` start with. Safe to run again: it only does
-# what is missing. Usage: scripts/setup.sh [run|test]
+# what is missing. Usage: scripts/setup.sh [run|test|bench]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-run}"
@@ -59,8 +59,12 @@ mkdir -p .local/media
 
 # 3. System tools: gettext compiles translations; the test suite drives Chromium.
 need_package msgfmt gettext gettext
-if [ "$mode" = test ]; then
+if [ "$mode" = test ] || [ "$mode" = bench ]; then
   need_package chromium "chromium fonts-noto-cjk" chromium
+fi
+if [ "$mode" = bench ]; then
+  need_package wrk wrk wrk
+  need_package pgbench postgresql-contrib postgresql
 fi
 
 # 4. PostgreSQL and Redis: reachable, started, or installed.

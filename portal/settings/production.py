@@ -16,6 +16,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 EMAIL_CONFIG = env.email_url("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
 
+LOGGING["handlers"]["console"]["formatter"] = env("PORTAL_LOG_FORMAT", default="json")  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("PORTAL_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("PORTAL_HSTS_SECONDS", default=31536000)

@@ -32,3 +32,4 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CACHES["default"]["KEY_PREFIX"] = os.environ["PORTAL_BROKER_PREFIX"]  # noqa: F405
 AXES_FAILURE_LIMIT = 5
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when missing
+LOGGING["loggers"]["portal.timing"]["level"] = env("PORTAL_TIMING_LOG_LEVEL", default="WARNING")  # noqa: F405

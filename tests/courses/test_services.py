@@ -302,7 +302,7 @@ def test_clone_copies_timetable_groups_quotas_and_materials_as_a_new_draft(
     services.material_upload(
         course=course,
         by=organiser,
-        upload=SimpleUploadedFile("课件.pdf", b"%PDF-1.4 slides"),
+        upload=SimpleUploadedFile("课件.pdf", b"%PDF-1.4 slides\n%%EOF\n"),
         session=session,
     )
     colleague = UserFactory(roles=[Role.ORGANISER])
@@ -324,7 +324,7 @@ def test_clone_copies_timetable_groups_quotas_and_materials_as_a_new_draft(
     material = Material.objects.get(course=clone)
     assert material.session == copied
     assert material.file.name != Material.objects.get(course=course).file.name
-    assert material.file.read() == b"%PDF-1.4 slides"
+    assert material.file.read() == b"%PDF-1.4 slides\n%%EOF\n"
     # The original is untouched.
     assert course.sessions.count() == 1
 

@@ -354,7 +354,7 @@ def test_admin_pages_for_administrators(client, model, settings, tmp_path):
     organiser = UserFactory(roles=[Role.ORGANISER])
     course = published_course_with_timetable(2, organiser)
     services.material_upload(
-        course=course, by=organiser, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")
+        course=course, by=organiser, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x\n%%EOF\n")
     )
     client.force_login(UserFactory(roles=[Role.ADMINISTRATOR]))
     changelist = client.get(reverse(f"admin:courses_{model}_changelist"))

@@ -51,7 +51,7 @@ def test_download_is_an_attachment_with_a_safe_unicode_file_name(client, done_jo
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")
-    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert "filename*=UTF-8''%E4%BA%BA%E5%91%98" in response["Content-Disposition"]
     assert b"".join(response.streaming_content)[:2] == b"PK"
     done_job.refresh_from_db()
     assert done_job.download_count == 1
@@ -96,3 +96,14 @@ def test_my_exports_page_lists_only_my_jobs(client, done_job, django_assert_max_
     assert done_job.get_absolute_url() not in response.content.decode()
     client.force_login(done_job.requested_by)
     assert done_job.get_absolute_url() in client.get(reverse("exports:job-list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_behind_nginx_the_file_is_handed_over_by_x_accel_redirect(client, done_job, settings):
+    settings.PORTAL_X_ACCEL_REDIRECT = "/protected-media/"
+    client.force_login(done_job.requested_by)
+    response = client.get(reverse("exports:job-download", args=[done_job.pk]))
+    assert response["X-Accel-Redirect"] == f"/protected-media/exports/{done_job.pk}.xlsx"
+    assert response.content == b""
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One sensitive action: who did what to which object, when, from where.
+
+    Rows are only ever added; administrators read them in the Django admin.
+    """
+
+    class Action(models.TextChoices):
+        ROLE_GRANTED = "role.granted", _("Role granted")
+        ROLE_REVOKED = "role.revoked", _("Role revoked")
+        USER_DEACTIVATED = "user.deactivated", _("Account deactivated")
+        REGISTRATION_APPROVED = "registration.approved", _("Registration approved")
+        REGISTRATION_REJECTED = "registration.rejected", _("Registration rejected")
+        EXPORT_REQUESTED = "export.requested", _("Export requested")
+        EXPORT_DOWNLOADED = "export.downloaded", _("Export downloaded")
+        DOCUMENT_CHANGED = "document.changed", _("Policy document changed")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("by (as recorded)"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    target_type = models.CharField(_("object type"), max_length=60, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_name = models.CharField(_("object"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["action", "-created_at"], name="audit_action_time")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_name}"
+        )

@@ -1,0 +1,181 @@
+"""Processes, load generation and measurements shared by the benchmarks."""
+
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv" / "bin"
+LOG_DIR = ROOT / ".local" / "bench-logs"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_env(**extra: str) -> dict:
+    return dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", **extra)
+
+
+def wait_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+class Gunicorn:
+    """The production web server with the bench settings, on a free loopback port."""
+
+    def __init__(self, workers: int = 3, threads: int = 1):
+        self.port = free_port()
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        self.log = open(LOG_DIR / "gunicorn.log", "ab")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                str(VENV / "gunicorn"),
+                "portal.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=bench_env(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_port(self.port)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+class Worker:
+    """A Celery worker process with the bench settings."""
+
+    def __init__(self, queues: str, concurrency: int, **env: str):
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        self.log = open(LOG_DIR / f"worker-{queues}.log", "ab")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                str(VENV / "celery"),
+                "-A",
+                "portal",
+                "worker",
+                "-Q",
+                queues,
+                "--concurrency",
+                str(concurrency),
+                "--loglevel",
+                "WARNING",
+                "--without-mingle",
+                "--without-gossip",
+                "-n",
+                f"bench-{queues}-{os.getpid()}@localhost",
+            ],
+            cwd=ROOT,
+            env=bench_env(**env),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        time.sleep(4)
+
+    def peak_rss_mb(self) -> float:
+        """The largest peak resident memory of the worker and its pool processes."""
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if children.exists():
+            pids += [int(pid) for pid in children.read_text().split()]
+        peak = 0
+        for pid in pids:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+            except FileNotFoundError:
+                continue
+        return round(peak / 1024, 1)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def wrk(
+    url: str, *, seconds: int, connections: int = 16, threads: int = 2, script: Path | None = None
+) -> dict:
+    """Run wrk against `url`; throughput in requests per second and latencies in ms."""
+    command = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+        "-s",
+        str(script or Path(__file__).with_name("report.lua")),
+        url,
+    ]
+    started = time.process_time()
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    line = next(line for line in result.stdout.splitlines() if line.startswith("WRKJSON "))
+    data = json.loads(line[len("WRKJSON ") :])
+    return {
+        "throughput": round(data["requests"] / (data["duration_us"] / 1e6), 1),
+        "p50_ms": round(data["p50_us"] / 1000, 2),
+        "p95_ms": round(data["p95_us"] / 1000, 2),
+        "p99_ms": round(data["p99_us"] / 1000, 2),
+        "requests": data["requests"],
+        "server_errors": data["non_2xx"],
+        "socket_errors": data["socket_errors"],
+        "load_generator_cpu_s": round(time.process_time() - started, 2),
+    }
+
+
+def machine() -> dict:
+    memory = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            memory = int(line.split()[1]) // 1024
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_mb": memory,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+    }
