@@ -246,7 +246,10 @@ class CheckinView(View):
             code = services.qr_token_read(token)
         except ValidationError as exc:
             return render(
-                request, self.template_name, {"error": exc.messages[0], "code": exc.code}, 400
+                request,
+                self.template_name,
+                {"error": exc.messages[0], "code": exc.code},
+                status=400,
             )
         if code.fresh:
             seen = request.session.get(SEEN_KEY, {})
@@ -266,7 +269,10 @@ class CheckinView(View):
             )
         except ValidationError as exc:
             return render(
-                request, self.template_name, {"error": exc.messages[0], "code": exc.code}, 400
+                request,
+                self.template_name,
+                {"error": exc.messages[0], "code": exc.code},
+                status=400,
             )
         return render(
             request,
