@@ -449,7 +449,7 @@ class CrossCourseAttendanceExporter(Exporter):
 
     name = "attendance.cross_course"
     title = gettext_lazy("Attendance across courses")
-    offer_on_list = True
+    # Offered on the attendance page (administrators), with this form for its filters.
     form_class = CrossCourseExportForm
 
     @classmethod

@@ -16,7 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.roles import user_is_administrator
 from attendance import selectors, services
+from attendance.exporters import CrossCourseExportForm
 from attendance.forms import AttendanceMarkForm, AttendanceSettingsUpdateForm, RosterFilterForm
 from attendance.models import Attendance
 from courses.models import Course, DiscussionGroup
@@ -51,9 +53,17 @@ class CourseListView(LoginRequiredMixin, View):
             .exclude(status=Course.Status.DRAFT)
             .order_by("-starts_on", "-pk")[:100]
         )
-        if not selectors.course_list_for_attendance(request.user).exists():
+        is_administrator = user_is_administrator(request.user)
+        if not is_administrator and not selectors.course_list_for_attendance(request.user).exists():
             raise PermissionDenied
-        return render(request, self.template_name, {"courses": courses})
+        return render(
+            request,
+            self.template_name,
+            {
+                "courses": courses,
+                "cross_course_form": CrossCourseExportForm() if is_administrator else None,
+            },
+        )
 
 
 class SessionListView(LoginRequiredMixin, View):
