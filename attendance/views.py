@@ -167,7 +167,7 @@ class AttendanceMarkView(LoginRequiredMixin, View):
                 services.attendance_undo(
                     session_id=session.pk, registration_id=registration_id, by=request.user
                 )
-                status, label = "", _("Not marked")
+                status, label, meta = "", _("Not marked"), ""
             else:
                 registration_id = form.cleaned_data["registration_id"]
                 status = form.cleaned_data["status"]
@@ -179,6 +179,16 @@ class AttendanceMarkView(LoginRequiredMixin, View):
                     by=request.user,
                 )
                 label = str(Attendance.Status(status).label)
+                remark = form.cleaned_data.get("remark") or ""
+                meta = " · ".join(
+                    part
+                    for part in (
+                        f"{Attendance.Method.LIST.label} "
+                        f"{timezone.localtime(timezone.now(), session.course.tz):%H:%M}",
+                        remark,
+                    )
+                    if part
+                )
         except ValidationError as exc:
             message = " ".join(exc.messages) or _("Choose a trainee and a mark.")
             if _wants_json(request):
@@ -187,7 +197,13 @@ class AttendanceMarkView(LoginRequiredMixin, View):
             return _back_to_roster(request, session)
         if _wants_json(request):
             return JsonResponse(
-                {"ok": True, "registration": registration_id, "status": status, "label": label}
+                {
+                    "ok": True,
+                    "registration": registration_id,
+                    "status": status,
+                    "label": label,
+                    "meta": meta,
+                }
             )
         return _back_to_roster(request, session)
 

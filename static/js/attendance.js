@@ -64,6 +64,11 @@
     var body = new FormData();
     body.append("csrfmiddlewaretoken", csrf);
     body.append(button.name, button.value);
+    if (button.getAttribute("data-status") === "excused") {
+      var remark = window.prompt(form.getAttribute("data-remark-prompt"), "");
+      if (remark === null) { return; }
+      body.append("remark", remark);
+    }
     row.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
     fetch(form.action, {
       method: "POST", body: body, credentials: "same-origin",
@@ -78,6 +83,7 @@
       badge.className = "badge " + (status ? "attendance-" + status : "text-bg-light border");
       bump(before, -1);
       bump(status, 1);
+      row.querySelector(".roster-meta").textContent = reply.data.meta || "";
     }).catch(function (error) {
       window.alert(error.message || form.getAttribute("data-error"));
     }).then(function () {

@@ -91,16 +91,31 @@ def test_roster_marks_with_json_and_undo(client, session, organiser, registratio
     response = client.post(
         url, {"mark": f"{registration.pk}:late"}, headers={"Accept": "application/json"}
     )
-    assert response.json() == {
-        "ok": True,
-        "registration": registration.pk,
-        "status": "late",
-        "label": "迟到",
-    }
+    data = response.json()
+    assert (data["ok"], data["registration"], data["status"], data["label"]) == (
+        True,
+        registration.pk,
+        "late",
+        "迟到",
+    )
     assert Attendance.objects.get().status == "late"
     response = client.post(url, {"undo": registration.pk}, headers={"Accept": "application/json"})
     assert response.json()["status"] == ""
     assert not Attendance.objects.exists()
+
+
+def test_roster_excused_with_a_remark(client, session, organiser, registration):
+    client.force_login(organiser)
+    response = client.post(
+        reverse("attendance:attendance-mark", args=[session.pk]),
+        {"mark": f"{registration.pk}:excused", "remark": "病假"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.json()["meta"].endswith("· 病假")
+    mark = Attendance.objects.get()
+    assert (mark.status, mark.remark) == ("excused", "病假")
+    page = client.get(reverse("attendance:session-roster", args=[session.pk]))
+    assert "病假" in page.content.decode()
 
 
 def test_roster_refuses_a_trainee_of_another_course_with_a_message(client, session, organiser):

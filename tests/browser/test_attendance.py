@@ -64,6 +64,12 @@ def test_checkin_staff_marks_a_trainee_from_the_roster_on_a_phone(phone_page, li
     row.locator(".roster-status .badge[data-status='']").wait_for()
     assert not Attendance.objects.exists()
 
+    page.once("dialog", lambda dialog: dialog.accept("病假"))
+    row.get_by_role("button", name="请假: 王小明").click()
+    row.locator(".roster-status .badge[data-status='excused']").wait_for()
+    assert "病假" in row.locator(".roster-meta").inner_text()
+    assert Attendance.objects.get().remark == "病假"
+
 
 def test_trainee_checks_in_by_opening_the_qr_link(phone_page, live_server):
     page = phone_page
