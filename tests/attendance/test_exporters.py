@@ -320,3 +320,44 @@ def test_libreoffice_reads_the_attendance_sheet_as_written(past_course, tmp_path
     assert by_name['=HYPERLINK("http://x","y")'][10:12] == ["1", "3"]
     assert by_name["欧阳娜娜"][0] == past_course.title
     assert by_name["欧阳娜娜"][1] == past_course.starts_on.isoformat()
+
+
+def test_command_line_refusals(past_course, tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("export_attendance", "-o", str(tmp_path / "x.xlsx"))
+    with pytest.raises(CommandError):
+        call_command("export_attendance", "999999", "-o", str(tmp_path / "x.xlsx"))
+    with pytest.raises(CommandError):
+        call_command(
+            "export_attendance",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-31",
+            "--region",
+            "XX",
+            "-o",
+            str(tmp_path / "x.xlsx"),
+        )
+
+
+def test_command_line_region_filter_and_sign_in_sheet(past_course, tmp_path):
+    _trainee(past_course, "粤甲", code="44")
+    _trainee(past_course, "京乙", code="11")
+    path = tmp_path / "cross.xlsx"
+    call_command(
+        "export_attendance",
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2100-01-01",
+        "--region",
+        "44",
+        "-o",
+        str(path),
+    )
+    assert [c.value for c in load_workbook(path).active["D"]] == ["姓名", "粤甲"]
+    call_command("export_attendance", str(past_course.pk), "--sheet", "signin", "-o", str(path))
+    assert load_workbook(path).active["A1"].value == "序号"

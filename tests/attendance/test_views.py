@@ -295,3 +295,17 @@ def test_download_permission_matrix(client, course_job, trainee, who, status):
     if status == 200:
         assert response["Content-Disposition"].startswith("attachment;")
         assert json.loads(json.dumps(course_job.params)) == {"course": course_job.params["course"]}
+
+
+def test_qr_and_checkin_pages_query_counts(
+    client, session, organiser, trainee, registration, django_assert_max_num_queries
+):
+    client.force_login(organiser)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("attendance:session-qr", args=[session.pk])).status_code == 200
+    client.force_login(trainee)
+    url = reverse("attendance:checkin", args=[services.qr_token_make(session_id=session.pk)])
+    with django_assert_max_num_queries(8):
+        client.get(url)
+    with django_assert_max_num_queries(14):
+        assert b'data-code="present"' in client.post(url).content
