@@ -160,3 +160,21 @@ def attendance_mine(*, user, course: Course) -> tuple[Registration, list[MyAtten
     )
     marks = {a.session_id: a for a in Attendance.objects.filter(registration=registration)}
     return registration, [MyAttendanceRow(session=s, mark=marks.get(s.pk)) for s in sessions]
+
+
+def session_marks(session: Session) -> dict[int, Attendance]:
+    """The marks of a session by registration id, for the roster's live refresh: one query."""
+    return {
+        mark.registration_id: mark
+        for mark in Attendance.objects.filter(
+            session=session, registration__in=roster_registrations(session)
+        )
+    }
+
+
+def session_checked_in(session: Session) -> tuple[int, int]:
+    """(trainees present or late, trainees expected) at a session: two queries."""
+    attended = Attendance.objects.filter(
+        session=session, status__in=(Attendance.Status.PRESENT, Attendance.Status.LATE)
+    ).count()
+    return attended, roster_registrations(session).count()

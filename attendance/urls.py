@@ -20,6 +20,7 @@ urlpatterns = [
         views.AttendanceMarkAllView.as_view(),
         name="attendance-mark-all",
     ),
+    path("session/<int:pk>/marks.json", views.SessionMarksView.as_view(), name="session-marks"),
     path("session/<int:pk>/qr/", views.SessionQrView.as_view(), name="session-qr"),
     path("session/<int:pk>/qr.json", views.SessionQrCodeView.as_view(), name="session-qr-code"),
     path("checkin/<str:token>/", views.CheckinView.as_view(), name="checkin"),

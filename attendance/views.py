@@ -178,17 +178,8 @@ class AttendanceMarkView(LoginRequiredMixin, View):
                     remark=form.cleaned_data.get("remark") or "",
                     by=request.user,
                 )
-                label = str(Attendance.Status(status).label)
-                remark = form.cleaned_data.get("remark") or ""
-                meta = " · ".join(
-                    part
-                    for part in (
-                        f"{Attendance.Method.LIST.label} "
-                        f"{timezone.localtime(timezone.now(), session.course.tz):%H:%M}",
-                        remark,
-                    )
-                    if part
-                )
+                mark = Attendance.objects.get(session=session, registration_id=registration_id)
+                label, meta = mark.get_status_display(), _mark_meta(mark, session)
         except ValidationError as exc:
             message = " ".join(exc.messages) or _("Choose a trainee and a mark.")
             if _wants_json(request):
@@ -239,17 +230,58 @@ class SessionQrView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         session = _session_for(request, pk)
+        attended, expected = selectors.session_checked_in(session)
         return render(
             request,
             self.template_name,
-            {"session": session, "course": session.course, "qr": _qr_payload(request, session.pk)},
+            {
+                "session": session,
+                "course": session.course,
+                "qr": _qr_payload(request, session.pk),
+                "attended": attended,
+                "expected": expected,
+            },
         )
 
 
 class SessionQrCodeView(LoginRequiredMixin, View):
+    """A fresh code for the projected page, with how many have checked in so far."""
+
     def get(self, request, pk):
         session = _session_for(request, pk)
-        response = JsonResponse(_qr_payload(request, session.pk))
+        attended, expected = selectors.session_checked_in(session)
+        response = JsonResponse(
+            {**_qr_payload(request, session.pk), "attended": attended, "expected": expected}
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _mark_meta(mark: Attendance, session) -> str:
+    moment = timezone.localtime(mark.marked_at, session.course.tz)
+    return " · ".join(
+        part for part in (f"{mark.get_method_display()} {moment:%H:%M}", mark.remark) if part
+    )
+
+
+class SessionMarksView(LoginRequiredMixin, View):
+    """The roster's marks as JSON, polled so staff see QR check-ins arrive."""
+
+    def get(self, request, pk):
+        session = _session_for(request, pk)
+        marks = selectors.session_marks(session)
+        response = JsonResponse(
+            {
+                "marks": {
+                    str(registration_id): {
+                        "status": mark.status,
+                        "label": mark.get_status_display(),
+                        "meta": _mark_meta(mark, session),
+                    }
+                    for registration_id, mark in marks.items()
+                }
+            }
+        )
         response["Cache-Control"] = "no-store"
         return response
 

@@ -20,6 +20,8 @@
       link.href = code.url;
       link.textContent = code.url;
       left = code.refresh_in;
+      document.getElementById("qr-attended").textContent = code.attended;
+      document.getElementById("qr-expected").textContent = code.expected;
       error.classList.add("d-none");
     }).catch(function () {
       error.classList.remove("d-none");

@@ -54,13 +54,39 @@
 
   var form = document.getElementById("roster-form");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var busy = 0;
+
+  var show = function (row, status, label, meta) {
+    var badge = row.querySelector(".roster-status .badge");
+    var before = badge.getAttribute("data-status");
+    row.querySelector(".roster-meta").textContent = meta || "";
+    if (before === status) { return; }
+    badge.textContent = label;
+    badge.setAttribute("data-status", status);
+    badge.className = "badge " + (status ? "attendance-" + status : "text-bg-light border");
+    bump(before, -1);
+    bump(status, 1);
+  };
+
+  // Marks given elsewhere (QR check-ins, another staff member) appear within seconds.
+  var refresh = function () {
+    if (busy || document.hidden) { return; }
+    fetch(form.getAttribute("data-marks-url"), {
+      headers: { "Accept": "application/json" }, credentials: "same-origin", cache: "no-store"
+    }).then(function (response) { return response.json(); }).then(function (data) {
+      if (busy) { return; }
+      rows.forEach(function (row) {
+        var mark = data.marks[row.getAttribute("data-registration")];
+        if (mark) { show(row, mark.status, mark.label, mark.meta); } else { show(row, "", form.getAttribute("data-not-marked"), ""); }
+      });
+    }).catch(function () { /* the next poll tries again */ });
+  };
+  window.setInterval(refresh, 10000);
   form.addEventListener("click", function (event) {
     var button = event.target.closest("button[type=submit]");
     if (!button || !window.fetch) { return; }
     event.preventDefault();
     var row = button.closest(".roster-row");
-    var badge = row.querySelector(".roster-status .badge");
-    var before = badge.getAttribute("data-status");
     var body = new FormData();
     body.append("csrfmiddlewaretoken", csrf);
     body.append(button.name, button.value);
@@ -70,6 +96,7 @@
       body.append("remark", remark);
     }
     row.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    busy += 1;
     fetch(form.action, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": csrf }
@@ -77,16 +104,11 @@
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
     }).then(function (reply) {
       if (!reply.ok || !reply.data.ok) { throw new Error(reply.data.error || form.getAttribute("data-error")); }
-      var status = reply.data.status;
-      badge.textContent = reply.data.label;
-      badge.setAttribute("data-status", status);
-      badge.className = "badge " + (status ? "attendance-" + status : "text-bg-light border");
-      bump(before, -1);
-      bump(status, 1);
-      row.querySelector(".roster-meta").textContent = reply.data.meta || "";
+      show(row, reply.data.status, reply.data.label, reply.data.meta);
     }).catch(function (error) {
       window.alert(error.message || form.getAttribute("data-error"));
     }).then(function () {
+      busy -= 1;
       row.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
     });
   });

@@ -55,6 +55,7 @@ def test_attendance_pages_permission_matrix(client, session, organiser, trainee,
         reverse("attendance:session-roster", args=[session.pk]),
         reverse("attendance:session-qr", args=[session.pk]),
         reverse("attendance:session-qr-code", args=[session.pk]),
+        reverse("attendance:session-marks", args=[session.pk]),
     ]
     for url in pages:
         response = client.get(url)
@@ -203,6 +204,7 @@ def test_qr_code_json_gives_a_working_checkin_url(client, session, organiser):
     data = client.get(reverse("attendance:session-qr-code", args=[session.pk])).json()
     assert data["image"].startswith("data:image/svg+xml")
     assert 0 < data["refresh_in"] <= 30
+    assert (data["attended"], data["expected"]) == (0, 0)
     assert "/attendance/checkin/" in data["url"]
     token = data["url"].split("/checkin/")[1].rstrip("/")
     assert services.qr_token_read(token).session_id == session.pk
@@ -309,3 +311,21 @@ def test_qr_and_checkin_pages_query_counts(
         client.get(url)
     with django_assert_max_num_queries(14):
         assert b'data-code="present"' in client.post(url).content
+
+
+def test_marks_json_shows_qr_checkins_to_the_staff(
+    client, session, organiser, registration, django_assert_max_num_queries
+):
+    services.qr_checkin(
+        token=services.qr_token_make(session_id=session.pk), user=registration.trainee
+    )
+    RegistrationFactory.create_batch(5, course=session.course)
+    client.force_login(organiser)
+    with django_assert_max_num_queries(8):
+        data = client.get(reverse("attendance:session-marks", args=[session.pk])).json()
+    assert list(data["marks"]) == [str(registration.pk)]
+    mark = data["marks"][str(registration.pk)]
+    assert (mark["status"], mark["label"]) == ("present", "出席")
+    assert mark["meta"].startswith("扫码签到 ")
+    qr = client.get(reverse("attendance:session-qr-code", args=[session.pk])).json()
+    assert (qr["attended"], qr["expected"]) == (1, 6)
