@@ -299,3 +299,50 @@ def attendance_mark_absent(*, now: datetime.datetime | None = None) -> int:
     if written:
         logger.info("marked %s absences automatically", written)
     return written
+
+
+@transaction.atomic
+def attendance_import(*, session_id: int, rows: list, by) -> int:
+    """Marks from a spreadsheet (rows from `attendance_import_read`), all or nothing: every row
+    must name a confirmed trainee of the session once. Returns how many marks were written."""
+    session = _session_for(session_id=session_id, by=by)
+    roster = list(roster_registrations(session).values_list("pk", "phone", "trainee__email"))
+    by_phone = {phone: pk for pk, phone, _email in roster if phone}
+    by_email = {email.lower(): pk for pk, _phone, email in roster if email}
+    errors, seen, marks = [], {}, []
+    now = timezone.now()
+    for row in rows:
+        pk = by_phone.get(row.phone) if row.phone else by_email.get(row.email)
+        if pk is None:
+            errors.append(
+                _("Row %(row)s: no confirmed trainee of this session has %(who)s.")
+                % {"row": row.row, "who": row.phone or row.email}
+            )
+            continue
+        if pk in seen:
+            errors.append(
+                _("Row %(row)s: the same trainee as row %(first)s.")
+                % {"row": row.row, "first": seen[pk]}
+            )
+            continue
+        seen[pk] = row.row
+        marks.append(
+            Attendance(
+                registration_id=pk,
+                session=session,
+                status=row.status,
+                remark=row.remark,
+                method=Attendance.Method.IMPORT,
+                marked_by=by,
+                marked_at=now,
+            )
+        )
+    if errors:
+        raise ValidationError([ValidationError(error, code="invalid_rows") for error in errors])
+    Attendance.objects.bulk_create(
+        marks,
+        update_conflicts=True,
+        unique_fields=["registration", "session"],
+        update_fields=["status", "remark", "method", "marked_by", "marked_at"],
+    )
+    return len(marks)

@@ -21,6 +21,9 @@ urlpatterns = [
         name="attendance-mark-all",
     ),
     path("session/<int:pk>/marks.json", views.SessionMarksView.as_view(), name="session-marks"),
+    path(
+        "session/<int:pk>/import/", views.AttendanceImportView.as_view(), name="attendance-import"
+    ),
     path("session/<int:pk>/qr/", views.SessionQrView.as_view(), name="session-qr"),
     path("session/<int:pk>/qr.json", views.SessionQrCodeView.as_view(), name="session-qr-code"),
     path("checkin/<str:token>/", views.CheckinView.as_view(), name="checkin"),

@@ -20,6 +20,7 @@ from accounts.roles import user_is_administrator
 from attendance import selectors, services
 from attendance.exporters import CrossCourseExportForm
 from attendance.forms import AttendanceMarkForm, AttendanceSettingsUpdateForm, RosterFilterForm
+from attendance.imports import attendance_import_read
 from attendance.models import Attendance
 from courses.models import Course, DiscussionGroup
 from courses.selectors import course_list_visible_to
@@ -214,6 +215,34 @@ class AttendanceMarkAllView(LoginRequiredMixin, View):
             _("%(count)s trainees without a mark are now present.") % {"count": marked},
         )
         return _back_to_roster(request, session)
+
+
+class AttendanceImportView(LoginRequiredMixin, View):
+    """Marks of one session from a spreadsheet (e.g. typed up from a paper sign-in sheet)."""
+
+    template_name = "attendance/attendance_import.html"
+
+    def get(self, request, pk):
+        session = _session_for(request, pk)
+        return render(request, self.template_name, {"session": session, "course": session.course})
+
+    def post(self, request, pk):
+        session = _session_for(request, pk)
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError(_("Choose a spreadsheet to upload."), code="no_file")
+            rows = attendance_import_read(upload)
+            written = services.attendance_import(session_id=session.pk, rows=rows, by=request.user)
+        except ValidationError as exc:
+            return render(
+                request,
+                self.template_name,
+                {"session": session, "course": session.course, "errors": exc.messages},
+                status=400,
+            )
+        messages.success(request, _("%(count)s marks imported.") % {"count": written})
+        return redirect("attendance:session-roster", session.pk)
 
 
 def _qr_payload(request, session_id: int) -> dict:
