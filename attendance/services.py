@@ -1,4 +1,5 @@
-"""Writes of attendance: marking from the roster, undo, QR self check-in, automatic absence."""
+"""Writes of attendance: marking from the roster, undo, imports, QR self check-in, and the
+automatic absence after sessions."""
 
 import datetime
 import logging
