@@ -130,3 +130,34 @@ def test_administrator_exports_attendance_across_courses(
     assert sheet.max_row == 31
     attended = sorted(sheet.cell(row, 11).value for row in range(2, 32))
     assert attended.count(1) == 20 and attended.count(0) == 10
+
+
+def test_qr_screen_and_roster_show_checkins_as_they_arrive(page, live_server):
+    session = _running_session()
+    registration = RegistrationFactory(course=session.course, trainee=UserFactory(full_name="李四"))
+    RegistrationFactory(course=session.course)
+    organiser = session.course.organisers.get()
+    sign_in(page, live_server, organiser)
+
+    page.clock.install()
+    page.goto(live_server.url + f"/attendance/session/{session.pk}/qr/")
+    assert page.locator("#qr-image").get_attribute("src").startswith("data:image/svg+xml")
+    assert page.locator("#qr-attended").inner_text() == "0"
+    assert page.locator("#qr-expected").inner_text() == "2"
+    check_in_url = page.locator("#qr-url").inner_text()
+    assert "/attendance/checkin/" in check_in_url
+
+    from attendance.services import qr_checkin
+
+    token = check_in_url.rstrip("/").rsplit("/", 1)[1]
+    qr_checkin(token=token, user=registration.trainee)
+    page.clock.run_for(31000)  # the code turns over; the page fetches a fresh one
+    page.locator("#qr-attended", has_text="1").wait_for()
+
+    page.goto(live_server.url + f"/attendance/session/{session.pk}/")
+    badge = page.locator(f"#r{registration.pk} .roster-status .badge")
+    assert badge.get_attribute("data-status") == "present"
+    Attendance.objects.filter(registration=registration).update(status="late")
+    page.clock.run_for(10500)  # the roster's refresh
+    page.locator(f"#r{registration.pk} .roster-status .badge[data-status='late']").wait_for()
+    assert page.locator("#roster-counts [data-count='late']").inner_text() == "1"
