@@ -53,7 +53,7 @@ class Attendance(models.Model):
         ABSENT = "absent", pgettext_lazy("attendance", "Absent")
 
     class Method(models.TextChoices):
-        LIST = "list", _("Roster")
+        LIST = "list", _("Marked on the roster")
         QR = "qr", _("QR self check-in")
         IMPORT = "import", _("Import")
         AUTOMATIC = "automatic", _("Automatic")
