@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Collate
+from django.utils import timezone
 
 from accounts.models import PINYIN_COLLATION
 from accounts.roles import Role, user_has_role, user_is_administrator
@@ -26,6 +27,26 @@ def course_list_for_attendance(user) -> QuerySet[Course]:
     if user_has_role(user, Role.CHECKIN_STAFF):
         scope |= Q(status__in=STAFF_STATUSES)
     return Course.objects.filter(pk__in=Course.objects.filter(scope).values("pk"))
+
+
+def course_list_for_attendance_by_date(user) -> QuerySet[Course]:
+    """Non-draft courses for the attendance list: running and upcoming soonest first, then
+    past ones latest first."""
+    today = timezone.localdate()
+    return (
+        course_list_for_attendance(user)
+        .exclude(status=Course.Status.DRAFT)
+        .annotate(
+            is_past=Case(
+                When(ends_on__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            upcoming_key=Case(When(ends_on__gte=today, then=F("starts_on"))),
+            past_key=Case(When(ends_on__lt=today, then=F("starts_on"))),
+        )
+        .order_by("is_past", "upcoming_key", F("past_key").desc(nulls_last=True), "pk")
+    )
 
 
 def course_list_exportable_by(user) -> QuerySet[Course]:

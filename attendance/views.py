@@ -44,16 +44,12 @@ def _session_for(request, pk):
 
 
 class CourseListView(LoginRequiredMixin, View):
-    """Courses whose attendance the user takes, the latest first."""
+    """Courses whose attendance the user takes: running and upcoming first, then past ones."""
 
     template_name = "attendance/course_list.html"
 
     def get(self, request):
-        courses = (
-            selectors.course_list_for_attendance(request.user)
-            .exclude(status=Course.Status.DRAFT)
-            .order_by("-starts_on", "-pk")[:100]
-        )
+        courses = selectors.course_list_for_attendance_by_date(request.user)[:100]
         is_administrator = user_is_administrator(request.user)
         if not is_administrator and not selectors.course_list_for_attendance(request.user).exists():
             raise PermissionDenied

@@ -329,3 +329,32 @@ def test_marks_json_shows_qr_checkins_to_the_staff(
     assert mark["meta"].startswith("扫码签到 ")
     qr = client.get(reverse("attendance:session-qr-code", args=[session.pk])).json()
     assert (qr["attended"], qr["expected"]) == (1, 6)
+
+
+def test_course_list_running_and_upcoming_first_then_past(client):
+    from courses.models import Course
+    from tests.factories.courses import CourseFactory
+
+    today = timezone.localdate()
+    staff = UserFactory(roles=[Role.CHECKIN_STAFF])
+
+    def course(title, offset):
+        return CourseFactory(
+            title=title,
+            status=Course.Status.PUBLISHED,
+            starts_on=today + datetime.timedelta(days=offset),
+            ends_on=today + datetime.timedelta(days=offset),
+            registration_opens_at=timezone.now() - datetime.timedelta(days=100),
+            registration_closes_at=timezone.now() - datetime.timedelta(days=90),
+        )
+
+    course("去年", -300)
+    course("下月", 30)
+    course("今天", 0)
+    course("上月", -30)
+    CourseFactory(title="草稿")
+    client.force_login(staff)
+    page = client.get(reverse("attendance:course-list")).content.decode()
+    positions = [page.index(title) for title in ("今天", "下月", "上月", "去年")]
+    assert positions == sorted(positions)
+    assert "草稿" not in page
