@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("courses/", include("courses.urls")),
     path("enrollment/", include("enrollment.urls")),
+    path("attendance/", include("attendance.urls")),
     path("documents/", include("policies.urls")),
     path("exports/", include("exports.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

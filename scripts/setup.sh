@@ -61,6 +61,8 @@ mkdir -p .local/media
 need_package msgfmt gettext gettext
 if [ "$mode" = test ] || [ "$mode" = bench ]; then
   need_package chromium "chromium fonts-noto-cjk" chromium
+  # The export tests open spreadsheets in LibreOffice as a real spreadsheet program would.
+  need_package soffice "libreoffice-calc-nogui" libreoffice
 fi
 if [ "$mode" = bench ]; then
   need_package wrk wrk wrk

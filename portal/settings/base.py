@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "policies",
     "courses",
     "enrollment",
+    "attendance",
     "notifications",
     "exports",
     "audit",
@@ -240,6 +241,7 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly; each reminder's outbox key sends it once however often this runs.
     "enrollment-reminders": {"task": "enrollment.registration_remind", "schedule": 3600.0},
     "enrollment-import-sweep": {"task": "enrollment.import_sweep", "schedule": 60.0},
+    "attendance-auto-absent": {"task": "attendance.attendance_mark_absent", "schedule": 300.0},
 }
 
 # Exports: files kept for PORTAL_EXPORT_KEEP_DAYS; a running export that reports no progress

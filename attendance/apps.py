@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AttendanceConfig(AppConfig):
+    name = "attendance"
+    verbose_name = _("Attendance")
+
+    def ready(self) -> None:
+        from attendance import exporters  # noqa: F401 - registers the attendance exporters

@@ -1,0 +1,201 @@
+"""Reads of attendance, scoped to who is asking."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Collate
+from django.utils import timezone
+
+from accounts.models import PINYIN_COLLATION
+from accounts.roles import Role, user_has_role, user_is_administrator
+from attendance.models import Attendance, AttendanceSettings
+from courses.models import Course, Session
+from enrollment.models import Registration
+
+# Check-in staff work at the venue of any course that is not a draft.
+STAFF_STATUSES = (Course.Status.PUBLISHED, Course.Status.ARCHIVED)
+
+
+def course_list_for_attendance(user) -> QuerySet[Course]:
+    """Courses whose attendance `user` may take: organisers their own, check-in staff every
+    published course, administrators all."""
+    if not user.is_authenticated:
+        return Course.objects.none()
+    if user_is_administrator(user):
+        return Course.objects.all()
+    scope = Q(organisers=user)
+    if user_has_role(user, Role.CHECKIN_STAFF):
+        scope |= Q(status__in=STAFF_STATUSES)
+    return Course.objects.filter(pk__in=Course.objects.filter(scope).values("pk"))
+
+
+def course_list_for_attendance_by_date(user) -> QuerySet[Course]:
+    """Non-draft courses for the attendance list: running and upcoming soonest first, then
+    past ones latest first."""
+    today = timezone.localdate()
+    return (
+        course_list_for_attendance(user)
+        .exclude(status=Course.Status.DRAFT)
+        .annotate(
+            is_past=Case(
+                When(ends_on__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            upcoming_key=Case(When(ends_on__gte=today, then=F("starts_on"))),
+            past_key=Case(When(ends_on__lt=today, then=F("starts_on"))),
+        )
+        .order_by("is_past", "upcoming_key", F("past_key").desc(nulls_last=True), "pk")
+    )
+
+
+def course_list_exportable_by(user) -> QuerySet[Course]:
+    """Courses whose spreadsheets `user` may download: their organisers and administrators."""
+    if not user.is_authenticated:
+        return Course.objects.none()
+    if user_is_administrator(user):
+        return Course.objects.all()
+    return Course.objects.filter(organisers=user)
+
+
+def attendance_can_take(*, user, course: Course) -> bool:
+    return course_list_for_attendance(user).filter(pk=course.pk).exists()
+
+
+def session_list_for_attendance(user) -> QuerySet[Session]:
+    return Session.objects.filter(course__in=course_list_for_attendance(user)).select_related(
+        "course", "discussion_group"
+    )
+
+
+def attendance_settings_for(course: Course) -> AttendanceSettings:
+    """The stored rules, or the defaults (unsaved) for a course without a row."""
+    try:
+        return AttendanceSettings.objects.get(course=course)
+    except AttendanceSettings.DoesNotExist:
+        return AttendanceSettings(course=course)
+
+
+def roster_registrations(session: Session) -> QuerySet[Registration]:
+    """The confirmed trainees expected at a session (a group session: that group's members)."""
+    registrations = Registration.objects.filter(
+        course_id=session.course_id, status=Registration.Status.CONFIRMED
+    )
+    if session.discussion_group_id:
+        registrations = registrations.filter(discussion_group_id=session.discussion_group_id)
+    return registrations
+
+
+@dataclass
+class RosterRow:
+    registration: Registration
+    mark: Attendance | None
+
+
+def roster_for_session(
+    session: Session, *, q: str = "", group_id: int | None = None
+) -> list[RosterRow]:
+    """The roster in pinyin order with each trainee's mark: two queries whatever its size."""
+    registrations = roster_registrations(session).select_related("discussion_group", "trainee")
+    if q:
+        registrations = registrations.filter(full_name__icontains=q.strip())
+    if group_id:
+        registrations = registrations.filter(discussion_group_id=group_id)
+    registrations = registrations.prefetch_related(
+        Prefetch(
+            "attendances",
+            queryset=Attendance.objects.filter(session=session),
+            to_attr="session_marks",
+        )
+    ).order_by(Collate("full_name", PINYIN_COLLATION), "pk")
+    return [
+        RosterRow(registration=r, mark=r.session_marks[0] if r.session_marks else None)
+        for r in registrations
+    ]
+
+
+@dataclass
+class SessionCounts:
+    session: Session
+    expected: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def marked(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def unmarked(self) -> int:
+        return max(0, self.expected - self.marked)
+
+
+def session_counts_for_course(course: Course) -> list[SessionCounts]:
+    """Every session of the course with expected trainees and marks per status: 3 queries."""
+    sessions = list(
+        Session.objects.filter(course=course)
+        .select_related("discussion_group")
+        .order_by("starts_at", "order", "pk")
+    )
+    by_group = dict(
+        Registration.objects.filter(course=course, status=Registration.Status.CONFIRMED)
+        .values("discussion_group_id")
+        .annotate(n=Count("pk"))
+        .values_list("discussion_group_id", "n")
+    )
+    everyone = sum(by_group.values())
+    marks: dict[int, dict[str, int]] = {}
+    for session_id, status, n in (
+        Attendance.objects.filter(session__course=course)
+        .values("session_id", "status")
+        .annotate(n=Count("pk"))
+        .values_list("session_id", "status", "n")
+    ):
+        marks.setdefault(session_id, {})[status] = n
+    return [
+        SessionCounts(
+            session=session,
+            expected=by_group.get(session.discussion_group_id, 0)
+            if session.discussion_group_id
+            else everyone,
+            counts=marks.get(session.pk, {}),
+        )
+        for session in sessions
+    ]
+
+
+@dataclass
+class MyAttendanceRow:
+    session: Session
+    mark: Attendance | None
+
+
+def attendance_mine(*, user, course: Course) -> tuple[Registration, list[MyAttendanceRow]]:
+    """The user's confirmed registration for the course and a row per session that applies to
+    them; Registration.DoesNotExist when they have none."""
+    registration = Registration.objects.select_related("discussion_group").get(
+        course=course, trainee=user, status=Registration.Status.CONFIRMED
+    )
+    sessions = Session.objects.filter(course=course).order_by("starts_at", "order", "pk")
+    sessions = sessions.filter(
+        Q(discussion_group__isnull=True) | Q(discussion_group_id=registration.discussion_group_id)
+    )
+    marks = {a.session_id: a for a in Attendance.objects.filter(registration=registration)}
+    return registration, [MyAttendanceRow(session=s, mark=marks.get(s.pk)) for s in sessions]
+
+
+def session_marks(session: Session) -> dict[int, Attendance]:
+    """The marks of a session by registration id, for the roster's live refresh: one query."""
+    return {
+        mark.registration_id: mark
+        for mark in Attendance.objects.filter(
+            session=session, registration__in=roster_registrations(session)
+        )
+    }
+
+
+def session_checked_in(session: Session) -> tuple[int, int]:
+    """(trainees present or late, trainees expected) at a session: two queries."""
+    attended = Attendance.objects.filter(
+        session=session, status__in=(Attendance.Status.PRESENT, Attendance.Status.LATE)
+    ).count()
+    return attended, roster_registrations(session).count()

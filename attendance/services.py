@@ -1,0 +1,349 @@
+"""Writes of attendance: marking from the roster, undo, imports, QR self check-in, and the
+automatic absence after sessions."""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from attendance.models import Attendance, AttendanceSettings
+from attendance.selectors import (
+    attendance_can_take,
+    attendance_settings_for,
+    course_list_exportable_by,
+    roster_registrations,
+)
+from courses.models import Course, Session
+from enrollment.models import Registration
+
+logger = logging.getLogger(__name__)
+
+QR_SLOT_SECONDS = 30
+QR_SALT = "attendance.qr-checkin"
+# Trainees may check in from this long before a session starts until it ends.
+CHECKIN_OPENS_BEFORE = datetime.timedelta(minutes=30)
+# Sessions that ended longer ago than this are left alone by the automatic absence task.
+AUTO_ABSENT_LOOKBACK = datetime.timedelta(days=14)
+
+
+def _session_for(*, session_id: int, by) -> Session:
+    session = Session.objects.select_related("course").get(pk=session_id)
+    if not attendance_can_take(user=by, course=session.course):
+        raise PermissionDenied
+    return session
+
+
+def _valid_status(status: str) -> str:
+    if status not in Attendance.Status.values:
+        raise ValidationError(_("Choose present, late, excused or absent."), code="invalid_status")
+    return status
+
+
+@transaction.atomic
+def attendance_mark(
+    *,
+    session_id: int,
+    registration_ids: list[int],
+    status: str,
+    by,
+    remark: str = "",
+    method: str = Attendance.Method.LIST,
+) -> int:
+    """Set the mark of the given confirmed trainees at a session (a correction overwrites).
+    Returns how many marks were written."""
+    session = _session_for(session_id=session_id, by=by)
+    _valid_status(status)
+    ids = set(registration_ids)
+    found = set(roster_registrations(session).filter(pk__in=ids).values_list("pk", flat=True))
+    if not ids or found != ids:
+        raise ValidationError(
+            _("Only confirmed trainees of this session can be marked."), code="not_on_roster"
+        )
+    now = timezone.now()
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                registration_id=pk,
+                session=session,
+                status=status,
+                remark=remark[:200],
+                method=method,
+                marked_by=by,
+                marked_at=now,
+            )
+            for pk in sorted(ids)
+        ],
+        update_conflicts=True,
+        unique_fields=["registration", "session"],
+        update_fields=["status", "remark", "method", "marked_by", "marked_at"],
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def attendance_mark_all(
+    *,
+    session_id: int,
+    by,
+    status: str = Attendance.Status.PRESENT,
+    group_id: int | None = None,
+) -> int:
+    """Mark every trainee of the roster (or of one group) who has no mark yet; marks already
+    given are kept. Returns how many were marked."""
+    session = _session_for(session_id=session_id, by=by)
+    _valid_status(status)
+    unmarked = roster_registrations(session).exclude(attendances__session=session)
+    if group_id:
+        unmarked = unmarked.filter(discussion_group_id=group_id)
+    now = timezone.now()
+    created = Attendance.objects.bulk_create(
+        [
+            Attendance(
+                registration_id=pk,
+                session=session,
+                status=status,
+                method=Attendance.Method.LIST,
+                marked_by=by,
+                marked_at=now,
+            )
+            for pk in unmarked.values_list("pk", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
+@transaction.atomic
+def attendance_undo(*, session_id: int, registration_id: int, by) -> bool:
+    """Back to unmarked. Returns whether there was a mark to remove."""
+    session = _session_for(session_id=session_id, by=by)
+    deleted, _rows = Attendance.objects.filter(
+        session=session, registration_id=registration_id
+    ).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def attendance_settings_update(
+    *, course_id: int, auto_absent: bool, late_after_minutes: int, by
+) -> AttendanceSettings:
+    course = Course.objects.get(pk=course_id)
+    if not course_list_exportable_by(by).filter(pk=course.pk).exists():
+        raise PermissionDenied
+    settings, _created = AttendanceSettings.objects.update_or_create(
+        course=course,
+        defaults={"auto_absent": auto_absent, "late_after_minutes": late_after_minutes},
+    )
+    return settings
+
+
+# -- QR self check-in ------------------------------------------------------------------------
+
+
+def _slot(now: datetime.datetime) -> int:
+    return int(now.timestamp()) // QR_SLOT_SECONDS
+
+
+def qr_token_make(*, session_id: int, now: datetime.datetime | None = None) -> str:
+    """The signed code shown on the QR page: the session and the current 30-second slot."""
+    now = now or timezone.now()
+    return signing.TimestampSigner(salt=QR_SALT).sign(f"{session_id}-{_slot(now)}")
+
+
+def qr_seconds_left(now: datetime.datetime | None = None) -> int:
+    now = now or timezone.now()
+    return QR_SLOT_SECONDS - int(now.timestamp()) % QR_SLOT_SECONDS
+
+
+@dataclass(frozen=True)
+class QrCode:
+    session_id: int
+    fresh: bool  # from the current or the previous slot
+
+
+def qr_token_read(token: str, *, now: datetime.datetime | None = None) -> QrCode:
+    """The session of a genuine code, and whether it is still fresh; invalid_code otherwise."""
+    now = now or timezone.now()
+    try:
+        value = signing.TimestampSigner(salt=QR_SALT).unsign(token)
+        session_part, slot_part = value.split("-")
+        session_id, slot = int(session_part), int(slot_part)
+    except (signing.BadSignature, ValueError):
+        raise ValidationError(
+            _("This check-in code is not valid. Scan the code on the screen again."),
+            code="invalid_code",
+        ) from None
+    return QrCode(session_id=session_id, fresh=_slot(now) - slot in (0, 1))
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    attendance: Attendance
+    created: bool
+
+
+@transaction.atomic
+def qr_checkin(
+    *,
+    token: str,
+    user,
+    now: datetime.datetime | None = None,
+    seen_fresh: bool = False,
+) -> CheckinResult:
+    """Record the user's own attendance from a scanned code, once.
+
+    `seen_fresh`: the view saw this very code while it was fresh moments ago (before the trainee
+    logged in), so a login that outlasts the code's 60 seconds does not turn it away.
+    """
+    now = now or timezone.now()
+    code = qr_token_read(token, now=now)
+    if not code.fresh and not seen_fresh:
+        raise ValidationError(
+            _("This check-in code has expired. Scan the code on the screen again."),
+            code="expired_code",
+        )
+    session = Session.objects.select_related("course").filter(pk=code.session_id).first()
+    if session is None:
+        raise ValidationError(
+            _("This check-in code is not valid. Scan the code on the screen again."),
+            code="invalid_code",
+        )
+    registrations = Registration.objects.filter(course_id=session.course_id, trainee=user)
+    registration = registrations.filter(status=Registration.Status.CONFIRMED).first()
+    if registration is None:
+        if registrations.filter(
+            status__in=(Registration.Status.PENDING, Registration.Status.WAITLISTED)
+        ).exists():
+            raise ValidationError(
+                _("Your registration for this course is not confirmed, so you cannot check in."),
+                code="not_confirmed",
+            )
+        raise ValidationError(
+            _("You are not registered for this course, so you cannot check in."),
+            code="not_registered",
+        )
+    if session.discussion_group_id and (
+        registration.discussion_group_id != session.discussion_group_id
+    ):
+        raise ValidationError(
+            _(
+                "This session is for another discussion group. Check in at your own group's session."
+            ),
+            code="wrong_session",
+        )
+    if now < session.starts_at - CHECKIN_OPENS_BEFORE:
+        raise ValidationError(
+            _("Check-in for this session opens 30 minutes before it starts."),
+            code="outside_window",
+        )
+    if now > session.ends_at:
+        raise ValidationError(
+            _("This session has ended; check-in is closed. Ask the organisers if you attended."),
+            code="outside_window",
+        )
+    grace = datetime.timedelta(minutes=attendance_settings_for(session.course).late_after_minutes)
+    status = (
+        Attendance.Status.LATE if now > session.starts_at + grace else Attendance.Status.PRESENT
+    )
+    attendance, created = Attendance.objects.get_or_create(
+        registration=registration,
+        session=session,
+        defaults={
+            "status": status,
+            "method": Attendance.Method.QR,
+            "marked_by": user,
+            "marked_at": now,
+        },
+    )
+    return CheckinResult(attendance=attendance, created=created)
+
+
+# -- Automatic absence -----------------------------------------------------------------------
+
+
+def attendance_mark_absent(*, now: datetime.datetime | None = None) -> int:
+    """Trainees without a mark at a session that has ended become absent, unless the course
+    turned this off. Safe to run again and again: existing marks are never touched."""
+    now = now or timezone.now()
+    sessions = (
+        Session.objects.filter(
+            ends_at__lte=now,
+            ends_at__gt=now - AUTO_ABSENT_LOOKBACK,
+            course__status__in=(Course.Status.PUBLISHED, Course.Status.ARCHIVED),
+        )
+        .exclude(course__attendance_settings__auto_absent=False)
+        .select_related("course")
+    )
+    written = 0
+    for session in sessions.iterator():
+        with transaction.atomic():
+            missing = roster_registrations(session).exclude(attendances__session=session)
+            created = Attendance.objects.bulk_create(
+                [
+                    Attendance(
+                        registration_id=pk,
+                        session=session,
+                        status=Attendance.Status.ABSENT,
+                        method=Attendance.Method.AUTOMATIC,
+                        marked_at=now,
+                    )
+                    for pk in missing.values_list("pk", flat=True)
+                ],
+                ignore_conflicts=True,
+            )
+            written += len(created)
+    if written:
+        logger.info("marked %s absences automatically", written)
+    return written
+
+
+@transaction.atomic
+def attendance_import(*, session_id: int, rows: list, by) -> int:
+    """Marks from a spreadsheet (rows from `attendance_import_read`), all or nothing: every row
+    must name a confirmed trainee of the session once. Returns how many marks were written."""
+    session = _session_for(session_id=session_id, by=by)
+    roster = list(roster_registrations(session).values_list("pk", "phone", "trainee__email"))
+    by_phone = {phone: pk for pk, phone, _email in roster if phone}
+    by_email = {email.lower(): pk for pk, _phone, email in roster if email}
+    errors, seen, marks = [], {}, []
+    now = timezone.now()
+    for row in rows:
+        pk = by_phone.get(row.phone) if row.phone else by_email.get(row.email)
+        if pk is None:
+            errors.append(
+                _("Row %(row)s: no confirmed trainee of this session has %(who)s.")
+                % {"row": row.row, "who": row.phone or row.email}
+            )
+            continue
+        if pk in seen:
+            errors.append(
+                _("Row %(row)s: the same trainee as row %(first)s.")
+                % {"row": row.row, "first": seen[pk]}
+            )
+            continue
+        seen[pk] = row.row
+        marks.append(
+            Attendance(
+                registration_id=pk,
+                session=session,
+                status=row.status,
+                remark=row.remark,
+                method=Attendance.Method.IMPORT,
+                marked_by=by,
+                marked_at=now,
+            )
+        )
+    if errors:
+        raise ValidationError([ValidationError(error, code="invalid_rows") for error in errors])
+    Attendance.objects.bulk_create(
+        marks,
+        update_conflicts=True,
+        unique_fields=["registration", "session"],
+        update_fields=["status", "remark", "method", "marked_by", "marked_at"],
+    )
+    return len(marks)
