@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: help setup run test messages lint format bench
+.PHONY: help setup run test messages lint format bench scale-test
 
 help:
 	@echo "make run      set up, then start web server, Celery worker and beat (Ctrl-C stops)"
@@ -10,6 +10,7 @@ help:
 	@echo "make setup    the set-up alone: .venv, PostgreSQL, Redis, migrations, demo data"
 	@echo "make messages update the translation catalogues after changing strings"
 	@echo "make bench    set up, then run the benchmarks (QUICK=1 for a short run)"
+	@echo "make scale-test  two web servers and two workers behind a proxy, a registration rush"
 
 setup:
 	@bash scripts/setup.sh run
@@ -37,3 +38,7 @@ format:
 bench:
 	@bash scripts/setup.sh bench
 	$(PY) bench/run.py $(if $(QUICK),--quick,)
+
+scale-test:
+	@bash scripts/setup.sh test
+	$(PY) scripts/scale_test.py

@@ -76,7 +76,7 @@ def nominee_template(path_or_file, *, time_zone: str) -> None:
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "PORTAL_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+    return settings.PORTAL_IMPORT_MAX_BYTES
 
 
 def check_upload(upload) -> bytes:

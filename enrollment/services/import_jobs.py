@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 def sync_row_limit() -> int:
     """Files up to this many rows are imported while the uploader waits."""
-    return int(getattr(settings, "PORTAL_IMPORT_SYNC_ROWS", 200))
+    return settings.PORTAL_IMPORT_SYNC_ROWS
 
 
 def import_job_create(

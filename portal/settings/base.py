@@ -143,7 +143,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Login throttling is django-axes' job (per account and address); allauth keeps its other limits.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+# Its per-address login limit is raised: hundreds of trainees at one venue share one address.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": False,
+    "login": env("PORTAL_LOGIN_RATE_PER_ADDRESS", default="600/m/ip"),
+}
 
 # django-axes: lock a (account, address) pair after repeated failures, so an attacker from one
 # address cannot lock the victim out of their own account elsewhere.
@@ -180,6 +184,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest file a user may upload (policy documents, materials); checked by policies.uploads.
 PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 PORTAL_MATERIAL_MAX_BYTES = env.int("PORTAL_MATERIAL_MAX_BYTES", default=50 * 1024 * 1024)
+# Nominee spreadsheets: largest file, and above how many rows a worker imports it with progress.
+PORTAL_IMPORT_MAX_BYTES = env.int("PORTAL_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+PORTAL_IMPORT_SYNC_ROWS = env.int("PORTAL_IMPORT_SYNC_ROWS", default=200)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
