@@ -306,7 +306,8 @@ def registration_move_to_waitlist(
     """An organiser's explicit step: a confirmed or pending trainee goes to the end of the list.
 
     The freed seat goes to whoever waits first and qualifies (never back to this trainee in
-    the same step), so the waiting list keeps its order.
+    the same step), so the waiting list keeps its order. Refused when nobody else can take
+    the seat: no one ever waits beside a free seat they qualify for.
     """
     with transaction.atomic(durable=True):
         course, registration = _locked_registration(registration_id)
@@ -339,6 +340,16 @@ def registration_move_to_waitlist(
             reason=registration.decision_reason,
         )
         waitlist_promote(course=course, exclude_ids=frozenset({registration.pk}))
+        if seat_state(course).has_seat(registration.region_id):
+            # Nobody else could take the seat: the trainee would wait beside an empty seat
+            # they qualify for. Refused; the whole step (and its message) is rolled back.
+            raise ValidationError(
+                _(
+                    "Nobody on the waiting list can take this seat, so the trainee keeps it. "
+                    "Move a trainee back only when someone else is waiting for the seat."
+                ),
+                code="nobody_waiting",
+            )
         return registration
 
 

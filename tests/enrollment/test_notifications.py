@@ -80,9 +80,12 @@ def test_each_state_change_sends_one_message(open_course, event, language):
 
 def test_moved_to_waitlist_message_has_position_and_reason(open_course):
     organiser = open_course.organisers.first()
+    open_course.capacity = 1
+    open_course.save()
     registration = services.registration_create(
         course_id=open_course.pk, trainee=trainee_from("44")
     )
+    services.registration_create(course_id=open_course.pk, trainee=trainee_from("45"))
     services.registration_move_to_waitlist(
         registration_id=registration.pk, by=organiser, reason="会场调整"
     )

@@ -283,6 +283,19 @@ def test_move_to_waitlist_gives_the_seat_to_the_first_waiting(open_course):
     assert services.waitlist_position(holder) == 1
 
 
+def test_move_to_waitlist_is_refused_when_nobody_else_can_take_the_seat(open_course):
+    organiser = open_course.organisers.first()
+    holder = register(open_course, trainee_from("44"))
+    with pytest.raises(ValidationError) as refused:
+        services.registration_move_to_waitlist(registration_id=holder.pk, by=organiser)
+    assert refused.value.code == "nobody_waiting"
+    holder.refresh_from_db()
+    assert holder.status == "confirmed"
+    assert not OutgoingMail.objects.filter(
+        key__startswith=f"registration:{holder.pk}:moved"
+    ).exists()
+
+
 def test_raising_the_capacity_promotes(open_course):
     open_course.capacity = 1
     open_course.save()

@@ -262,12 +262,27 @@ def test_bulk_approve_and_reject(client, open_course):
 
 def test_move_to_waitlist_from_the_list(client, open_course):
     organiser = open_course.organisers.first()
+    open_course.capacity = 1
+    open_course.save()
     registration = RegistrationFactory(course=open_course)
+    waiting = RegistrationFactory(course=open_course, status="waitlisted")
     client.force_login(organiser)
     client.post(reverse("enrollment:registration-waitlist", args=[registration.pk]))
     registration.refresh_from_db()
-    # Nobody else waits: the seat is free again, but only an explicit step moved the trainee.
-    assert registration.status == "waitlisted"
+    waiting.refresh_from_db()
+    assert (registration.status, waiting.status) == ("waitlisted", "confirmed")
+
+
+def test_move_to_waitlist_with_nobody_waiting_explains_and_keeps_the_seat(client, open_course):
+    organiser = open_course.organisers.first()
+    registration = RegistrationFactory(course=open_course)
+    client.force_login(organiser)
+    response = client.post(
+        reverse("enrollment:registration-waitlist", args=[registration.pk]), follow=True
+    )
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+    assert any("waiting list" in str(m) or "候补" in str(m) for m in response.context["messages"])
 
 
 def test_statistics_show_every_region_with_quota_use(
@@ -291,7 +306,11 @@ def test_statistics_show_every_region_with_quota_use(
 
 @pytest.fixture
 def cast(open_course):
+    open_course.capacity = 1
+    open_course.save()
     registration = RegistrationFactory(course=open_course, trainee=trainee_from("44"))
+    # Someone waits, so moving the registration to the waiting list is a real choice.
+    RegistrationFactory(course=open_course, status="waitlisted")
     return {
         "course": open_course,
         "registration": registration,

@@ -1,0 +1,128 @@
+"""Property-based: random sequences of register / approve / reject / cancel / move to the
+waiting list / change capacity / change quotas never break the seat invariants."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+from accounts.models import Organisation
+from accounts.roles import Role
+from courses.models import Course
+from courses.services import course_update, quota_set
+from enrollment import services
+from enrollment.models import Registration
+from tests.enrollment.conftest import set_quotas, trainee_from
+from tests.enrollment.test_concurrency import assert_invariants
+from tests.factories.accounts import UserFactory, region
+from tests.factories.courses import CourseFactory, SessionFactory
+
+# Two regions with quotas and one that shares the open pool.
+REGIONS = ["44", "33", "51"]
+TYPES = list(Organisation.Type.values)
+
+
+class RegistrationMachine(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self.organiser = UserFactory(roles=[Role.ORGANISER])
+        self.course = CourseFactory(
+            status=Course.Status.PUBLISHED, capacity=4, organisers=[self.organiser]
+        )
+        SessionFactory(course=self.course)
+        set_quotas(self.course, {"44": 1, "33": 1})
+        self.trainees = [
+            trainee_from(REGIONS[n % 3], TYPES[n % len(TYPES)], full_name=f"学员{n}")
+            for n in range(7)
+        ]
+
+    def _registration(self, index: int, *statuses) -> Registration | None:
+        return (
+            Registration.objects.filter(
+                course=self.course, trainee=self.trainees[index], status__in=statuses
+            )
+            .order_by("-pk")
+            .first()
+        )
+
+    @rule(index=st.integers(0, 6))
+    def register(self, index):
+        try:
+            services.registration_create(course_id=self.course.pk, trainee=self.trainees[index])
+        except ValidationError as exc:
+            assert exc.code == "already_registered"
+
+    @rule(index=st.integers(0, 6))
+    def cancel(self, index):
+        registration = self._registration(index, "pending", "confirmed", "waitlisted")
+        if registration:
+            services.registration_cancel(registration_id=registration.pk, by=self.trainees[index])
+
+    @rule(index=st.integers(0, 6), approve=st.booleans())
+    def decide(self, index, approve):
+        registration = self._registration(index, "pending")
+        if registration is None:
+            return
+        if approve:
+            services.registration_approve(registration_id=registration.pk, by=self.organiser)
+        else:
+            services.registration_reject(
+                registration_id=registration.pk, by=self.organiser, reason="名额已满"
+            )
+
+    @rule(index=st.integers(0, 6))
+    def move_to_waitlist(self, index):
+        registration = self._registration(index, "confirmed")
+        if registration:
+            try:
+                services.registration_move_to_waitlist(
+                    registration_id=registration.pk, by=self.organiser
+                )
+            except ValidationError as exc:
+                assert exc.code == "nobody_waiting"
+
+    @rule(capacity=st.integers(1, 6))
+    def change_capacity(self, capacity):
+        try:
+            course_update(course=self.course, by=self.organiser, data={"capacity": capacity})
+        except ValidationError as exc:
+            # Refused only when it would undercut what is held; nothing changes then.
+            assert set(exc.error_dict if hasattr(exc, "error_dict") else []) <= {"capacity"}
+        self.course.refresh_from_db()
+
+    @rule(first=st.integers(0, 3), second=st.integers(0, 3))
+    def change_quotas(self, first, second):
+        try:
+            quota_set(
+                course=self.course,
+                by=self.organiser,
+                seats_by_region={region("44").pk: first, region("33").pk: second},
+            )
+        except ValidationError as exc:
+            codes = (
+                {error.code for error in exc.error_list} if hasattr(exc, "error_list") else set()
+            )
+            assert codes <= {"quota_exceeds_capacity", "quota_below_taken", "pool_below_taken"}
+
+    @rule(required=st.booleans())
+    def switch_approval(self, required):
+        Course.objects.filter(pk=self.course.pk).update(requires_approval=required)
+
+    @invariant()
+    def seats_quotas_and_waiting_list_hold(self):
+        assert_invariants(self.course)
+
+
+@pytest.mark.django_db
+def test_random_sequences_never_break_the_seat_invariants():
+    run_state_machine_as_test(
+        RegistrationMachine,
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+            database=None,
+        ),
+    )
