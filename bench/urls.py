@@ -11,3 +11,4 @@ urlpatterns = [
     path("bench/bare", bare),
     path("", include("portal.urls")),
 ]
+handler500 = "portal.views.server_error"

@@ -1,7 +1,8 @@
 import logging
 
 from django.db import OperationalError
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ class ServiceUnavailableMiddleware:
         if not isinstance(exception, OperationalError):
             return None
         logger.warning("503 for %s: %s", request.path, exception)
-        response = render(request, "503.html", status=503)
+        # Rendered without the request context: the user and session live in the database.
+        response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "5"
         return response

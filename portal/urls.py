@@ -21,3 +21,5 @@ urlpatterns = [
 
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
+
+handler500 = "portal.views.server_error"

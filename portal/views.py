@@ -59,3 +59,19 @@ def healthz(request):
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def server_error(request):
+    """The 500 handler. A database outage met outside a view (loading the session or the user
+    in middleware) still gets the friendly 503 page rather than a server error."""
+    import sys
+
+    from django.db import OperationalError
+    from django.http import HttpResponse, HttpResponseServerError
+    from django.template.loader import render_to_string
+
+    if isinstance(sys.exc_info()[1], OperationalError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "5"
+        return response
+    return HttpResponseServerError(render_to_string("500.html"))
