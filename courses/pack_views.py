@@ -16,9 +16,11 @@ from courses import selectors, services
 from courses.forms import PackItemAddForm, PackItemNoteForm, PackSectionForm
 from courses.models import Course, ReadingPackBundle, ReadingPackItem, ReadingPackSection
 from courses.services import pack_bundle
-from courses.views import ManagedCourseMixin, OrganiserRequiredMixin, add_errors, error_text
+from courses.views import ManagedCourseMixin, OrganiserRequiredMixin
 from policies.selectors import DocumentFilters, document_list_visible_to, document_search
 from portal.downloads import private_file_response
+from portal.forms import add_service_errors as add_errors
+from portal.forms import error_text
 
 SEARCH_RESULTS = 20
 

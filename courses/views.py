@@ -33,25 +33,12 @@ from courses.forms import (
 )
 from courses.models import Course, DiscussionGroup, Material, Session, Speaker
 from portal.downloads import private_file_response
+from portal.forms import add_service_errors as add_errors
+from portal.forms import error_text
 
 logger = logging.getLogger(__name__)
 
 CATALOGUE_PAGE_SIZE = 12
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError onto the form: on the field it names, or on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.error_list:
-            form.add_error(None, error)
-
-
-def error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 # -- Everyone ---------------------------------------------------------------------------------

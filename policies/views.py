@@ -14,19 +14,10 @@ from policies.forms import AuthorityForm, DocumentFileForm, DocumentForm, Docume
 from policies.history import change_lines
 from policies.models import DocumentFile, PolicyDocument
 from portal.downloads import private_file_response
+from portal.forms import add_service_errors as _add_errors
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 20
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for error in exc.error_list:
-            form.add_error(None, error)
 
 
 def _visible_document(request, pk: int) -> PolicyDocument:

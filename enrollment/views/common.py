@@ -1,7 +1,7 @@
 """Helpers the enrollment pages share: errors onto forms, the busy page, the organisers' course."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -9,21 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.roles import user_is_organiser
 from courses.models import Course
 from enrollment import selectors, services
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form: on the field it names, or on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for error in exc.error_list:
-            form.add_error(None, error)
-
-
-def error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
+from portal.forms import add_service_errors as add_errors  # noqa: F401 - used by the views
+from portal.forms import error_text  # noqa: F401 - used by the views
 
 
 def busy_response(request) -> HttpResponse:
