@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "courses",
     "enrollment",
     "attendance",
+    "questions",
     "notifications",
     "exports",
     "audit",
