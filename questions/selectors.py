@@ -4,7 +4,7 @@ an anonymous question: use `asker_for_trainees` (or `question_public_dict`) ther
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from attendance.selectors import course_list_exportable_by
@@ -156,7 +156,7 @@ def question_list_for_triage(
     queryset = (
         _with_votes(Question.objects.filter(course=course), None)
         .select_related("asker", "session", "speaker", "merged_into", "answered_by")
-        .order_by("merged_into_id", "-vote_count", "-created_at", "-pk")
+        .order_by(F("merged_into_id").asc(nulls_first=True), "-vote_count", "-created_at", "-pk")
     )
     if filters.status == "merged":
         queryset = queryset.filter(merged_into__isnull=False)

@@ -261,3 +261,11 @@ def test_the_export_names_the_asker_for_organisers(
     assert SECRET_NAME in row
     assert "按照文件规定执行。" in row
     assert "是" in row  # anonymous to other trainees
+
+
+def test_triage_lists_originals_before_duplicates(client, course, trainee, organiser):
+    original = QuestionFactory(course=course, asker=trainee)
+    duplicate = QuestionFactory(course=course, asker=trainee, merged_into=original)
+    client.force_login(organiser)
+    listed = client.get(_url("question-triage", course.pk)).context["questions"]
+    assert listed == [original, duplicate]
