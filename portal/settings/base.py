@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "enrollment",
     "attendance",
     "questions",
+    "feedback",
     "notifications",
     "exports",
     "audit",
