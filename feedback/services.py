@@ -1,15 +1,23 @@
 """Changes to surveys: the organisers define them, trainees respond once while they are
 open. Every failure is a ValidationError with a `code`."""
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from courses.models import Course, Session
+from enrollment.models import Registration
 from feedback import selectors
 from feedback.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from notifications.models import OutgoingMail
+from notifications.outbox import enqueue
 
 CHOICE_KINDS = (SurveyQuestion.Kind.SINGLE, SurveyQuestion.Kind.MULTIPLE)
 
@@ -183,3 +191,58 @@ def _rating(value) -> int:
     if not 1 <= rating <= 5:
         raise ValidationError(_("Give a rating from 1 to 5."), code="invalid_rating")
     return rating
+
+
+# E-mail: the link when the survey opens, and one reminder a day before it closes (or half-way
+# through a survey open for a day). Each key is sent once however often the task runs.
+
+
+def _mail_context(survey: Survey) -> dict:
+    return {
+        "course_title": survey.course.title,
+        "survey_url": settings.PORTAL_SITE_URL.rstrip("/")
+        + reverse("feedback:response-create", args=[survey.course_id]),
+    }
+
+
+def survey_notify(*, now=None) -> int:
+    """Queue the invitations and reminders due now; returns how many were queued."""
+    now = now or timezone.now()
+    queued = 0
+    surveys = (
+        Survey.objects.filter(questions__isnull=False, course__status=Course.Status.PUBLISHED)
+        .distinct()
+        .select_related("course")
+    )
+    for survey in surveys:
+        opens, closes = selectors.survey_window(survey)
+        if opens is None or not opens <= now < closes:
+            continue
+        remind_at = max(closes - datetime.timedelta(days=1), opens + (closes - opens) / 2)
+        kinds = ["invite"] + (["reminder"] if now >= remind_at else [])
+        waiting = (
+            Registration.objects.filter(course=survey.course, status=Registration.Status.CONFIRMED)
+            .exclude(trainee__survey_responses__survey=survey)
+            .select_related("trainee")
+        )
+        for kind in kinds:
+            prefix = f"feedback:{survey.pk}:"
+            sent = set(
+                OutgoingMail.objects.filter(
+                    key__startswith=prefix, key__endswith=f":{kind}"
+                ).values_list("key", flat=True)
+            )
+            context = _mail_context(survey)
+            for registration in waiting.iterator():
+                key = f"{prefix}{registration.trainee_id}:{kind}"
+                if key in sent:
+                    continue
+                with transaction.atomic():
+                    enqueue(
+                        key=key,
+                        to=registration.trainee,
+                        template=f"feedback/mail/{kind}",
+                        context={**context, "closes": closes},
+                    )
+                queued += 1
+    return queued
