@@ -240,3 +240,20 @@ def test_the_demo_adds_course_a_survey_once():
     survey = Survey.objects.get(course__title=TITLE_A)
     assert survey.questions.count() == 5
     assert demo.seed() == {"surveys": 0}
+
+
+def test_page_query_counts(client, organiser, open_course, django_assert_max_num_queries):
+    survey = _survey(organiser, open_course)
+    trainee = RegistrationFactory(course=open_course).trainee
+    client.force_login(trainee)
+    with django_assert_max_num_queries(15):
+        assert (
+            client.get(reverse("feedback:response-create", args=[open_course.pk])).status_code
+            == 200
+        )
+    services.survey_submit(user=trainee, survey=survey, answers=_answers(survey))
+    client.force_login(organiser)
+    with django_assert_max_num_queries(15):
+        assert (
+            client.get(reverse("feedback:survey-update", args=[open_course.pk])).status_code == 200
+        )
