@@ -13,6 +13,8 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("enrollment/", include("enrollment.urls")),
     path("attendance/", include("attendance.urls")),
+    path("questions/", include("questions.urls")),
+    path("feedback/", include("feedback.urls")),
     path("documents/", include("policies.urls")),
     path("exports/", include("exports.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

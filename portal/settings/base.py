@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "courses",
     "enrollment",
     "attendance",
+    "questions",
+    "feedback",
     "notifications",
     "exports",
     "audit",
@@ -249,6 +251,7 @@ CELERY_BEAT_SCHEDULE = {
     "enrollment-reminders": {"task": "enrollment.registration_remind", "schedule": 3600.0},
     "enrollment-import-sweep": {"task": "enrollment.import_sweep", "schedule": 60.0},
     "attendance-auto-absent": {"task": "attendance.attendance_mark_absent", "schedule": 300.0},
+    "feedback-notify": {"task": "feedback.survey_notify", "schedule": 3600.0},
 }
 
 # Exports: files kept for PORTAL_EXPORT_KEEP_DAYS; a running export that reports no progress

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    name = "feedback"
+    verbose_name = _("Feedback")
+
+    def ready(self) -> None:
+        from feedback import exporters  # noqa: F401 - registers the feedback export

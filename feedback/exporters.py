@@ -1,0 +1,125 @@
+"""The feedback spreadsheet of a course: a summary per question and session, and one row per
+response (with the respondent's name only if the survey is not anonymous)."""
+
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from attendance.selectors import course_list_exportable_by
+from exports.registry import Exporter, register
+from exports.writer import Column
+from feedback import selectors
+from feedback.models import Survey, SurveyAnswer, SurveyQuestion
+
+CHUNK = 2000
+
+
+@register
+class SurveyResultsExporter(Exporter):
+    name = "feedback.results"
+    title = gettext_lazy("Feedback")
+
+    @classmethod
+    def clean_params(cls, data) -> dict:
+        try:
+            course_id = int(data.get("course") or 0)
+        except (TypeError, ValueError):
+            course_id = 0
+        if not Survey.objects.filter(course_id=course_id).exists():
+            raise ValidationError(_("Choose a course with a survey."), code="invalid_course")
+        return {"course": course_id}
+
+    @property
+    def survey(self) -> Survey:
+        if not hasattr(self, "_survey"):
+            self._survey = Survey.objects.select_related("course").get(
+                course_id=self.params["course"]
+            )
+        return self._survey
+
+    def can_request(self, user) -> bool:
+        return course_list_exportable_by(user).filter(pk=self.params.get("course")).exists()
+
+    def time_zone(self) -> str:
+        return str(self.survey.course.tz)
+
+    def describe(self) -> str:
+        return f"{self.title}: {self.survey.course.title}"
+
+    def filename(self) -> str:
+        return f"{self.survey.course.title}-{self.title}-{timezone.localdate():%Y%m%d}.xlsx"
+
+    def total(self) -> int:
+        return self.survey.responses.count()
+
+    def write(self, book, progress) -> None:
+        survey = self.survey
+        results = selectors.survey_results(survey)
+        summary = book.sheet(
+            _("Summary"),
+            [Column(_("Question"), 40), Column(_("Session"), 30), Column(_("Answers"), 10),
+             Column(_("Average"), 10, "0.00"), Column(_("Distribution"), 40)],
+        )  # fmt: skip
+        summary.append([_("Response rate"), "", results.responses, results.rate, ""])
+        for result in results.questions:
+            if result.sessions:
+                for row in result.sessions:
+                    summary.append(
+                        [
+                            result.question.text,
+                            row["session"].title,
+                            row["answered"],
+                            row["average"],
+                            "",
+                        ]
+                    )
+            else:
+                summary.append(
+                    [
+                        result.question.text,
+                        "",
+                        result.answered,
+                        result.average,
+                        "; ".join(f"{bar.label}: {bar.count}" for bar in result.bars),
+                    ]
+                )
+        questions = selectors.survey_questions(survey)
+        sessions = selectors.survey_sessions(survey.course)
+        columns = []
+        keys = []
+        for question in questions:
+            if question.kind == SurveyQuestion.Kind.SESSION_RATING:
+                for session in sessions:
+                    columns.append(Column(f"{question.text} · {session.title}", 16))
+                    keys.append((question.pk, session.pk))
+            else:
+                columns.append(Column(question.text, 24, wrap=question.kind == "text"))
+                keys.append((question.pk, None))
+        head = [Column(_("No."), 6), Column(_("Submitted"), 16, "yyyy-mm-dd hh:mm")]
+        if not survey.anonymous:
+            head.append(Column(_("Full name"), 12))
+        sheet = book.sheet(_("Responses"), head + columns)
+        answers = defaultdict(dict)
+        for answer in SurveyAnswer.objects.filter(response__survey=survey).iterator(CHUNK):
+            value = (
+                answer.rating
+                if answer.rating is not None
+                else ("; ".join(answer.choices) if answer.choices else answer.text)
+            )
+            answers[answer.response_id][(answer.question_id, answer.session_id)] = value
+        count = 0
+        for number, (pk, submitted, name) in enumerate(
+            survey.responses.order_by("submitted_at", "pk").values_list(
+                "pk", "submitted_at", "respondent__full_name"
+            ),
+            start=1,
+        ):
+            row = [number, submitted] + ([] if survey.anonymous else [name])
+            sheet.append(row + [answers[pk].get(key, "") for key in keys])
+            count += 1
+            if count % 200 == 0:
+                progress(count)
+        progress(count)

@@ -1,0 +1,192 @@
+"""Reads of surveys and their results. Results of an anonymous survey carry no names."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from courses.models import Course, Session
+from courses.selectors import course_list_editable_by
+from enrollment.models import Registration
+from feedback.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+
+
+def survey_window(survey: Survey) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """Opens when the course's last session starts (else on its last day), closes
+    `open_days` later."""
+    course = survey.course
+    last = course.sessions.aggregate(last=Max("starts_at"))["last"]
+    if last is None and course.ends_on:
+        last = datetime.datetime.combine(course.ends_on, datetime.time.min, tzinfo=course.tz)
+    if last is None:
+        return None, None
+    return last, last + datetime.timedelta(days=survey.open_days)
+
+
+def survey_state(survey: Survey, now: datetime.datetime | None = None) -> str:
+    """`not_open`, `open` or `closed`."""
+    now = now or timezone.now()
+    opens, closes = survey_window(survey)
+    if opens is None or now < opens:
+        return "not_open"
+    if now >= closes:
+        return "closed"
+    return "open"
+
+
+def is_registered(*, user, course: Course) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Registration.objects.filter(
+        course=course, trainee=user, status=Registration.Status.CONFIRMED
+    ).exists()
+
+
+def can_manage(*, user, course: Course) -> bool:
+    return course_list_editable_by(user).filter(pk=course.pk).exists()
+
+
+def course_for_organiser(*, user, course_id: int) -> Course:
+    return course_list_editable_by(user).get(pk=course_id)
+
+
+def survey_for_trainee(*, user, course_id: int) -> Survey:
+    """The survey of a course the user is a confirmed trainee of, else Survey.DoesNotExist."""
+    if not user.is_authenticated:
+        raise Survey.DoesNotExist
+    return Survey.objects.select_related("course").get(
+        course_id=course_id,
+        course__registrations__trainee=user,
+        course__registrations__status=Registration.Status.CONFIRMED,
+    )
+
+
+def survey_questions(survey: Survey) -> list[SurveyQuestion]:
+    return list(survey.questions.order_by("order", "pk"))
+
+
+def survey_sessions(course: Course) -> list[Session]:
+    return list(
+        Session.objects.filter(course=course)
+        .prefetch_related("speakers")
+        .order_by("starts_at", "order", "pk")
+    )
+
+
+def has_responded(*, user, survey: Survey) -> bool:
+    return SurveyResponse.objects.filter(survey=survey, respondent=user).exists()
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    percent: float  # of the largest bar, for drawing
+
+
+@dataclass
+class QuestionResult:
+    question: SurveyQuestion
+    answered: int = 0
+    average: float | None = None
+    bars: list[Bar] = field(default_factory=list)
+    sessions: list[dict] = field(default_factory=list)  # per-session rating rows
+    texts: list[tuple[str, str]] = field(default_factory=list)  # (name or "", text)
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    responses: int
+    expected: int
+    questions: list[QuestionResult]
+
+    @property
+    def rate(self) -> float | None:
+        return self.responses / self.expected if self.expected else None
+
+
+def _bars(counts: dict[str, int], labels: list[str]) -> list[Bar]:
+    top = max(counts.values(), default=0) or 1
+    return [Bar(label, counts.get(label, 0), 100 * counts.get(label, 0) / top) for label in labels]
+
+
+def survey_results(survey: Survey) -> SurveyResults:
+    """Aggregates in SQL: averages and distributions per question and per session; free texts
+    (with names only if the survey is not anonymous)."""
+    expected = Registration.objects.filter(
+        course=survey.course_id, status=Registration.Status.CONFIRMED
+    ).count()
+    responses = survey.responses.count()
+    answers = SurveyAnswer.objects.filter(response__survey=survey)
+    ratings = {
+        (row["question_id"], row["session_id"], row["rating"]): row["n"]
+        for row in answers.filter(rating__isnull=False)
+        .values("question_id", "session_id", "rating")
+        .annotate(n=Count("pk"))
+    }
+    averages = {
+        (row["question_id"], row["session_id"]): (row["avg"], row["n"])
+        for row in answers.filter(rating__isnull=False)
+        .values("question_id", "session_id")
+        .annotate(avg=Avg("rating"), n=Count("pk"))
+    }
+    sessions = survey_sessions(survey.course)
+    results = []
+    choice_rows = list(
+        answers.filter(question__kind__in=["single", "multiple"]).values_list(
+            "question_id", "choices"
+        )
+    )
+    text_rows = list(
+        answers.exclude(text="")
+        .values_list("question_id", "text", "response__respondent__full_name")
+        .order_by("response__submitted_at", "pk")
+    )
+    stars = [str(n) for n in range(1, 6)]
+    for question in survey_questions(survey):
+        result = QuestionResult(question=question)
+        if question.kind == SurveyQuestion.Kind.RATING:
+            avg, n = averages.get((question.pk, None), (None, 0))
+            result.average, result.answered = avg, n
+            result.bars = _bars(
+                {str(r): ratings.get((question.pk, None, r), 0) for r in range(1, 6)}, stars
+            )
+        elif question.kind == SurveyQuestion.Kind.SESSION_RATING:
+            for session in sessions:
+                avg, n = averages.get((question.pk, session.pk), (None, 0))
+                result.sessions.append(
+                    {
+                        "session": session,
+                        "speakers": ", ".join(s.name for s in session.speakers.all()),
+                        "average": avg,
+                        "answered": n,
+                        "percent": 100 * (avg or 0) / 5,
+                    }
+                )
+            result.answered = sum(row["answered"] for row in result.sessions)
+        elif question.kind in (SurveyQuestion.Kind.SINGLE, SurveyQuestion.Kind.MULTIPLE):
+            counts: dict[str, int] = {}
+            for question_id, chosen in choice_rows:
+                if question_id != question.pk:
+                    continue
+                result.answered += 1
+                for label in chosen or []:
+                    counts[label] = counts.get(label, 0) + 1
+            result.bars = _bars(counts, question.choice_list)
+        else:
+            result.texts = [
+                ("" if survey.anonymous else name, text)
+                for question_id, text, name in text_rows
+                if question_id == question.pk
+            ]
+            result.answered = len(result.texts)
+        results.append(result)
+    return SurveyResults(survey=survey, responses=responses, expected=expected, questions=results)
+
+
+def course_list_with_surveys_for(user) -> QuerySet[Course]:
+    return Course.objects.filter(
+        Q(pk__in=course_list_editable_by(user).values("pk")), survey__isnull=False
+    )

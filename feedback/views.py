@@ -1,0 +1,145 @@
+"""Feedback pages: the organisers' survey editor and results, and the trainees' survey."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from courses.models import Course
+from feedback import selectors, services
+from feedback.forms import SurveyQuestionForm, SurveyResponseForm, SurveySettingsForm
+from feedback.models import Survey, SurveyQuestion
+
+
+def _course(request, pk) -> Course:
+    try:
+        return selectors.course_for_organiser(user=request.user, course_id=pk)
+    except Course.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _error(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+class SurveyUpdateView(LoginRequiredMixin, View):
+    template_name = "feedback/survey_update.html"
+
+    def get(self, request, pk, settings_form=None, question_form=None):
+        course = _course(request, pk)
+        survey = Survey.objects.filter(course=course).first()
+        opens, closes = selectors.survey_window(survey) if survey else (None, None)
+        return render(
+            request,
+            self.template_name,
+            {
+                "course": course,
+                "survey": survey,
+                "opens": opens,
+                "closes": closes,
+                "questions": selectors.survey_questions(survey) if survey else [],
+                "has_responses": bool(survey and survey.responses.exists()),
+                "settings_form": settings_form or SurveySettingsForm(instance=survey),
+                "question_form": question_form or SurveyQuestionForm(),
+            },
+        )
+
+    def post(self, request, pk):
+        course = _course(request, pk)
+        action = request.POST.get("action")
+        survey = Survey.objects.filter(course=course).first()
+        try:
+            if action == "settings":
+                form = SurveySettingsForm(request.POST)
+                if not form.is_valid():
+                    messages.error(request, _("Please correct the errors below."))
+                    return self.get(request, pk, settings_form=form)
+                services.survey_save(user=request.user, course=course, **form.cleaned_data)
+            elif survey is None:
+                raise ValidationError(_("Save the survey settings first."), code="no_survey")
+            elif action == "template":
+                services.survey_template_apply(user=request.user, survey=survey)
+            elif action == "add":
+                form = SurveyQuestionForm(request.POST)
+                if not form.is_valid():
+                    messages.error(request, _("Please correct the errors below."))
+                    return self.get(request, pk, question_form=form)
+                services.survey_question_add(user=request.user, survey=survey, **form.cleaned_data)
+            elif action == "delete":
+                question = get_object_or_404(
+                    SurveyQuestion, survey=survey, pk=request.POST.get("question") or 0
+                )
+                services.survey_question_delete(user=request.user, question=question)
+            else:
+                raise ValidationError(_("Unknown action."), code="invalid_action")
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("The survey has been saved."))
+        return redirect("feedback:survey-update", pk=course.pk)
+
+
+class ResponseCreateView(LoginRequiredMixin, View):
+    template_name = "feedback/response_create.html"
+
+    def _survey(self, request, pk) -> Survey:
+        try:
+            return selectors.survey_for_trainee(user=request.user, course_id=pk)
+        except Survey.DoesNotExist as exc:
+            raise Http404 from exc
+
+    def _render(self, request, survey, form):
+        return render(
+            request,
+            self.template_name,
+            {
+                "survey": survey,
+                "course": survey.course,
+                "state": selectors.survey_state(survey),
+                "responded": selectors.has_responded(user=request.user, survey=survey),
+                "form": form,
+            },
+        )
+
+    def _form(self, survey, data=None):
+        return SurveyResponseForm(
+            data,
+            questions=selectors.survey_questions(survey),
+            sessions=selectors.survey_sessions(survey.course),
+        )
+
+    def get(self, request, pk):
+        survey = self._survey(request, pk)
+        return self._render(request, survey, self._form(survey))
+
+    def post(self, request, pk):
+        survey = self._survey(request, pk)
+        form = self._form(survey, request.POST)
+        if form.is_valid():
+            try:
+                services.survey_submit(user=request.user, survey=survey, answers=form.answers())
+            except ValidationError as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, _("Thank you for your feedback."))
+                return redirect("feedback:response-create", pk=pk)
+        else:
+            messages.error(request, _("Please correct the errors below."))
+        return self._render(request, survey, form)
+
+
+class SurveyResultsView(LoginRequiredMixin, View):
+    template_name = "feedback/survey_results.html"
+
+    def get(self, request, pk):
+        course = _course(request, pk)
+        survey = get_object_or_404(Survey, course=course)
+        return render(
+            request,
+            self.template_name,
+            {"course": course, "survey": survey, "results": selectors.survey_results(survey)},
+        )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QuestionsConfig(AppConfig):
+    name = "questions"
+    verbose_name = _("Questions")
+
+    def ready(self) -> None:
+        from questions import exporters  # noqa: F401 - registers the questions export

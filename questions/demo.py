@@ -1,0 +1,123 @@
+"""Demo data: about 160 trainees' questions to course A, with a mix of statuses and votes.
+
+Questions asked after the course started are "during" ones, and only exist if it has started;
+otherwise every question was asked before it. Idempotent: a course that has questions is left
+alone."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from courses.demo import TITLE_A
+from courses.models import Course, Session
+from enrollment.models import Registration
+from questions import selectors
+from questions.models import Faq, Question, Vote
+
+TOTAL = 160
+
+STEMS = [
+    "{topic}在基层落实时，经费保障的具体渠道有哪些？",
+    "请问{topic}方面有没有可供参考的地方典型案例？",
+    "{topic}涉及的配套文件预计什么时候出台？",
+    "民营企业如何参与{topic}？有哪些支持政策？",
+    "{topic}与现行职业资格制度如何衔接？",
+    "{topic}的考核评价指标能否再具体说明一下？",
+    "县级人社部门在{topic}中承担哪些职责？",
+    "{topic}对技工院校教师队伍建设有什么要求？",
+    "西部地区推进{topic}面临人才流失问题，有什么建议？",
+    "{topic}的实施效果如何进行跟踪评估？",
+]
+TOPICS = [
+    "高技能人才培养",
+    "职业技能等级认定",
+    "企业新型学徒制",
+    "技能竞赛",
+    "薪酬分配",
+    "职业发展贯通",
+    "培训补贴资金管理",
+    "技能大师工作室建设",
+]
+ANSWER = "感谢提问。根据现行政策，{topic}由各地结合实际制定实施细则，可参考会议材料中的相关文件，具体问题可会后与主办方联系。"
+
+
+def _status_for(n: int, during: bool) -> str:
+    if n % 9 == 0:
+        return Question.Status.HIDDEN
+    if n % 5 == 0:
+        return Question.Status.UNDER_STUDY
+    if n % 3 == 0:
+        return Question.Status.ON_THE_SPOT if during else Question.Status.ANSWERED
+    if n % 2 == 0:
+        return Question.Status.ANSWERED
+    return Question.Status.OPEN
+
+
+def seed(*, stdout=None) -> dict[str, int]:
+    course = Course.objects.filter(title=TITLE_A).first()
+    if course is None or Question.objects.filter(course=course).exists():
+        return {"questions": 0}
+    trainees = list(
+        Registration.objects.filter(course=course, status=Registration.Status.CONFIRMED)
+        .order_by("pk")
+        .values_list("trainee_id", flat=True)[:200]
+    )
+    if not trainees:
+        return {"questions": 0}
+    organiser = course.organisers.order_by("pk").first()
+    sessions = list(
+        Session.objects.filter(course=course, speakers__isnull=False)
+        .prefetch_related("speakers")
+        .distinct()
+        .order_by("starts_at", "pk")
+    )
+    started = selectors.course_has_started(course)
+    ended = selectors.course_has_ended(course)
+    now = timezone.now()
+    questions = []
+    for n in range(1, TOTAL + 1):
+        topic = TOPICS[n % len(TOPICS)]
+        during = started and n % 4 == 0
+        status = _status_for(n, during)
+        session = sessions[n % len(sessions)] if sessions and n % 3 != 1 else None
+        speakers = list(session.speakers.all()) if session else []
+        answered = status in (Question.Status.ANSWERED, Question.Status.ON_THE_SPOT)
+        questions.append(
+            Question(
+                course=course,
+                asker_id=trainees[n % len(trainees)],
+                text=STEMS[n % len(STEMS)].format(topic=topic)
+                + ("" if n <= 80 else f"（第{n}问）"),
+                session=session,
+                speaker=speakers[0] if speakers else None,
+                topic=topic if n % 2 else "",
+                anonymous=n % 4 == 1,
+                status=status,
+                visible_to_trainees=status != Question.Status.HIDDEN and n % 7 != 0,
+                answer=ANSWER.format(topic=topic)
+                if status == Question.Status.ANSWERED or (answered and n % 2)
+                else "",
+                answered_by_id=organiser.pk if answered and organiser else None,
+                answered_at=now if answered else None,
+                asked_phase=Question.Phase.DURING if during else Question.Phase.BEFORE,
+            )
+        )
+    with transaction.atomic():
+        created = Question.objects.bulk_create(questions)
+        votes = []
+        for question in created:
+            if not question.visible_to_trainees:
+                continue
+            supporters = (question.pk * 7) % 23
+            for k in range(supporters):
+                voter = trainees[(question.pk * 13 + k * 5) % len(trainees)]
+                if voter != question.asker_id:
+                    votes.append(Vote(question=question, user_id=voter))
+        Vote.objects.bulk_create(votes, ignore_conflicts=True)
+        if ended and organiser is not None:
+            Faq.objects.update_or_create(
+                course=course,
+                defaults={"published_at": now, "published_by": organiser, "grouping": "session"},
+            )
+    if stdout:
+        stdout.write(f"questions: {len(created)} questions, {len(votes)} votes for course A")
+    return {"questions": len(created)}

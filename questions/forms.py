@@ -1,0 +1,73 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Course, Session, Speaker
+from questions.models import Faq, Question
+
+
+class _CourseTargetForm(forms.Form):
+    session = forms.ModelChoiceField(
+        label=_("Session"), queryset=Session.objects.none(), required=False
+    )
+    speaker = forms.ModelChoiceField(
+        label=_("Speaker"), queryset=Speaker.objects.none(), required=False
+    )
+
+    def __init__(self, *args, course: Course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = Session.objects.filter(course=course).order_by(
+            "starts_at", "order", "pk"
+        )
+        self.fields["speaker"].queryset = (
+            Speaker.objects.filter(sessions__course=course).distinct().order_by("name")
+        )
+
+
+class QuestionForm(_CourseTargetForm):
+    text = forms.CharField(
+        label=_("Your question"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    anonymous = forms.BooleanField(
+        label=_("Hide my name from other trainees"),
+        help_text=_("The organisers always see who asked."),
+        required=False,
+    )
+    field_order = ["text", "session", "speaker", "anonymous"]
+
+
+class QuestionAssignForm(_CourseTargetForm):
+    topic = forms.CharField(label=_("Topic"), max_length=100, required=False)
+
+
+class QuestionAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+STATUS_FILTER_CHOICES = [("", _("All")), *Question.Status.choices, ("merged", _("Duplicates"))]
+
+
+class TriageFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_FILTER_CHOICES, required=False)
+    session = forms.ModelChoiceField(
+        label=_("Session"), queryset=Session.objects.none(), required=False
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+    def __init__(self, *args, course: Course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = Session.objects.filter(course=course).order_by(
+            "starts_at", "order", "pk"
+        )
+        self.fields["status"].widget.attrs["class"] = "form-select"
+        self.fields["session"].widget.attrs["class"] = "form-select"
+        self.fields["q"].widget.attrs["class"] = "form-control"
+
+
+class FaqPublishForm(forms.Form):
+    grouping = forms.ChoiceField(
+        label=_("Group the questions"), choices=Faq.Grouping.choices, initial="session"
+    )
