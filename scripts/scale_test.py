@@ -406,7 +406,14 @@ def main() -> int:
         proxy.start()
         proxy.ready.wait()
         base = f"http://127.0.0.1:{proxy.port}"
-        time.sleep(3)  # let the workers connect to the broker
+        # Both workers must be consuming before the rush (slow to start on a busy machine).
+        from portal.celery import app as celery_app
+
+        names = [f"scale{number}-{os.getpid()}@localhost" for number in (1, 2)]
+        ready_by = time.monotonic() + 120
+        while len(celery_app.control.ping(destination=names, timeout=1.0) or []) < 2:
+            if time.monotonic() > ready_by:
+                raise RuntimeError("the workers did not start")
 
         # Exports, requested on each web instance directly, before the rush.
         admins = [Browser(f"http://127.0.0.1:{port}") for port in web_ports]
@@ -451,7 +458,7 @@ def main() -> int:
         from notifications.models import OutgoingMail
         from notifications.tasks import mail_sweep_task
 
-        deadline = time.monotonic() + (120 if options.short else 300)
+        deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             mail_sweep_task.delay()
             export_sweep_task.delay()

@@ -145,10 +145,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Login throttling is django-axes' job (per account and address); allauth keeps its other limits.
-# Its per-address login limit is raised: hundreds of trainees at one venue share one address.
+# Its per-address cap on sign-ins is off by default: hundreds of trainees at one venue share
+# one address and sign in at the same moment (allauth's counter also serialises them on a
+# cache lock and answers 429 after a second's wait). Set e.g. "600/m/ip" to turn it on.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": False,
-    "login": env("PORTAL_LOGIN_RATE_PER_ADDRESS", default="600/m/ip"),
+    "login": env("PORTAL_LOGIN_RATE_PER_ADDRESS", default="") or None,
 }
 
 # django-axes: lock a (account, address) pair after repeated failures, so an attacker from one
