@@ -18,6 +18,7 @@ from django.views import View
 from accounts.models import Organisation, Region
 from accounts.roles import user_is_organiser
 from courses import selectors, services
+from courses.caching import anonymous_page_cache
 from courses.calendar import course_calendar_ics
 from courses.forms import (
     CatalogueFilterForm,
@@ -60,6 +61,7 @@ def error_text(exc: ValidationError) -> str:
 class CourseListView(View):
     template_name = "courses/course_list.html"
 
+    @anonymous_page_cache
     def get(self, request):
         form = CatalogueFilterForm(request.GET or None)
         filters = selectors.CatalogueFilters()
@@ -104,6 +106,7 @@ def _visible_course(request, pk: int) -> Course:
 class CourseDetailView(View):
     template_name = "courses/course_detail.html"
 
+    @anonymous_page_cache
     def get(self, request, pk: int):
         course = _visible_course(request, pk)
         can_edit = selectors.course_can_edit(course=course, user=request.user)
