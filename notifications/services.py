@@ -31,26 +31,27 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def mail_claim(*, mail_id: int) -> OutgoingMail | None:
-    """Move a due pending row to `sending`; only one caller can win this conditional update.
-
-    One statement: the conditional UPDATE returns the claimed row (RETURNING), so the claim
-    costs a single round trip.
-    """
-    table = OutgoingMail._meta.db_table
-    claimed = list(
-        OutgoingMail.objects.raw(
-            f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "
-            "WHERE id = %s AND status = %s AND next_attempt_at <= %s RETURNING *",
-            [
-                OutgoingMail.Status.SENDING,
-                timezone.now(),
-                mail_id,
-                OutgoingMail.Status.PENDING,
-                timezone.now(),
-            ],
-        )
-    )
+    """Move a due pending row to `sending`; only one caller can win this conditional update."""
+    claimed = mail_claim_many(mail_ids=[mail_id])
     return claimed[0] if claimed else None
+
+
+def mail_claim_many(*, mail_ids: list[int]) -> list[OutgoingMail]:
+    """Claim the due pending rows among `mail_ids` in one conditional UPDATE ... RETURNING.
+
+    A row is claimed by exactly one caller: the UPDATE re-checks `status = pending` on the row
+    it locks, so concurrent claims of the same row wait and then match nothing.
+    """
+    if not mail_ids:
+        return []
+    table = OutgoingMail._meta.db_table
+    now = timezone.now()
+    claimed = OutgoingMail.objects.raw(
+        f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "
+        "WHERE id = ANY(%s) AND status = %s AND next_attempt_at <= %s RETURNING *",
+        [OutgoingMail.Status.SENDING, now, list(mail_ids), OutgoingMail.Status.PENDING, now],
+    )
+    return sorted(claimed, key=lambda mail: mail.pk)
 
 
 # One SMTP connection per worker thread, reused from message to message: opening one costs a
@@ -134,6 +135,21 @@ def mail_send(*, mail_id: int) -> str:
     mail = mail_claim(mail_id=mail_id)
     if mail is None:
         return "skipped"
+    return _deliver(mail)
+
+
+def mail_send_many(*, mail_ids: list[int]) -> dict[str, int]:
+    """Claim the due rows among `mail_ids` at once and send them over one connection."""
+    outcomes = {"skipped": len(set(mail_ids))}
+    for mail in mail_claim_many(mail_ids=list(set(mail_ids))):
+        outcome = _deliver(mail)
+        outcomes["skipped"] -= 1
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+def _deliver(mail: OutgoingMail) -> str:
+    """Send a claimed row and record the outcome on it."""
     try:
         connection = _open_connection()
         _build_message(mail, connection).send()
