@@ -3,6 +3,7 @@
 import json
 import os
 import platform
+import resource
 import socket
 import subprocess
 import sys
@@ -130,9 +131,19 @@ class Worker:
 
 
 def wrk(
-    url: str, *, seconds: int, connections: int = 16, threads: int = 2, script: Path | None = None
+    url: str,
+    *,
+    seconds: int,
+    connections: int = 16,
+    threads: int = 2,
+    script: Path | None = None,
+    args: tuple[str, ...] = (),
 ) -> dict:
-    """Run wrk against `url`; throughput in requests per second and latencies in ms."""
+    """Run wrk against `url`; throughput in requests per second and latencies in ms.
+
+    `load_generator_cpu_s` is wrk's own CPU time (user + system), read from the resource
+    usage of finished child processes.
+    """
     command = [
         "wrk",
         "-t",
@@ -142,12 +153,17 @@ def wrk(
         "-d",
         f"{seconds}s",
         "--latency",
+        "--timeout",
+        "10s",
         "-s",
         str(script or Path(__file__).with_name("report.lua")),
         url,
     ]
-    started = time.process_time()
+    if args:
+        command += ["--", *args]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(command, capture_output=True, text=True, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     line = next(line for line in result.stdout.splitlines() if line.startswith("WRKJSON "))
     data = json.loads(line[len("WRKJSON ") :])
     return {
@@ -158,7 +174,10 @@ def wrk(
         "requests": data["requests"],
         "server_errors": data["non_2xx"],
         "socket_errors": data["socket_errors"],
-        "load_generator_cpu_s": round(time.process_time() - started, 2),
+        "load_generator_cpu_s": round(
+            after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 2
+        ),
+        **{key: value for key, value in data.items() if key.startswith("status_")},
     }
 
 
