@@ -119,9 +119,13 @@ def _dispatch_on_commit(mail_id: int) -> None:
     that ride along are harmless: their claim matches nothing.
     """
     connection = transaction.get_connection()
-    pending = getattr(connection, "_portal_outbox_pending", None)
-    if pending is None:
-        pending = connection._portal_outbox_pending = []
+    # The batch belongs to the outermost atomic block: a rolled-back transaction's ids are
+    # dropped with it instead of riding along with the next one.
+    owner = connection.atomic_blocks[0] if connection.atomic_blocks else None
+    state = getattr(connection, "_portal_outbox_pending", None)
+    if state is None or state[0] is not owner:
+        state = connection._portal_outbox_pending = (owner, [])
+    pending = state[1]
     pending.append(mail_id)
     transaction.on_commit(partial(_flush, pending), robust=True)
 
