@@ -3,6 +3,8 @@
 import json
 import os
 import platform
+import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -130,9 +132,22 @@ class Worker:
 
 
 def wrk(
-    url: str, *, seconds: int, connections: int = 16, threads: int = 2, script: Path | None = None
+    url: str,
+    *,
+    seconds: int,
+    connections: int = 16,
+    threads: int = 2,
+    script: Path | None = None,
+    args: tuple[str, ...] = (),
+    until=None,
 ) -> dict:
-    """Run wrk against `url`; throughput in requests per second and latencies in ms."""
+    """Run wrk against `url`; throughput in requests per second and latencies in ms.
+
+    `load_generator_cpu_s` is wrk's own CPU time (user + system), read from the resource
+    usage of finished child processes. With `until` (a callable), wrk is stopped with SIGINT
+    as soon as it returns true, and `seconds` is only the upper bound; `elapsed_s` is the time
+    wrk ran.
+    """
     command = [
         "wrk",
         "-t",
@@ -142,13 +157,28 @@ def wrk(
         "-d",
         f"{seconds}s",
         "--latency",
+        "--timeout",
+        "10s",
         "-s",
         str(script or Path(__file__).with_name("report.lua")),
         url,
     ]
-    started = time.process_time()
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
-    line = next(line for line in result.stdout.splitlines() if line.startswith("WRKJSON "))
+    if args:
+        command += ["--", *args]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if until is not None:
+        while process.poll() is None and not until():
+            time.sleep(0.05)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate()
+    elapsed = time.monotonic() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"wrk failed: {stderr}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    line = next(line for line in stdout.splitlines() if line.startswith("WRKJSON "))
     data = json.loads(line[len("WRKJSON ") :])
     return {
         "throughput": round(data["requests"] / (data["duration_us"] / 1e6), 1),
@@ -156,9 +186,13 @@ def wrk(
         "p95_ms": round(data["p95_us"] / 1000, 2),
         "p99_ms": round(data["p99_us"] / 1000, 2),
         "requests": data["requests"],
+        "elapsed_s": round(elapsed, 2),
         "server_errors": data["non_2xx"],
         "socket_errors": data["socket_errors"],
-        "load_generator_cpu_s": round(time.process_time() - started, 2),
+        "load_generator_cpu_s": round(
+            after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 2
+        ),
+        **{key: value for key, value in data.items() if key.startswith("status_")},
     }
 
 

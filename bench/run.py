@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCHMARKS = ["catalogue", "notifications"]
+BENCHMARKS = ["registration_rush", "catalogue", "notifications"]
 
 
 def _setup_database(name: str) -> None:

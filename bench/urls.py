@@ -1,5 +1,11 @@
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+
+# The registration rush's scratch table (bench/registration_rush.py creates it).
+SCRATCH = "bench_rush_scratch"
+RUSH_CAPACITY = 300
 
 
 def bare(request):
@@ -7,8 +13,31 @@ def bare(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@csrf_exempt
+def rush_transaction(request, course_id: int):
+    """The registration rush's second baseline: the lock-count-insert transaction in raw SQL.
+
+    The same transaction pgbench runs: lock the course row, count the held seats, insert a
+    row (into the scratch table, so the real registrations stay clean).
+    """
+    region = int(request.POST.get("region", 1))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM courses_course WHERE id = %s FOR NO KEY UPDATE", [course_id])
+        cursor.execute(
+            f"SELECT count(*) FROM {SCRATCH} WHERE course_id = %s AND status = 'confirmed'",
+            [course_id],
+        )
+        held = cursor.fetchone()[0]
+        cursor.execute(
+            f"INSERT INTO {SCRATCH} (course_id, region_id, status) VALUES (%s, %s, %s)",
+            [course_id, region, "confirmed" if held < RUSH_CAPACITY else "waitlisted"],
+        )
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
     path("bench/bare", bare),
+    path("bench/rush/<int:course_id>/", rush_transaction),
     path("", include("portal.urls")),
 ]
 handler500 = "portal.views.server_error"

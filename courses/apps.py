@@ -13,3 +13,7 @@ class CoursesConfig(AppConfig):
 
         hooks.register_registration_provider(registered_document_ids)
         hooks.register_course_links_provider(course_links_for_document)
+
+        from courses.caching import connect_signals
+
+        connect_signals()

@@ -142,6 +142,11 @@ class Course(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "starts_on"], name="course_status_starts_idx"),
+            # The catalogue reads upcoming and past courses in starts_on order, ends_on filtered
+            # inside the index.
+            models.Index(
+                fields=["status", "starts_on", "ends_on", "id"], name="course_catalogue_idx"
+            ),
             _trigram_index("title", "course_title_trgm"),
             _trigram_index("summary", "course_summary_trgm"),
             _trigram_index("description", "course_description_trgm"),

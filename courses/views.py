@@ -18,6 +18,7 @@ from django.views import View
 from accounts.models import Organisation, Region
 from accounts.roles import user_is_organiser
 from courses import selectors, services
+from courses.caching import anonymous_page_cache
 from courses.calendar import course_calendar_ics
 from courses.forms import (
     CatalogueFilterForm,
@@ -47,6 +48,7 @@ CATALOGUE_PAGE_SIZE = 12
 class CourseListView(View):
     template_name = "courses/course_list.html"
 
+    @anonymous_page_cache
     def get(self, request):
         form = CatalogueFilterForm(request.GET or None)
         filters = selectors.CatalogueFilters()
@@ -91,6 +93,7 @@ def _visible_course(request, pk: int) -> Course:
 class CourseDetailView(View):
     template_name = "courses/course_detail.html"
 
+    @anonymous_page_cache
     def get(self, request, pk: int):
         course = _visible_course(request, pk)
         can_edit = selectors.course_can_edit(course=course, user=request.user)

@@ -101,8 +101,57 @@ def enqueue_message(
             )
     except IntegrityError:
         return OutgoingMail.objects.get(key=key)
-    transaction.on_commit(partial(dispatch, mail.pk), robust=True)
+    _dispatch_on_commit(mail.pk)
     return mail
+
+
+# Messages queued in one transaction leave in batches: a task per BATCH_SIZE messages claims
+# them in one statement and sends them over one SMTP connection, instead of a task, a claim and
+# a connection per message.
+BATCH_SIZE = 25
+
+
+def _dispatch_on_commit(mail_id: int) -> None:
+    """Add the row to this connection's pending batch; a commit hook sends the whole batch.
+
+    Every queued row registers the (idempotent) hook, so it survives whatever savepoint
+    rollback keeps the row; the first hook to run empties the batch. Ids of rolled-back rows
+    that ride along are harmless: their claim matches nothing.
+    """
+    connection = transaction.get_connection()
+    # The batch belongs to the outermost atomic block: a rolled-back transaction's ids are
+    # dropped with it instead of riding along with the next one.
+    owner = connection.atomic_blocks[0] if connection.atomic_blocks else None
+    state = getattr(connection, "_portal_outbox_pending", None)
+    if state is None or state[0] is not owner:
+        state = connection._portal_outbox_pending = (owner, [])
+    pending = state[1]
+    pending.append(mail_id)
+    transaction.on_commit(partial(_flush, pending), robust=True)
+
+
+def _flush(pending: list[int]) -> None:
+    ids, pending[:] = list(pending), []
+    if ids:
+        dispatch_many(ids)
+
+
+def dispatch_many(mail_ids: list[int]) -> None:
+    """Hand messages to the mail queue in batches. Failure is harmless: the sweeper retries."""
+    if len(mail_ids) == 1:
+        dispatch(mail_ids[0])
+        return
+    from notifications.tasks import mail_send_many_task
+
+    for start in range(0, len(mail_ids), BATCH_SIZE):
+        batch = mail_ids[start : start + BATCH_SIZE]
+        try:
+            mail_send_many_task.delay(batch)
+        except Exception:
+            logger.warning(
+                "could not queue mails %s; the sweeper will send them", batch, exc_info=True
+            )
+            return
 
 
 def dispatch(mail_id: int) -> None:

@@ -4,12 +4,13 @@ import base64
 import logging
 import smtplib
 import socket
+import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from notifications.models import OutgoingMail
@@ -31,13 +32,72 @@ def _backoff(attempts: int) -> timedelta:
 
 def mail_claim(*, mail_id: int) -> OutgoingMail | None:
     """Move a due pending row to `sending`; only one caller can win this conditional update."""
+    claimed = mail_claim_many(mail_ids=[mail_id])
+    return claimed[0] if claimed else None
+
+
+def mail_claim_many(*, mail_ids: list[int]) -> list[OutgoingMail]:
+    """Claim the due pending rows among `mail_ids` in one conditional UPDATE ... RETURNING.
+
+    A row is claimed by exactly one caller: the UPDATE re-checks `status = pending` on the row
+    it locks, so concurrent claims of the same row wait and then match nothing.
+    """
+    if not mail_ids:
+        return []
+    table = OutgoingMail._meta.db_table
     now = timezone.now()
-    claimed = OutgoingMail.objects.filter(
-        pk=mail_id, status=OutgoingMail.Status.PENDING, next_attempt_at__lte=now
-    ).update(status=OutgoingMail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
-        return None
-    return OutgoingMail.objects.get(pk=mail_id)
+    claimed = OutgoingMail.objects.raw(
+        f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "
+        "WHERE id = ANY(%s) AND status = %s AND next_attempt_at <= %s RETURNING *",
+        [OutgoingMail.Status.SENDING, now, list(mail_ids), OutgoingMail.Status.PENDING, now],
+    )
+    return sorted(claimed, key=lambda mail: mail.pk)
+
+
+# One SMTP connection per worker thread, reused from message to message: opening one costs a
+# TCP handshake, the greeting, EHLO (and TLS) for every mail otherwise. It is dropped after any
+# error and when it has been idle long enough for the server to have closed it.
+_IDLE_SECONDS = 20
+_local = threading.local()
+
+
+def _connection_key() -> tuple:
+    return (
+        settings.EMAIL_BACKEND,
+        getattr(settings, "EMAIL_HOST", ""),
+        getattr(settings, "EMAIL_PORT", 0),
+        getattr(settings, "EMAIL_HOST_USER", ""),
+        getattr(settings, "EMAIL_USE_TLS", False),
+        getattr(settings, "EMAIL_USE_SSL", False),
+    )
+
+
+def _open_connection():
+    cached = getattr(_local, "connection", None)
+    key = _connection_key()
+    if cached is not None:
+        connection, cached_key, last_used = cached
+        if cached_key == key and time.monotonic() - last_used < _IDLE_SECONDS:
+            return connection
+        _drop_connection()
+    connection = get_connection(fail_silently=False)
+    connection.open()
+    _local.connection = (connection, key, time.monotonic())
+    return connection
+
+
+def _release_connection(connection) -> None:
+    _local.connection = (connection, _connection_key(), time.monotonic())
+
+
+def _drop_connection() -> None:
+    cached = getattr(_local, "connection", None)
+    _local.connection = None
+    if cached is not None:
+        try:
+            cached[0].close()
+        except Exception:
+            logger.debug("closing a dropped SMTP connection failed", exc_info=True)
 
 
 def _build_message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
@@ -75,10 +135,27 @@ def mail_send(*, mail_id: int) -> str:
     mail = mail_claim(mail_id=mail_id)
     if mail is None:
         return "skipped"
+    return _deliver(mail)
+
+
+def mail_send_many(*, mail_ids: list[int]) -> dict[str, int]:
+    """Claim the due rows among `mail_ids` at once and send them over one connection."""
+    outcomes = {"skipped": len(set(mail_ids))}
+    for mail in mail_claim_many(mail_ids=list(set(mail_ids))):
+        outcome = _deliver(mail)
+        outcomes["skipped"] -= 1
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+def _deliver(mail: OutgoingMail) -> str:
+    """Send a claimed row and record the outcome on it."""
     try:
-        connection = get_connection(fail_silently=False)
+        connection = _open_connection()
         _build_message(mail, connection).send()
+        _release_connection(connection)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+        _drop_connection()
         transient = _classify(exc)
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if transient and mail.attempts < settings.PORTAL_MAIL_MAX_ATTEMPTS:

@@ -8,9 +8,15 @@ def mail_send_task(mail_id: int) -> str:
     return services.mail_send(mail_id=mail_id)
 
 
+@shared_task(name="notifications.mail_send_many", soft_time_limit=240, time_limit=300)
+def mail_send_many_task(mail_ids: list[int]) -> dict[str, int]:
+    return services.mail_send_many(mail_ids=mail_ids)
+
+
 @shared_task(name="notifications.mail_sweep", soft_time_limit=60, time_limit=90)
 def mail_sweep_task() -> int:
+    from notifications.outbox import dispatch_many
+
     due = services.mail_sweep()
-    for mail_id in due:
-        mail_send_task.delay(mail_id)
+    dispatch_many(due)
     return len(due)

@@ -299,10 +299,11 @@ def main() -> int:
         key, _, value = line.partition("=")
         if key.strip() in ("DATABASE_URL", "REDIS_URL"):
             env.setdefault(key.strip(), value.strip())
-    database = "portal_scale"
-    env["DATABASE_URL"] = (
-        env.get("DATABASE_URL", "postgres:///portal").rsplit("/", 1)[0] + "/" + database
-    )
+    # A database per checkout (named after its own), so checkouts sharing a server never drop
+    # each other's.
+    base = env.get("DATABASE_URL", "postgres:///portal")
+    database = base.rsplit("/", 1)[1] + "_scale"
+    env["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + database
     log_dir = ROOT / ".local" / "scale-test"
     log_dir.mkdir(parents=True, exist_ok=True)
     media = ROOT / ".local" / "scale-media"
