@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import audit_record
 from courses.models import Course
 from courses.selectors import course_can_edit
 from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
@@ -241,6 +243,14 @@ def _decide(
         registration.decision_reason = reason
         registration.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         registration_notify(registration, "approved" if approve else "rejected", reason=reason)
+        audit_record(
+            actor=by,
+            action=AuditEvent.Action.REGISTRATION_APPROVED
+            if approve
+            else AuditEvent.Action.REGISTRATION_REJECTED,
+            target=registration,
+            details={"course": course.pk, "reason": reason} if reason else {"course": course.pk},
+        )
     if freed:
         waitlist_promote(course=course)
     return registrations

@@ -121,3 +121,30 @@ def test_only_administrators_read_the_audit_log_and_nobody_edits_it(client, role
             == 403
         )
         assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db
+def test_registration_decisions_are_logged(open_course_with_pending):
+    from enrollment import services
+
+    course, organiser, first, second = open_course_with_pending
+    services.registration_approve(registration_id=first.pk, by=organiser)
+    services.registration_reject(registration_id=second.pk, by=organiser, reason="名额已满")
+    approved = AuditEvent.objects.get(action=AuditEvent.Action.REGISTRATION_APPROVED)
+    rejected = AuditEvent.objects.get(action=AuditEvent.Action.REGISTRATION_REJECTED)
+    assert (approved.actor, approved.target_id) == (organiser, str(first.pk))
+    assert (rejected.target_id, rejected.details["reason"]) == (str(second.pk), "名额已满")
+
+
+@pytest.fixture
+def open_course_with_pending():
+    from courses.models import Course
+    from tests.factories.courses import CourseFactory, SessionFactory
+    from tests.factories.enrollment import RegistrationFactory
+
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    course = CourseFactory(status=Course.Status.PUBLISHED, capacity=10, organisers=[organiser])
+    SessionFactory(course=course)
+    first = RegistrationFactory(course=course, status="pending")
+    second = RegistrationFactory(course=course, status="pending")
+    return course, organiser, first, second
