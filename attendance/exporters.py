@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import PINYIN_COLLATION, Organisation, Region
 from accounts.roles import user_is_administrator
 from attendance.models import ATTENDED_STATUSES, Attendance
-from attendance.selectors import course_list_exportable_by
+from courses.exporters import CourseExporter
 from courses.models import Course, DiscussionGroup, Session
 from enrollment.models import Registration
 from enrollment.selectors import registration_list_for_course
@@ -47,36 +47,8 @@ def _by_name(queryset):
     return queryset.order_by(Collate("full_name", PINYIN_COLLATION), "pk")
 
 
-class _CourseExporter(Exporter):
-    """An export of one course, for its organisers and administrators."""
-
-    @classmethod
-    def clean_params(cls, data) -> dict:
-        try:
-            course_id = int(data.get("course") or 0)
-        except (TypeError, ValueError):
-            course_id = 0
-        if not Course.objects.filter(pk=course_id).exists():
-            raise ValidationError(_("Choose a course."), code="invalid_course")
-        return {"course": course_id}
-
-    @property
-    def course(self) -> Course:
-        if not hasattr(self, "_course"):
-            self._course = Course.objects.get(pk=self.params["course"])
-        return self._course
-
-    def can_request(self, user) -> bool:
-        return course_list_exportable_by(user).filter(pk=self.params.get("course")).exists()
-
-    def time_zone(self) -> str:
-        return str(self.course.tz)
-
-    def describe(self) -> str:
-        return f"{self.title}: {self.course.title}"
-
-    def filename(self) -> str:
-        return f"{self.course.title}-{self.title}-{timezone.localdate():%Y%m%d}.xlsx"
+class _CourseExporter(CourseExporter):
+    """An attendance-app export of one course."""
 
     def confirmed(self):
         return Registration.objects.filter(

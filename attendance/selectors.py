@@ -10,6 +10,7 @@ from accounts.models import PINYIN_COLLATION
 from accounts.roles import Role, user_has_role, user_is_administrator
 from attendance.models import Attendance, AttendanceSettings
 from courses.models import Course, Session
+from courses.selectors import course_list_exportable_by  # noqa: F401 - re-exported
 from enrollment.models import Registration
 
 # Check-in staff work at the venue of any course that is not a draft.
@@ -47,15 +48,6 @@ def course_list_for_attendance_by_date(user) -> QuerySet[Course]:
         )
         .order_by("is_past", "upcoming_key", F("past_key").desc(nulls_last=True), "pk")
     )
-
-
-def course_list_exportable_by(user) -> QuerySet[Course]:
-    """Courses whose spreadsheets `user` may download: their organisers and administrators."""
-    if not user.is_authenticated:
-        return Course.objects.none()
-    if user_is_administrator(user):
-        return Course.objects.all()
-    return Course.objects.filter(organisers=user)
 
 
 def attendance_can_take(*, user, course: Course) -> bool:

@@ -411,3 +411,12 @@ def course_links_for_document(document, user) -> list[CourseLink]:
         )
         for course in courses
     ]
+
+
+def course_list_exportable_by(user) -> QuerySet[Course]:
+    """Courses whose spreadsheets `user` may download: their organisers and administrators."""
+    if not user.is_authenticated:
+        return Course.objects.none()
+    if user_is_administrator(user):
+        return Course.objects.all()
+    return Course.objects.filter(organisers=user)

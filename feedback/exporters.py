@@ -4,12 +4,11 @@ response (with the respondent's name only if the survey is not anonymous)."""
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from attendance.selectors import course_list_exportable_by
-from exports.registry import Exporter, register
+from courses.exporters import CourseExporter
+from exports.registry import register
 from exports.writer import Column
 from feedback import selectors
 from feedback.models import Survey, SurveyAnswer, SurveyQuestion
@@ -18,7 +17,7 @@ CHUNK = 2000
 
 
 @register
-class SurveyResultsExporter(Exporter):
+class SurveyResultsExporter(CourseExporter):
     name = "feedback.results"
     title = gettext_lazy("Feedback")
 
@@ -39,18 +38,6 @@ class SurveyResultsExporter(Exporter):
                 course_id=self.params["course"]
             )
         return self._survey
-
-    def can_request(self, user) -> bool:
-        return course_list_exportable_by(user).filter(pk=self.params.get("course")).exists()
-
-    def time_zone(self) -> str:
-        return str(self.survey.course.tz)
-
-    def describe(self) -> str:
-        return f"{self.title}: {self.survey.course.title}"
-
-    def filename(self) -> str:
-        return f"{self.survey.course.title}-{self.title}-{timezone.localdate():%Y%m%d}.xlsx"
 
     def total(self) -> int:
         return self.survey.responses.count()

@@ -4,15 +4,12 @@ It is for the course's organisers and administrators, so it names the asker, ano
 (anonymity is towards other trainees, never towards organisers); a column says whether the
 trainee asked anonymously."""
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from attendance.selectors import course_list_exportable_by
-from courses.models import Course
-from exports.registry import Exporter, register
+from courses.exporters import CourseExporter
+from exports.registry import register
 from exports.writer import Column
 from questions.models import Question
 
@@ -21,37 +18,9 @@ CHUNK = 2000
 
 
 @register
-class QuestionListExporter(Exporter):
+class QuestionListExporter(CourseExporter):
     name = "questions.list"
     title = gettext_lazy("Questions")
-
-    @classmethod
-    def clean_params(cls, data) -> dict:
-        try:
-            course_id = int(data.get("course") or 0)
-        except (TypeError, ValueError):
-            course_id = 0
-        if not Course.objects.filter(pk=course_id).exists():
-            raise ValidationError(_("Choose a course."), code="invalid_course")
-        return {"course": course_id}
-
-    @property
-    def course(self) -> Course:
-        if not hasattr(self, "_course"):
-            self._course = Course.objects.get(pk=self.params["course"])
-        return self._course
-
-    def can_request(self, user) -> bool:
-        return course_list_exportable_by(user).filter(pk=self.params.get("course")).exists()
-
-    def time_zone(self) -> str:
-        return str(self.course.tz)
-
-    def describe(self) -> str:
-        return f"{self.title}: {self.course.title}"
-
-    def filename(self) -> str:
-        return f"{self.course.title}-{self.title}-{timezone.localdate():%Y%m%d}.xlsx"
 
     def _questions(self):
         return Question.objects.filter(course_id=self.params["course"])

@@ -1,0 +1,44 @@
+"""The base of every spreadsheet about one course (attendance, questions, feedback...)."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import Course
+from courses.selectors import course_list_exportable_by
+from exports.registry import Exporter
+
+
+class CourseExporter(Exporter):
+    """An export of one course (`params["course"]`), for its organisers and administrators.
+
+    Not registered itself: apps subclass it with a `name`, `title`, `total` and `write`.
+    """
+
+    @classmethod
+    def clean_params(cls, data) -> dict:
+        try:
+            course_id = int(data.get("course") or 0)
+        except (TypeError, ValueError):
+            course_id = 0
+        if not Course.objects.filter(pk=course_id).exists():
+            raise ValidationError(_("Choose a course."), code="invalid_course")
+        return {"course": course_id}
+
+    @property
+    def course(self) -> Course:
+        if not hasattr(self, "_course"):
+            self._course = Course.objects.get(pk=self.params["course"])
+        return self._course
+
+    def can_request(self, user) -> bool:
+        return course_list_exportable_by(user).filter(pk=self.params.get("course")).exists()
+
+    def time_zone(self) -> str:
+        return str(self.course.tz)
+
+    def describe(self) -> str:
+        return f"{self.title}: {self.course.title}"
+
+    def filename(self) -> str:
+        return f"{self.course.title}-{self.title}-{timezone.localdate():%Y%m%d}.xlsx"
