@@ -1,0 +1,554 @@
+"""Who may open what: every URL pattern of the portal against seven kinds of visitor.
+
+The table `MATRIX` below is the access policy, written down once per URL pattern. It is read
+together with the URL configuration: a pattern without an entry fails
+`test_every_url_pattern_has_an_entry` with its name, so a new URL must be classified here (a
+one-line change: `"app:pattern-name": RULE,`).
+
+Visitors (columns):
+
+- ``anonymous``: not signed in;
+- ``trainee``: a confirmed trainee of the course, owner of the registration, question, calendar
+  feed and reading-pack bundle below;
+- ``stranger``: another verified trainee, not registered in the course; every object of the
+  trainee is someone else's to them;
+- ``other_organiser``: an organiser of another course;
+- ``checkin``: check-in staff;
+- ``organiser``: an organiser of the course (owner of its import and export jobs);
+- ``admin``: an administrator.
+
+Outcomes of a GET (cells):
+
+- ``OK``: 200; ``GO``: a redirect (302) that is not to the sign-in page (e.g. a page that only
+  makes sense after an action sends the visitor back);
+- ``LOGIN``: 302 to the sign-in page;
+- ``DENY``: refused. Pages that look their object up among the objects the visitor may see answer
+  404 (so nobody learns that e.g. course 17 exists, or who owns export job x); pages refused for
+  a missing role answer 403. Either is accepted here: what matters is that the content is not
+  served (the body is also checked for the course's secret marker);
+- ``HEALTH``: `/healthz` answers 200, or 503 while a service is down (no worker runs here);
+- ``NA``: the page only answers POST (GET gives 405 or 404; tests/security/test_csrf_and_methods
+  checks that GET changes nothing).
+
+For every pattern that accepts POST, `test_denied_visitors_cannot_post` posts an empty form as
+every visitor the rule refuses (rule `post=` column, the GET rule by default): the answer must be
+a refusal (403/404, or the sign-in page for anonymous visitors), never a 200 or a redirect into
+the application.
+
+Objects (URL keyword arguments) come from one shared set built per test (`world`), so the
+test runs seven logins over the whole URL configuration, not one database set-up per cell.
+Django's admin (`/admin/`) is tested separately below: non-staff users are sent to its login.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass, fields, replace
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from accounts.roles import Role
+from attendance.services import qr_token_make
+from courses.models import Course, Material, ReadingPackBundle
+from courses.services import pack_bundle
+from enrollment.models import CalendarFeed, ImportJob
+from exports.models import ExportJob
+from feedback.models import Survey
+from tests.courses.packs import build_pack
+from tests.factories.accounts import UserFactory
+from tests.factories.courses import (
+    CourseFactory,
+    DiscussionGroupFactory,
+    SessionFactory,
+    SpeakerFactory,
+)
+from tests.factories.enrollment import NominatingUnitFactory, RegistrationFactory
+from tests.factories.questions import QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+# -- Outcomes and rules -----------------------------------------------------------------------
+
+OK, GO, LOGIN, DENY, NA = "OK", "GO", "LOGIN", "DENY", "NA"
+HEALTH = "HEALTH"  # 200, or 503 while a service (here: the Celery workers) is down
+VISITORS = ("anonymous", "trainee", "stranger", "other_organiser", "checkin", "organiser", "admin")
+
+
+@dataclass(frozen=True)
+class Rule:
+    anonymous: str
+    trainee: str
+    stranger: str
+    other_organiser: str
+    checkin: str
+    organiser: str
+    admin: str
+    #: Who may POST, when it differs from who may GET (e.g. a POST-only view).
+    post: "Rule | None" = None
+
+    def but(self, **cells) -> "Rule":
+        return replace(self, **cells)
+
+    def for_post(self) -> "Rule":
+        return self.post or self
+
+    def cell(self, visitor: str) -> str:
+        return getattr(self, visitor)
+
+
+def rule(anonymous, trainee, stranger, other_organiser, checkin, organiser, admin) -> Rule:
+    return Rule(anonymous, trainee, stranger, other_organiser, checkin, organiser, admin)
+
+
+def post_only(allowed: Rule) -> Rule:
+    """A view that answers POST only; `allowed` says who may post."""
+    return rule(NA, NA, NA, NA, NA, NA, NA).but(post=allowed)
+
+
+#                  anonymous trainee stranger other_org checkin organiser admin
+PUBLIC = rule(OK, OK, OK, OK, OK, OK, OK)
+SIGNED_IN = rule(LOGIN, OK, OK, OK, OK, OK, OK)
+# Any organiser (or administrator), whatever the course: the dashboard, speakers, the library.
+ORGANISERS = rule(LOGIN, DENY, DENY, OK, DENY, OK, OK)
+# The course's own organisers and administrators.
+COURSE_ORGANISERS = rule(LOGIN, DENY, DENY, DENY, DENY, OK, OK)
+# Attendance: the course's organisers, administrators and check-in staff.
+COURSE_STAFF = rule(LOGIN, DENY, DENY, DENY, OK, OK, OK)
+# The course's confirmed trainees and its organisers.
+COURSE_MEMBERS = rule(LOGIN, OK, DENY, DENY, DENY, OK, OK)
+# The trainee's own object (registration, bundle): nobody else's eyes.
+TRAINEE_OWN = rule(LOGIN, OK, DENY, DENY, DENY, DENY, DENY)
+# The organiser's own job (an import they uploaded, an export they asked for) and admins.
+ORGANISER_OWN = rule(LOGIN, DENY, DENY, DENY, DENY, OK, OK)
+ADMINS = rule(LOGIN, DENY, DENY, DENY, DENY, DENY, OK)
+
+MATRIX: dict[str, Rule] = {
+    # portal
+    "home": PUBLIC,
+    "healthz": rule(HEALTH, HEALTH, HEALTH, HEALTH, HEALTH, HEALTH, HEALTH),
+    "javascript-catalog": PUBLIC,
+    # accounts
+    "accounts:profile-update": SIGNED_IN,
+    "accounts:language-switch": post_only(PUBLIC),
+    # courses: public pages
+    "courses:course-list": PUBLIC,
+    "courses:course-detail": PUBLIC,
+    "courses:course-calendar": PUBLIC,
+    "courses:course-print": PUBLIC,
+    # the material is for registered trainees (Material.Visibility.TRAINEES)
+    "courses:material-download": COURSE_MEMBERS,
+    # Anyone who sees the course may ask; who may not gets a message on the course page (the
+    # bundle rows below show that nobody fetches another's bundle).
+    "courses:pack-bundle-request": post_only(SIGNED_IN),
+    # A bundle is keyed by its contents and shared by everyone who sees the same set: its
+    # progress is for whoever may see the pack; the download re-checks that the contents are
+    # exactly what the visitor may see (the organiser sees more: "the pack has changed", GO).
+    # Not built yet here, so the trainee is sent to the progress page (GO).
+    "courses:pack-bundle-detail": COURSE_MEMBERS,
+    "courses:pack-bundle-status": COURSE_MEMBERS.but(anonymous=DENY),
+    "courses:pack-bundle-download": COURSE_MEMBERS.but(trainee=GO, organiser=GO, admin=GO),
+    # courses: organisers
+    "courses:course-dashboard": ORGANISERS,
+    "courses:course-create": ORGANISERS,
+    "courses:course-manage": COURSE_ORGANISERS,
+    "courses:course-update": COURSE_ORGANISERS,
+    "courses:course-publish": post_only(COURSE_ORGANISERS),
+    "courses:course-archive": post_only(COURSE_ORGANISERS),
+    "courses:course-cancel": COURSE_ORGANISERS,
+    "courses:course-delete": COURSE_ORGANISERS,
+    "courses:course-clone": COURSE_ORGANISERS,
+    "courses:organiser-list": COURSE_ORGANISERS,
+    "courses:organiser-remove": post_only(COURSE_ORGANISERS),
+    "courses:session-list": COURSE_ORGANISERS,
+    "courses:session-update": COURSE_ORGANISERS,
+    "courses:session-delete": post_only(COURSE_ORGANISERS),
+    "courses:group-list": COURSE_ORGANISERS,
+    "courses:group-update": COURSE_ORGANISERS,
+    "courses:group-delete": post_only(COURSE_ORGANISERS),
+    "courses:quota-update": COURSE_ORGANISERS,
+    "courses:material-list": COURSE_ORGANISERS,
+    "courses:material-delete": post_only(COURSE_ORGANISERS),
+    "courses:pack-manage": COURSE_ORGANISERS,
+    "courses:pack-item-add": post_only(COURSE_ORGANISERS),
+    "courses:pack-section-update": COURSE_ORGANISERS,
+    "courses:pack-section-move": post_only(COURSE_ORGANISERS),
+    "courses:pack-section-delete": post_only(COURSE_ORGANISERS),
+    "courses:pack-item-update": COURSE_ORGANISERS,
+    "courses:pack-item-move": post_only(COURSE_ORGANISERS),
+    "courses:pack-item-remove": post_only(COURSE_ORGANISERS),
+    # Speakers are shared by all courses: any organiser.
+    "courses:speaker-list": ORGANISERS,
+    "courses:speaker-create": ORGANISERS,
+    "courses:speaker-update": ORGANISERS,
+    "courses:speaker-delete": post_only(ORGANISERS),
+    # enrollment: trainees
+    "enrollment:registration-mine": SIGNED_IN,
+    # The registration form for a published course: every signed-in user may register, the
+    # trainee (already registered) and the organiser are sent back to the course page.
+    "enrollment:registration-create": SIGNED_IN.but(trainee=GO),
+    "enrollment:registration-cancel": TRAINEE_OWN,
+    "enrollment:calendar-feed-regenerate": post_only(SIGNED_IN),
+    # The feed's secret token is the credential (calendar programs cannot sign in).
+    "enrollment:calendar-feed": PUBLIC,
+    # enrollment: organisers
+    "enrollment:registration-list": COURSE_ORGANISERS,
+    "enrollment:registration-decide": post_only(COURSE_ORGANISERS),
+    "enrollment:registration-waitlist": post_only(COURSE_ORGANISERS),
+    "enrollment:course-statistics": COURSE_ORGANISERS,
+    "enrollment:nominatingunit-list": COURSE_ORGANISERS,
+    "enrollment:nominatingunit-remove": post_only(COURSE_ORGANISERS),
+    # Organisers of the course and contacts of its nominating units.
+    "enrollment:nominee-create": COURSE_ORGANISERS,
+    "enrollment:nominee-upload": COURSE_ORGANISERS,
+    "enrollment:nominee-template": COURSE_ORGANISERS,
+    # The person who uploaded the file, nobody else (not even administrators).
+    "enrollment:importjob-detail": ORGANISER_OWN.but(admin=DENY),
+    "enrollment:importjob-status": ORGANISER_OWN.but(admin=DENY),
+    "enrollment:registration-group-assign": post_only(COURSE_ORGANISERS),
+    "enrollment:group-balance": post_only(COURSE_ORGANISERS),
+    "enrollment:registrant-message": COURSE_ORGANISERS,
+    # attendance
+    "attendance:course-list": COURSE_STAFF.but(other_organiser=OK),
+    "attendance:session-list": COURSE_STAFF,
+    "attendance:settings-update": post_only(COURSE_ORGANISERS),
+    "attendance:attendance-mine": COURSE_MEMBERS.but(organiser=DENY, admin=DENY),
+    "attendance:session-roster": COURSE_STAFF,
+    "attendance:attendance-mark": post_only(COURSE_STAFF),
+    "attendance:attendance-mark-all": post_only(COURSE_STAFF),
+    "attendance:session-marks": COURSE_STAFF,
+    "attendance:attendance-import": COURSE_STAFF,
+    "attendance:session-qr": COURSE_STAFF,
+    "attendance:session-qr-code": COURSE_STAFF,
+    # The signed code is checked first (anyone may see that a code is valid); checking in
+    # needs an account and a registration (refused with a message, see tests/attendance).
+    "attendance:checkin": PUBLIC.but(anonymous=LOGIN),
+    # questions
+    "questions:question-list": COURSE_MEMBERS,
+    "questions:question-create": post_only(COURSE_MEMBERS),
+    "questions:question-triage": COURSE_ORGANISERS,
+    "questions:question-bulk": post_only(COURSE_ORGANISERS),
+    # The projector view shows what trainees see anyway (anonymous askers stay anonymous).
+    "questions:question-live": COURSE_MEMBERS,
+    "questions:question-live-data": COURSE_MEMBERS,
+    # Not published here: its organisers preview it, trainees get 404 until it is published.
+    "questions:faq-detail": COURSE_MEMBERS.but(trainee=DENY),
+    "questions:faq-publish": post_only(COURSE_ORGANISERS),
+    # The asker edits their own question.
+    "questions:question-update": TRAINEE_OWN,
+    "questions:vote-create": post_only(COURSE_MEMBERS),
+    "questions:question-action": post_only(COURSE_ORGANISERS),
+    # feedback
+    "feedback:response-create": COURSE_MEMBERS.but(organiser=DENY, admin=DENY),
+    "feedback:survey-update": COURSE_ORGANISERS,
+    "feedback:survey-results": COURSE_ORGANISERS,
+    # policy library (the document and its file are public)
+    "policies:document-list": PUBLIC,
+    "policies:document-detail": PUBLIC,
+    "policies:document-file-download": PUBLIC,
+    "policies:document-create": ORGANISERS,
+    "policies:authority-create": ORGANISERS,
+    # Administrators edit any document, organisers those they added (none here).
+    "policies:document-update": ADMINS,
+    "policies:document-publish": post_only(ADMINS),
+    "policies:document-unpublish": post_only(ADMINS),
+    "policies:document-file-create": ADMINS,
+    "policies:document-file-delete": post_only(ADMINS),
+    # exports: the list is everyone's own; a job is its requester's (and administrators')
+    "exports:job-list": SIGNED_IN,
+    "exports:job-create": post_only(COURSE_ORGANISERS),
+    "exports:job-detail": ORGANISER_OWN,
+    "exports:job-status": ORGANISER_OWN,
+    "exports:job-download": ORGANISER_OWN,
+}
+
+# allauth's own pages (sign-in, sign-up, password reset, e-mail confirmation ...): public by
+# design; they handle signed-in visitors themselves (tests/accounts covers them).
+PUBLIC_NAMESPACES_BY_MODULE = ("allauth.",)
+EXCLUDED_PREFIXES = ("admin/",)
+
+# -- The URL configuration --------------------------------------------------------------------
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(
+                entry.url_patterns,
+                prefix + str(entry.pattern),
+                entry.namespace if entry.namespace else namespace,
+            )
+        elif isinstance(entry, URLPattern):
+            yield namespace, prefix + str(entry.pattern), entry
+
+
+def _is_allauth(pattern: URLPattern) -> bool:
+    return pattern.callback.__module__.startswith(PUBLIC_NAMESPACES_BY_MODULE)
+
+
+def url_patterns() -> list[tuple[str, str, URLPattern]]:
+    """(name, route, pattern) of every pattern this matrix is about."""
+    found = []
+    for namespace, route, pattern in _walk(get_resolver().url_patterns):
+        if route.startswith(EXCLUDED_PREFIXES) or _is_allauth(pattern):
+            continue
+        name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or route)
+        found.append((name, route, pattern))
+    return found
+
+
+PATTERNS = url_patterns()
+
+
+def test_the_url_configuration_was_read():
+    assert len(PATTERNS) > 90
+    assert "courses:course-manage" in {name for name, _route, _pattern in PATTERNS}
+
+
+def test_every_url_pattern_has_an_entry():
+    missing = [f"{name} ({route})" for name, route, _pattern in PATTERNS if name not in MATRIX]
+    assert not missing, (
+        "URL patterns without an access rule; add them to MATRIX in "
+        f"tests/security/test_access_matrix.py: {', '.join(missing)}"
+    )
+
+
+def test_every_entry_is_a_url_pattern():
+    names = {name for name, _route, _pattern in PATTERNS}
+    assert sorted(set(MATRIX) - names) == []
+
+
+# -- The shared objects -----------------------------------------------------------------------
+
+SECRET = "ACCESS-MATRIX-SECRET"
+
+
+@dataclass
+class World:
+    visitors: dict
+    kwargs: dict
+    post_data: dict
+
+
+def _build_world(media) -> World:
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    pack = build_pack(organiser=organiser)
+    course = pack.course
+    Course.objects.filter(pk=course.pk).update(summary=SECRET)
+    trainee = UserFactory()
+    stranger = UserFactory()
+    other_organiser = UserFactory(roles=[Role.ORGANISER])
+    CourseFactory(organisers=[other_organiser], status=Course.Status.PUBLISHED)
+    checkin = UserFactory(roles=[Role.CHECKIN_STAFF])
+    admin = UserFactory(roles=[Role.ADMINISTRATOR])
+    registration = RegistrationFactory(course=course, trainee=trainee)
+    session = SessionFactory(course=course)
+    group = DiscussionGroupFactory(course=course)
+    speaker = SpeakerFactory()
+    unit = NominatingUnitFactory(course=course)
+    question = QuestionFactory(course=course, asker=trainee)
+    Survey.objects.create(course=course)
+    feed = CalendarFeed.objects.create(user=trainee)
+    bundle = pack_bundle.reading_pack_bundle_request(
+        course=course, user=trainee, language="zh-hans"
+    )
+    assert bundle.status == ReadingPackBundle.Status.QUEUED
+    import_job = ImportJob.objects.create(
+        course=course, uploaded_by=organiser, original_name="名单.xlsx"
+    )
+    export_job = ExportJob.objects.create(
+        requested_by=organiser,
+        exporter="attendance.sheet",
+        title=SECRET,
+        params={"course": course.pk},
+        language="zh-hans",
+        status=ExportJob.Status.DONE,
+        filename="考勤.xlsx",
+        expires_at=timezone.now() + timezone.timedelta(days=1),
+    )
+    export_job.file.save("matrix.xlsx", ContentFile(SECRET.encode()), save=True)
+    item = pack.central.items.first()
+    document_file = pack.public_doc.files.first()
+    kwargs = {
+        "courses:material-download": {"pk": pack.trainee_material.pk},
+        "courses:pack-bundle-detail": {"bundle_id": bundle.pk},
+        "courses:pack-bundle-status": {"bundle_id": bundle.pk},
+        "courses:pack-bundle-download": {"bundle_id": bundle.pk},
+        "courses:organiser-remove": {"pk": course.pk, "user_id": organiser.pk},
+        "courses:session-update": {"session_id": session.pk},
+        "courses:session-delete": {"session_id": session.pk},
+        "courses:group-update": {"group_id": group.pk},
+        "courses:group-delete": {"group_id": group.pk},
+        "courses:material-delete": {"material_id": pack.trainee_material.pk},
+        "courses:pack-section-update": {"section_id": pack.central.pk},
+        "courses:pack-section-move": {"section_id": pack.central.pk},
+        "courses:pack-section-delete": {"section_id": pack.central.pk},
+        "courses:pack-item-update": {"item_id": item.pk},
+        "courses:pack-item-move": {"item_id": item.pk},
+        "courses:pack-item-remove": {"item_id": item.pk},
+        "courses:speaker-update": {"speaker_id": speaker.pk},
+        "courses:speaker-delete": {"speaker_id": speaker.pk},
+        "enrollment:registration-cancel": {"pk": registration.pk},
+        "enrollment:calendar-feed": {"token": feed.token},
+        "enrollment:registration-waitlist": {"registration_id": registration.pk},
+        "enrollment:nominatingunit-remove": {"pk": course.pk, "unit_id": unit.pk},
+        "enrollment:importjob-detail": {"job_id": import_job.pk},
+        "enrollment:importjob-status": {"job_id": import_job.pk},
+        "attendance:session-roster": {"pk": session.pk},
+        "attendance:attendance-mark": {"pk": session.pk},
+        "attendance:attendance-mark-all": {"pk": session.pk},
+        "attendance:session-marks": {"pk": session.pk},
+        "attendance:attendance-import": {"pk": session.pk},
+        "attendance:session-qr": {"pk": session.pk},
+        "attendance:session-qr-code": {"pk": session.pk},
+        "attendance:checkin": {"token": qr_token_make(session_id=session.pk)},
+        "questions:question-update": {"pk": question.pk},
+        "questions:vote-create": {"pk": question.pk},
+        "questions:question-action": {"pk": question.pk},
+        "policies:document-detail": {"pk": pack.public_doc.pk},
+        "policies:document-update": {"pk": pack.public_doc.pk},
+        "policies:document-publish": {"pk": pack.public_doc.pk},
+        "policies:document-unpublish": {"pk": pack.public_doc.pk},
+        "policies:document-file-create": {"pk": pack.public_doc.pk},
+        "policies:document-file-download": {"pk": pack.public_doc.pk, "file_pk": document_file.pk},
+        "policies:document-file-delete": {"pk": pack.public_doc.pk, "file_pk": document_file.pk},
+        "exports:job-create": {"exporter": "attendance.sheet"},
+        "exports:job-detail": {"pk": export_job.pk},
+        "exports:job-status": {"pk": export_job.pk},
+        "exports:job-download": {"pk": export_job.pk},
+    }
+    # Any other `<int:pk>` is the course.
+    defaults = {"pk": course.pk}
+    visitors = {
+        "anonymous": None,
+        "trainee": trainee,
+        "stranger": stranger,
+        "other_organiser": other_organiser,
+        "checkin": checkin,
+        "organiser": organiser,
+        "admin": admin,
+    }
+    # POSTs that would be refused for bad data before the permission check get good data.
+    post_data = {"exports:job-create": {"course": course.pk}}
+    return World(visitors=visitors, kwargs={"__default__": defaults, **kwargs}, post_data=post_data)
+
+
+@pytest.fixture
+def world(settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = tmp_path
+    return _build_world(tmp_path)
+
+
+def _url(world: World, name: str, route: str) -> str:
+    values = world.kwargs.get(name, {})
+    defaults = world.kwargs["__default__"]
+
+    def fill(match):
+        key = match.group(2)
+        if key in values:
+            return str(values[key])
+        if key in defaults:
+            return str(defaults[key])
+        return str(uuid.uuid4()) if match.group(1) == "uuid" else "1"
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, route)
+
+
+ACCEPTED = {
+    # POST-only: GET is refused one way or another (405, or 403/404/sign-in from the checks
+    # that run before the method is looked at).
+    NA: {NA, DENY, LOGIN},
+    HEALTH: {OK, "HTTP 503"},
+}
+
+
+def _outcome(response) -> str:
+    status = response.status_code
+    if status == 200:
+        return OK
+    if status in (301, 302, 303):
+        location = response.headers.get("Location", "")
+        return LOGIN if "/accounts/login/" in location else GO
+    if status in (403, 404):
+        return DENY
+    if status == 405:
+        return NA
+    return f"HTTP {status}"
+
+
+def _client(world: World, visitor: str) -> Client:
+    client = Client()
+    user = world.visitors[visitor]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _leaks(response, expected: str) -> bool:
+    """A refused visitor must not see the course's or the export's content."""
+    if expected == OK or getattr(response, "streaming", False):
+        return False
+    return SECRET.encode() in (response.content or b"")
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_get_answers_what_the_matrix_says(world, visitor):
+    client = _client(world, visitor)
+    wrong = []
+    for name, route, _pattern in PATTERNS:
+        expected = MATRIX[name].cell(visitor)
+        url = _url(world, name, route)
+        response = client.get(url)
+        got = _outcome(response)
+        good = got in ACCEPTED.get(expected, {expected})
+        if not good or _leaks(response, expected):
+            wrong.append(f"{name} GET {url}: expected {expected}, got {got}")
+    assert not wrong, f"{visitor}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_denied_visitors_cannot_post(world, visitor):
+    client = _client(world, visitor)
+    wrong = []
+    for name, route, pattern in PATTERNS:
+        view_class = getattr(pattern.callback, "view_class", None)
+        if view_class is None or not hasattr(view_class, "post"):
+            continue
+        expected = MATRIX[name].for_post().cell(visitor)
+        if expected not in (DENY, LOGIN):
+            continue
+        url = _url(world, name, route)
+        got = _outcome(client.post(url, world.post_data.get(name, {})))
+        if got != expected and not (expected == DENY and got == NA):
+            wrong.append(f"{name} POST {url}: expected {expected}, got {got}")
+    assert not wrong, f"{visitor}:\n" + "\n".join(wrong)
+
+
+def test_the_rules_name_every_visitor():
+    assert [field.name for field in fields(Rule)][: len(VISITORS)] == list(VISITORS)
+
+
+# -- Django's admin ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "roles", [[], [Role.ORGANISER], [Role.CHECKIN_STAFF]], ids=["trainee", "organiser", "checkin"]
+)
+def test_admin_site_sends_non_staff_to_its_login(client, roles):
+    client.force_login(UserFactory(roles=roles))
+    for url in ("/admin/", "/admin/accounts/user/", "/admin/audit/auditevent/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"].startswith("/admin/login/"), url
+
+
+def test_admin_site_opens_for_administrators(client):
+    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR]))
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/audit/auditevent/").status_code == 200
+
+
+def test_material_visibility_is_what_the_matrix_relies_on(world):
+    assert Material.objects.filter(visibility=Material.Visibility.TRAINEES).exists()
