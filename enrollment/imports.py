@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
@@ -90,10 +91,11 @@ def check_upload(upload) -> bytes:
     if size == 0:
         raise ValidationError(_("The file is empty."), code="file_empty")
     if size > max_upload_bytes():
+        # Sizes in B/KB/MB as fit: a limit under 1 MB must not read "at most 0 MB".
         raise ValidationError(
-            _("The file is too large (at most %(limit)s MB)."),
+            _("The file is too large (%(size)s); the limit is %(limit)s."),
             code="file_too_large",
-            params={"limit": max_upload_bytes() // (1024 * 1024)},
+            params={"size": filesizeformat(size), "limit": filesizeformat(max_upload_bytes())},
         )
     upload.seek(0)
     data = upload.read()
