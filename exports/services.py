@@ -59,11 +59,22 @@ def export_request(*, user, exporter: str, data, language: str) -> ExportJob:
     return job
 
 
+def time_limits() -> dict:
+    """The soft and hard limits of one run, sent with the task message.
+
+    A worker applies the limits the message carries, so they are read here, from the settings
+    of the process that queues the run (web server or beat's sweep), as well as set on the task
+    (CELERY_TASK_ANNOTATIONS) for runs queued without them.
+    """
+    limit = _setting("PORTAL_EXPORT_TIME_LIMIT", 20 * 60)
+    return {"soft_time_limit": limit, "time_limit": limit + 60}
+
+
 def dispatch(job_id) -> None:
     from exports.tasks import export_run_task
 
     try:
-        export_run_task.delay(str(job_id))
+        export_run_task.apply_async((str(job_id),), **time_limits())
     except Exception:
         logger.warning("could not queue export %s; the sweeper will", job_id, exc_info=True)
 

@@ -13,7 +13,7 @@ def export_run_task(job_id: str) -> str:
 def export_sweep_task() -> int:
     due = services.export_sweep()
     for job_id in due:
-        export_run_task.delay(job_id)
+        services.dispatch(job_id)
     return len(due)
 
 
