@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -23,7 +24,6 @@ from openpyxl.utils import get_column_letter
 ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_TEXT = 32767
-TRUNCATION_MARK = "…"
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2E6E6")
@@ -38,10 +38,18 @@ class Column:
     wrap: bool = False
 
 
+def truncation_mark() -> str:
+    """Ends a text cut to fit a cell, in the export's language: nothing is lost silently."""
+    return str(_("… [cut: a spreadsheet cell holds at most 32,767 characters]"))
+
+
 def clean_text(value: str) -> str:
+    """Text fit for a cell: characters Excel refuses removed, and at most MAX_CELL_TEXT
+    characters; longer text is cut and ends with `truncation_mark()`."""
     text = ILLEGAL_CHARACTERS.sub("", value)
     if len(text) > MAX_CELL_TEXT:
-        text = text[: MAX_CELL_TEXT - len(TRUNCATION_MARK)] + TRUNCATION_MARK
+        mark = truncation_mark()
+        text = text[: MAX_CELL_TEXT - len(mark)] + mark
     return text
 
 
