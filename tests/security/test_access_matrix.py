@@ -37,6 +37,8 @@ the application.
 
 Objects (URL keyword arguments) come from one shared set built per test (`world`), so the
 test runs seven logins over the whole URL configuration, not one database set-up per cell.
+Every `<int:pk>` is the course unless `_build_world`'s `kwargs` says otherwise for the pattern;
+a URL about a new kind of object gets its object there (one line per pattern).
 Django's admin (`/admin/`) is tested separately below: non-staff users are sent to its login.
 """
 

@@ -455,3 +455,32 @@ def test_hostile_names_never_reach_the_file_system_or_a_header(
             if accel:
                 assert download.headers["X-Accel-Redirect"] == accel + stored_name
                 assert download.content == b""
+
+
+def test_the_admin_offers_no_way_around_the_upload_checks(rf):
+    """Django's admin edits no file field (it would skip validate_upload): they are read-only
+    or the model cannot be added or changed there."""
+    from django.contrib import admin
+    from django.db.models import FileField
+
+    request = rf.get("/admin/")
+    request.user = UserFactory(roles=[Role.ADMINISTRATOR], is_superuser=True)
+    editable = []
+    for model, model_admin in admin.site._registry.items():
+        admins = [(model, model_admin)] + [
+            (inline.model, inline) for inline in model_admin.get_inline_instances(request)
+        ]
+        for target, target_admin in admins:
+            files = {f.name for f in target._meta.get_fields() if isinstance(f, FileField)}
+            if not files:
+                continue
+            can_write = target_admin.has_add_permission(
+                request, *([None] if target_admin is not model_admin else [])
+            ) or target_admin.has_change_permission(request)
+            if not can_write:
+                continue
+            fields = set(target_admin.get_fields(request)) - set(
+                target_admin.get_readonly_fields(request)
+            )
+            editable += [f"{target.__name__}.{name}" for name in files & fields]
+    assert editable == []
