@@ -190,3 +190,24 @@ def course_list_with_surveys_for(user) -> QuerySet[Course]:
     return Course.objects.filter(
         Q(pk__in=course_list_editable_by(user).values("pk")), survey__isnull=False
     )
+
+
+def survey_copy_sources(*, user, course: Course) -> QuerySet[Course]:
+    """Other courses the user manages whose survey has questions: what they may copy from."""
+    return (
+        course_list_editable_by(user)
+        .exclude(pk=course.pk)
+        .filter(survey__questions__isnull=False)
+        .distinct()
+        .order_by("-starts_on", "pk")
+    )
+
+
+def question_answer_counts(survey: Survey) -> dict[int, int]:
+    """How many answers each question of the survey has."""
+    return dict(
+        SurveyAnswer.objects.filter(question__survey=survey)
+        .values("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .values_list("question_id", "n")
+    )
