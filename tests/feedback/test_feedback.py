@@ -239,7 +239,8 @@ def test_the_demo_adds_course_a_survey_once():
     call_command("seed_demo", verbosity=0)
     survey = Survey.objects.get(course__title=TITLE_A)
     assert survey.questions.count() == 5
-    assert demo.seed() == {"surveys": 0}
+    assert demo.seed() == {"surveys": 0, "responses": 0}
+    assert not survey.responses.exists()  # course A lies ahead: the survey is not open
 
 
 def test_page_query_counts(client, organiser, open_course, django_assert_max_num_queries):
