@@ -258,3 +258,24 @@ def test_page_query_counts(client, organiser, open_course, django_assert_max_num
         assert (
             client.get(reverse("feedback:survey-update", args=[open_course.pk])).status_code == 200
         )
+
+
+@pytest.mark.parametrize(("days_ahead", "state"), [(2, "not_open"), (-10, "closed")])
+def test_the_survey_page_outside_its_window(client, organiser, days_ahead, state):
+    course = make_course(organiser, days_ahead=days_ahead)
+    survey = _survey(organiser, course, days=7)
+    trainee = RegistrationFactory(course=course).trainee
+    client.force_login(trainee)
+    url = reverse("feedback:response-create", args=[course.pk])
+    page = client.get(url)
+    assert page.context["state"] == state
+    assert 'id="survey-form"' not in page.content.decode()
+    questions = selectors.survey_questions(survey)
+    data = {f"q{questions[0].pk}": "5", f"q{questions[2].pk}": questions[2].choice_list[0]}
+    data[f"q{questions[3].pk}"] = questions[3].choice_list[:1]
+    response = client.post(url, data)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not SurveyResponse.objects.exists()
+    # Trainees never see the results or the editor, whatever the window.
+    assert client.get(reverse("feedback:survey-results", args=[course.pk])).status_code == 404
+    assert client.get(reverse("feedback:survey-update", args=[course.pk])).status_code == 404
