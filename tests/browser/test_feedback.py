@@ -111,3 +111,23 @@ def test_an_organiser_copies_edits_and_reorders_survey_questions(phone_page, liv
         ["太短", "合适", "太长", "说不清"],
     )
     assert SurveyAnswer.objects.filter(question=length).count() == 1
+
+
+def test_an_organiser_drags_a_question_into_place(page, live_server):
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    course = make_course(organiser, days_ahead=10)
+    survey = services.survey_save(
+        user=organiser, course=course, intro="", open_days=7, anonymous=True
+    )
+    services.survey_template_apply(user=organiser, survey=survey)
+    first, second, third, fourth, fifth = survey.questions.order_by("order")
+    sign_in(page, live_server, organiser)
+    page.goto(live_server.url + f"/feedback/course/{course.pk}/edit/")
+    page.locator(f"#survey-question-{first.pk}").drag_to(
+        page.locator(f"#survey-question-{third.pk}")
+    )
+    assert "题目顺序已调整" in page.locator(".messages").inner_text()
+    order = [q.pk for q in survey.questions.order_by("order")]
+    assert order == [second.pk, third.pk, first.pk, fourth.pk, fifth.pk]
+    texts = page.locator("#survey-questions .survey-question-text").all_inner_texts()
+    assert texts[2] == first.text
