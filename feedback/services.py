@@ -109,7 +109,9 @@ def survey_question_update(
     lines = _clean_choices(kind, choices)
     with transaction.atomic():
         _lock_survey(question.survey)
-        question = SurveyQuestion.objects.select_for_update().get(pk=question.pk)
+        question = SurveyQuestion.objects.filter(pk=question.pk).first()
+        if question is None:
+            raise ValidationError(_("This question no longer exists."), code="not_found")
         answers = SurveyAnswer.objects.filter(question=question)
         if answers.exists():
             if kind != question.kind:

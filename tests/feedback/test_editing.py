@@ -384,3 +384,17 @@ def test_the_setup_page_copies_another_survey(client, organiser, open_course):
     response = client.post(url, {"action": "copy", "source": stranger_course.pk}, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert len(_texts(Survey.objects.get(course=target_course))) == 5
+
+
+def test_editing_a_question_deleted_meanwhile_is_reported(organiser, open_course):
+    survey = _survey(organiser, open_course)
+    question = selectors.survey_questions(survey)[4]
+    stale = SurveyQuestion.objects.get(pk=question.pk)
+    services.survey_question_delete(user=organiser, question=question)
+    with pytest.raises(ValidationError) as excinfo:
+        _update(organiser, stale, text="改")
+    assert excinfo.value.code == "not_found"
+    with pytest.raises(ValidationError) as excinfo:
+        services.survey_question_move(user=organiser, question=stale, direction="up")
+    assert excinfo.value.code == "not_found"
+    assert len(selectors.survey_questions(survey)) == 4
