@@ -126,10 +126,12 @@ class SurveyUpdateView(LoginRequiredMixin, View):
 
 
 def _int(value) -> int:
+    """A posted id, or 0 (matches nothing) when it is not one."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return 0
+    return number if 0 < number < 2**31 else 0
 
 
 class SurveyQuestionUpdateView(LoginRequiredMixin, View):

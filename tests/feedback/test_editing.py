@@ -299,9 +299,10 @@ def test_the_editor_page_edits_moves_and_deletes(client, organiser, open_course)
     client.post(url, {"action": "delete", "question": last.pk}, follow=True)
     assert len(selectors.survey_questions(survey)) == 4
     # A question that is gone, or another survey's, is reported and changes nothing.
-    response = client.post(url, {"action": "delete", "question": last.pk}, follow=True)
-    assert response.status_code == 200
-    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    for bad in (last.pk, "x", 2**40):
+        response = client.post(url, {"action": "delete", "question": bad}, follow=True)
+        assert response.status_code == 200
+        assert [m.level_tag for m in response.context["messages"]] == ["error"]
     client.post(
         url,
         {
