@@ -139,10 +139,11 @@ def survey_results(survey: Survey) -> SurveyResults:
             "question_id", "choices"
         )
     )
+    # Texts of an anonymous survey come without names and in no telling order (not by time).
     text_rows = list(
         answers.exclude(text="")
         .values_list("question_id", "text", "response__respondent__full_name")
-        .order_by("response__submitted_at", "pk")
+        .order_by(*(("text", "pk") if survey.anonymous else ("response__submitted_at", "pk")))
     )
     stars = [str(n) for n in range(1, 6)]
     for question in survey_questions(survey):

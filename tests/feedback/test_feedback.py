@@ -141,7 +141,9 @@ def test_anonymous_aggregates(client, organiser, open_course, django_assert_max_
             course=open_course, trainee__full_name=f"{SECRET_NAME}{n}"
         ).trainee
         services.survey_submit(
-            user=trainee, survey=survey, answers=_answers(survey, rating=rating, text=f"建议{n}")
+            user=trainee,
+            survey=survey,
+            answers=_answers(survey, rating=rating, text=f"建议{2 - n}"),
         )
     RegistrationFactory(course=open_course)  # has not responded
     results = selectors.survey_results(survey)
@@ -151,7 +153,8 @@ def test_anonymous_aggregates(client, organiser, open_course, django_assert_max_
     assert [bar.count for bar in rating.bars] == [0, 0, 0, 2, 1]
     assert results.questions[1].sessions[0]["average"] == 5
     assert [bar.count for bar in results.questions[3].bars][:2] == [3, 3]
-    assert sorted(text for _name, text in results.questions[4].texts) == ["建议0", "建议1", "建议2"]
+    # Not in the order they were given (that could tell who wrote which).
+    assert [text for _name, text in results.questions[4].texts] == ["建议0", "建议1", "建议2"]
     assert all(name == "" for name, _text in results.questions[4].texts)
 
     client.force_login(organiser)
@@ -185,6 +188,11 @@ def test_the_export_respects_anonymity(tmp_path, organiser, open_course, anonymo
     cells = [c for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row]
     assert "很好" in cells
     assert (SECRET_NAME in cells) is (not anonymous)
+    # Nor when they responded: the time could tell who it was.
+    header = next(workbook.worksheets[1].iter_rows(values_only=True))
+    assert ("提交时间" in header) is (not anonymous)
+    responded_at = [c for c in cells if isinstance(c, datetime.datetime)]
+    assert bool(responded_at) is (not anonymous)
 
 
 def test_pages_and_permissions(client, organiser, open_course):
