@@ -63,6 +63,16 @@ class SurveyResultsExporter(CourseExporter):
                             "",
                         ]
                     )
+                for row in result.speakers:
+                    summary.append(
+                        [
+                            result.question.text,
+                            _("Speaker: %(name)s") % {"name": row["speaker"].name},
+                            row["answered"],
+                            row["average"],
+                            "",
+                        ]
+                    )
             else:
                 summary.append(
                     [

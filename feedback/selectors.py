@@ -92,6 +92,7 @@ class QuestionResult:
     average: float | None = None
     bars: list[Bar] = field(default_factory=list)
     sessions: list[dict] = field(default_factory=list)  # per-session rating rows
+    speakers: list[dict] = field(default_factory=list)  # the same, per speaker
     texts: list[tuple[str, str]] = field(default_factory=list)  # (name or "", text)
 
 
@@ -110,6 +111,33 @@ class SurveyResults:
 def _bars(counts: dict[str, int], labels: list[str]) -> list[Bar]:
     top = max(counts.values(), default=0) or 1
     return [Bar(label, counts.get(label, 0), 100 * counts.get(label, 0) / top) for label in labels]
+
+
+def _speaker_rows(session_rows: list[dict]) -> list[dict]:
+    """Per speaker: the average of every rating of their sessions, best first."""
+    totals: dict[int, dict] = {}
+    for row in session_rows:
+        for speaker in row["session"].speakers.all():
+            entry = totals.setdefault(
+                speaker.pk, {"speaker": speaker, "sessions": 0, "sum": 0.0, "answered": 0}
+            )
+            entry["sessions"] += 1
+            entry["sum"] += (row["average"] or 0) * row["answered"]
+            entry["answered"] += row["answered"]
+    rows = []
+    for entry in totals.values():
+        average = entry["sum"] / entry["answered"] if entry["answered"] else None
+        rows.append(
+            {
+                "speaker": entry["speaker"],
+                "sessions": entry["sessions"],
+                "answered": entry["answered"],
+                "average": average,
+                "percent": 100 * (average or 0) / 5,
+            }
+        )
+    rows.sort(key=lambda row: (-(row["average"] or 0), row["speaker"].name))
+    return rows
 
 
 def survey_results(survey: Survey) -> SurveyResults:
@@ -167,6 +195,7 @@ def survey_results(survey: Survey) -> SurveyResults:
                     }
                 )
             result.answered = sum(row["answered"] for row in result.sessions)
+            result.speakers = _speaker_rows(result.sessions)
         elif question.kind in (SurveyQuestion.Kind.SINGLE, SurveyQuestion.Kind.MULTIPLE):
             counts: dict[str, int] = {}
             for question_id, chosen in choice_rows:

@@ -14,6 +14,7 @@ from feedback import demo, selectors, services
 from feedback.exporters import SurveyResultsExporter
 from feedback.models import Survey, SurveyResponse
 from tests.factories.accounts import UserFactory
+from tests.factories.courses import SessionFactory, SpeakerFactory
 from tests.factories.enrollment import RegistrationFactory
 from tests.questions.conftest import make_course
 
@@ -38,7 +39,7 @@ def _survey(organiser, course, *, anonymous=True, days=7) -> Survey:
 
 def _answers(survey, rating=4, session_rating=5, single=None, multiple=None, text="很好"):
     questions = selectors.survey_questions(survey)
-    session = survey.course.sessions.get()
+    session = survey.course.sessions.order_by("pk").first()
     rating_q, session_q, single_q, multiple_q, text_q = questions
     return {
         rating_q.pk: rating,
@@ -287,3 +288,33 @@ def test_the_survey_page_outside_its_window(client, organiser, days_ahead, state
     # Trainees never see the results or the editor, whatever the window.
     assert client.get(reverse("feedback:survey-results", args=[course.pk])).status_code == 404
     assert client.get(reverse("feedback:survey-update", args=[course.pk])).status_code == 404
+
+
+def test_session_ratings_are_also_averaged_per_speaker(client, organiser, open_course):
+    chen, li = SpeakerFactory(name="陈专家"), SpeakerFactory(name="李专家")
+    first = open_course.sessions.get()
+    first.speakers.set([chen])
+    second = SessionFactory(
+        course=open_course,
+        title="案例分享",
+        starts_at=first.starts_at - datetime.timedelta(hours=3),
+        ends_at=first.starts_at - datetime.timedelta(hours=2),
+        speakers=[chen, li],
+    )
+    survey = _survey(organiser, open_course)
+    session_q = selectors.survey_questions(survey)[1]
+    for first_rating, second_rating in ((5, 3), (4, None)):
+        answers = _answers(survey)
+        answers[session_q.pk] = {first.pk: first_rating, second.pk: second_rating}
+        services.survey_submit(
+            user=RegistrationFactory(course=open_course).trainee, survey=survey, answers=answers
+        )
+    result = selectors.survey_results(survey).questions[1]
+    rows = {row["speaker"].name: row for row in result.speakers}
+    assert (rows["陈专家"]["sessions"], rows["陈专家"]["answered"]) == (2, 3)
+    assert rows["陈专家"]["average"] == pytest.approx(4)  # (5 + 4 + 3) / 3
+    assert (rows["李专家"]["answered"], rows["李专家"]["average"]) == (1, 3)
+    assert [row["speaker"].name for row in result.speakers] == ["陈专家", "李专家"]
+    client.force_login(organiser)
+    page = client.get(reverse("feedback:survey-results", args=[open_course.pk])).content.decode()
+    assert 'class="table table-sm mb-0 survey-speakers"' in page and "李专家" in page
