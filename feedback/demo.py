@@ -50,7 +50,8 @@ def _respond(survey: Survey) -> int:
                         response=response,
                         question=question,
                         session_id=session,
-                        rating=5 - (n + k) % 7 // 3,
+                        # Sessions differ: averages from about 3.7 to 4.5.
+                        rating=5 - (n + k) % (4 + k * 5 % 4) // 2,
                     )
                     for k, session in enumerate(sessions)
                     if (n + k) % 6  # not every trainee rates every session
