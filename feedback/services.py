@@ -30,7 +30,7 @@ def _check_organiser(user, course: Course) -> None:
 def _check_no_responses(survey: Survey) -> None:
     if survey.responses.exists():
         raise ValidationError(
-            _("Trainees have already responded; the questions can no longer change."),
+            _("Trainees have already responded; no more questions can be added."),
             code="has_responses",
         )
 
@@ -299,11 +299,15 @@ def survey_template_apply(*, user, survey: Survey) -> int:
     return len(standard)
 
 
-def survey_submit(*, user, survey: Survey, answers: dict) -> SurveyResponse:
+def survey_submit(
+    *, user, survey: Survey, answers: dict, anonymous_seen: bool | None = None
+) -> SurveyResponse:
     """A confirmed trainee responds once, while the survey is open.
 
     `answers` maps a question id to a rating (int), a list of choices, a text, or — for
-    per-session ratings — a dict of session id to rating."""
+    per-session ratings — a dict of session id to rating. `anonymous_seen` is whether the
+    form the trainee filled in said the survey was anonymous: if the organisers changed that
+    meanwhile, the response is refused rather than given under a promise no longer true."""
     if not selectors.is_registered(user=user, course=survey.course):
         raise ValidationError(
             _("Only confirmed trainees of this course can respond."), code="not_registered"
@@ -320,7 +324,16 @@ def survey_submit(*, user, survey: Survey, answers: dict) -> SurveyResponse:
             # answers are checked against the questions as they are when they are saved.
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT id FROM feedback_survey WHERE id = %s FOR SHARE", [survey.pk]
+                    "SELECT anonymous FROM feedback_survey WHERE id = %s FOR SHARE", [survey.pk]
+                )
+                (anonymous,) = cursor.fetchone()
+            if anonymous_seen is not None and anonymous_seen != anonymous:
+                raise ValidationError(
+                    _(
+                        "The organisers have changed whether responses are anonymous. "
+                        "Please read the notice above the questions and submit again."
+                    ),
+                    code="anonymity_changed",
                 )
             rows = _answer_rows(survey, answers)
             response = SurveyResponse.objects.create(survey=survey, respondent=user)

@@ -227,7 +227,13 @@ class ResponseCreateView(LoginRequiredMixin, View):
         form = self._form(survey, request.POST)
         if form.is_valid():
             try:
-                services.survey_submit(user=request.user, survey=survey, answers=form.answers())
+                seen = request.POST.get("anonymous_seen")
+                services.survey_submit(
+                    user=request.user,
+                    survey=survey,
+                    answers=form.answers(),
+                    anonymous_seen=None if seen is None else seen == "1",
+                )
             except ValidationError as exc:
                 _error(request, exc)
             else:

@@ -318,3 +318,35 @@ def test_session_ratings_are_also_averaged_per_speaker(client, organiser, open_c
     client.force_login(organiser)
     page = client.get(reverse("feedback:survey-results", args=[open_course.pk])).content.decode()
     assert 'class="table table-sm mb-0 survey-speakers"' in page and "李专家" in page
+
+
+def test_a_response_is_refused_if_anonymity_changed_while_the_form_was_open(
+    client, organiser, open_course
+):
+    survey = _survey(organiser, open_course, anonymous=True)
+    trainee = RegistrationFactory(course=open_course).trainee
+    client.force_login(trainee)
+    url = reverse("feedback:response-create", args=[open_course.pk])
+    assert 'name="anonymous_seen" value="1"' in client.get(url).content.decode()
+    # The organisers make the survey named while the trainee fills in the anonymous form.
+    services.survey_save(user=organiser, course=open_course, intro="", open_days=7, anonymous=False)
+    questions = selectors.survey_questions(survey)
+    session = open_course.sessions.get()
+    data = {
+        "anonymous_seen": "1",
+        f"q{questions[0].pk}": "5",
+        f"q{questions[1].pk}_s{session.pk}": "4",
+        f"q{questions[2].pk}": questions[2].choice_list[0],
+        f"q{questions[3].pk}": questions[3].choice_list[:1],
+        f"q{questions[4].pk}": "我的真实想法",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not SurveyResponse.objects.exists()
+    content = response.content.decode()
+    assert "我的真实想法" in content  # nothing typed is lost
+    assert 'name="anonymous_seen" value="0"' in content
+    # Having read the new notice, the trainee submits again.
+    assert client.post(url, {**data, "anonymous_seen": "0"}).status_code == 302
+    assert SurveyResponse.objects.filter(respondent=trainee).count() == 1
