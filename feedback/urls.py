@@ -12,5 +12,6 @@ urlpatterns = [
         views.SurveyQuestionUpdateView.as_view(),
         name="question-update",
     ),
+    path("course/<int:pk>/preview/", views.SurveyPreviewView.as_view(), name="survey-preview"),
     path("course/<int:pk>/results/", views.SurveyResultsView.as_view(), name="survey-results"),
 ]

@@ -244,6 +244,30 @@ class ResponseCreateView(LoginRequiredMixin, View):
         return self._render(request, survey, form)
 
 
+class SurveyPreviewView(LoginRequiredMixin, View):
+    """The survey as trainees will see it, for its organisers; nothing can be submitted."""
+
+    def get(self, request, pk):
+        course = _course(request, pk)
+        survey = get_object_or_404(Survey, course=course)
+        form = SurveyResponseForm(
+            questions=selectors.survey_questions(survey),
+            sessions=selectors.survey_sessions(course),
+        )
+        return render(
+            request,
+            "feedback/response_create.html",
+            {
+                "survey": survey,
+                "course": course,
+                "state": "open",
+                "responded": False,
+                "form": form,
+                "preview": True,
+            },
+        )
+
+
 class SurveyResultsView(LoginRequiredMixin, View):
     template_name = "feedback/survey_results.html"
 

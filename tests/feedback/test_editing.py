@@ -399,3 +399,20 @@ def test_editing_a_question_deleted_meanwhile_is_reported(organiser, open_course
         services.survey_question_move(user=organiser, question=stale, direction="up")
     assert excinfo.value.code == "not_found"
     assert len(selectors.survey_questions(survey)) == 4
+
+
+def test_organisers_preview_the_survey_as_trainees_see_it(client, organiser, open_course):
+    survey = _survey(organiser, open_course)
+    url = reverse("feedback:survey-preview", args=[open_course.pk])
+    client.force_login(organiser)
+    editor = client.get(reverse("feedback:survey-update", args=[open_course.pk])).content.decode()
+    assert url in editor
+    page = client.get(url).content.decode()
+    assert 'id="survey-preview"' in page and 'id="survey-form"' in page
+    for question in selectors.survey_questions(survey):
+        assert question.text in page
+    assert "提交问卷" not in page  # nothing to submit
+    assert client.post(url, {}).status_code == 405
+    assert not survey.responses.exists()
+    client.force_login(RegistrationFactory(course=open_course).trainee)
+    assert client.get(url).status_code == 404
