@@ -9,6 +9,7 @@ import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organisation, Region, User
@@ -489,3 +490,32 @@ def seed(*, stdout=None) -> dict[str, int]:
     if stdout:
         stdout.write(f"courses: {created} new demo courses, {pack_items} new reading-pack items")
     return {"courses": created, "pack_items": pack_items}
+
+
+def move_course_into_past(title: str = TITLE_A) -> int:
+    """Move a demo course back by whole days so that its last session ended yesterday, to show
+    what follows a course (attendance, the FAQ, survey results). Returns the days moved; 0 when
+    it is already over or missing. Used by `seed_demo --course-a-over`."""
+    from courses.caching import bump_version
+
+    course = Course.objects.filter(title=title).first()
+    last = Session.objects.filter(course=course).order_by("-ends_at").first() if course else None
+    if last is None:
+        return 0
+    yesterday = timezone.localdate(timezone=course.tz) - datetime.timedelta(days=1)
+    days = (timezone.localtime(last.ends_at, course.tz).date() - yesterday).days
+    if days <= 0:
+        return 0
+    delta = datetime.timedelta(days=days)
+    with transaction.atomic():
+        Session.objects.filter(course=course).update(
+            starts_at=F("starts_at") - delta, ends_at=F("ends_at") - delta
+        )
+        Course.objects.filter(pk=course.pk).update(
+            starts_on=F("starts_on") - delta,
+            ends_on=F("ends_on") - delta,
+            registration_opens_at=F("registration_opens_at") - delta,
+            registration_closes_at=F("registration_closes_at") - delta,
+        )
+    bump_version()
+    return days

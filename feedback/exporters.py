@@ -63,6 +63,16 @@ class SurveyResultsExporter(CourseExporter):
                             "",
                         ]
                     )
+                for row in result.speakers:
+                    summary.append(
+                        [
+                            result.question.text,
+                            _("Speaker: %(name)s") % {"name": row["speaker"].name},
+                            row["answered"],
+                            row["average"],
+                            "",
+                        ]
+                    )
             else:
                 summary.append(
                     [
@@ -85,9 +95,11 @@ class SurveyResultsExporter(CourseExporter):
             else:
                 columns.append(Column(question.text, 24, wrap=question.kind == "text"))
                 keys.append((question.pk, None))
-        head = [Column(_("No."), 6), Column(_("Submitted"), 16, "yyyy-mm-dd hh:mm")]
+        # An anonymous survey's rows carry no name, no time and come in no particular order:
+        # when someone responded, or in which order, could tell who they are.
+        head = [Column(_("No."), 6)]
         if not survey.anonymous:
-            head.append(Column(_("Full name"), 12))
+            head += [Column(_("Submitted"), 16, "yyyy-mm-dd hh:mm"), Column(_("Full name"), 12)]
         sheet = book.sheet(_("Responses"), head + columns)
         answers = defaultdict(dict)
         for answer in SurveyAnswer.objects.filter(response__survey=survey).iterator(CHUNK):
@@ -98,13 +110,15 @@ class SurveyResultsExporter(CourseExporter):
             )
             answers[answer.response_id][(answer.question_id, answer.session_id)] = value
         count = 0
-        for number, (pk, submitted, name) in enumerate(
-            survey.responses.order_by("submitted_at", "pk").values_list(
+        if survey.anonymous:
+            rows = survey.responses.order_by("?").values_list("pk", flat=True)
+            rows = ((pk, None, "") for pk in rows)
+        else:
+            rows = survey.responses.order_by("submitted_at", "pk").values_list(
                 "pk", "submitted_at", "respondent__full_name"
-            ),
-            start=1,
-        ):
-            row = [number, submitted] + ([] if survey.anonymous else [name])
+            )
+        for number, (pk, submitted, name) in enumerate(rows, start=1):
+            row = [number] + ([] if survey.anonymous else [submitted, name])
             sheet.append(row + [answers[pk].get(key, "") for key in keys])
             count += 1
             if count % 200 == 0:

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from courses.models import Course
 from feedback.models import Survey, SurveyQuestion
 
 RATINGS = [(str(n), str(n)) for n in range(1, 6)]
@@ -18,6 +19,33 @@ class SurveyQuestionForm(forms.ModelForm):
         model = SurveyQuestion
         fields = ["kind", "text", "choices", "required"]
         widgets = {"choices": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, answered: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if answered:
+            # The kind of an answered question stays; the service refuses it anyway.
+            self.fields["kind"].disabled = True
+            self.fields["kind"].help_text = _(
+                "Trainees have answered this question, so its kind can no longer change."
+            )
+            self.fields["choices"].help_text = _(
+                "One choice per line. Choices already chosen must stay; you may add new ones."
+            )
+
+
+class SurveyCopyForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label=_("Copy the questions of"),
+        queryset=Course.objects.none(),
+        empty_label=None,
+    )
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources
+        self.fields["source"].label_from_instance = lambda course: (
+            f"{course.title} · {course.starts_on:%Y-%m-%d}" if course.starts_on else course.title
+        )
 
 
 class SurveyResponseForm(forms.Form):

@@ -92,6 +92,7 @@ class QuestionResult:
     average: float | None = None
     bars: list[Bar] = field(default_factory=list)
     sessions: list[dict] = field(default_factory=list)  # per-session rating rows
+    speakers: list[dict] = field(default_factory=list)  # the same, per speaker
     texts: list[tuple[str, str]] = field(default_factory=list)  # (name or "", text)
 
 
@@ -110,6 +111,33 @@ class SurveyResults:
 def _bars(counts: dict[str, int], labels: list[str]) -> list[Bar]:
     top = max(counts.values(), default=0) or 1
     return [Bar(label, counts.get(label, 0), 100 * counts.get(label, 0) / top) for label in labels]
+
+
+def _speaker_rows(session_rows: list[dict]) -> list[dict]:
+    """Per speaker: the average of every rating of their sessions, best first."""
+    totals: dict[int, dict] = {}
+    for row in session_rows:
+        for speaker in row["session"].speakers.all():
+            entry = totals.setdefault(
+                speaker.pk, {"speaker": speaker, "sessions": 0, "sum": 0.0, "answered": 0}
+            )
+            entry["sessions"] += 1
+            entry["sum"] += (row["average"] or 0) * row["answered"]
+            entry["answered"] += row["answered"]
+    rows = []
+    for entry in totals.values():
+        average = entry["sum"] / entry["answered"] if entry["answered"] else None
+        rows.append(
+            {
+                "speaker": entry["speaker"],
+                "sessions": entry["sessions"],
+                "answered": entry["answered"],
+                "average": average,
+                "percent": 100 * (average or 0) / 5,
+            }
+        )
+    rows.sort(key=lambda row: (-(row["average"] or 0), row["speaker"].name))
+    return rows
 
 
 def survey_results(survey: Survey) -> SurveyResults:
@@ -139,10 +167,11 @@ def survey_results(survey: Survey) -> SurveyResults:
             "question_id", "choices"
         )
     )
+    # Texts of an anonymous survey come without names and in no telling order (not by time).
     text_rows = list(
         answers.exclude(text="")
         .values_list("question_id", "text", "response__respondent__full_name")
-        .order_by("response__submitted_at", "pk")
+        .order_by(*(("text", "pk") if survey.anonymous else ("response__submitted_at", "pk")))
     )
     stars = [str(n) for n in range(1, 6)]
     for question in survey_questions(survey):
@@ -166,6 +195,7 @@ def survey_results(survey: Survey) -> SurveyResults:
                     }
                 )
             result.answered = sum(row["answered"] for row in result.sessions)
+            result.speakers = _speaker_rows(result.sessions)
         elif question.kind in (SurveyQuestion.Kind.SINGLE, SurveyQuestion.Kind.MULTIPLE):
             counts: dict[str, int] = {}
             for question_id, chosen in choice_rows:
@@ -189,4 +219,25 @@ def survey_results(survey: Survey) -> SurveyResults:
 def course_list_with_surveys_for(user) -> QuerySet[Course]:
     return Course.objects.filter(
         Q(pk__in=course_list_editable_by(user).values("pk")), survey__isnull=False
+    )
+
+
+def survey_copy_sources(*, user, course: Course) -> QuerySet[Course]:
+    """Other courses the user manages whose survey has questions: what they may copy from."""
+    return (
+        course_list_editable_by(user)
+        .exclude(pk=course.pk)
+        .filter(survey__questions__isnull=False)
+        .distinct()
+        .order_by("-starts_on", "pk")
+    )
+
+
+def question_answer_counts(survey: Survey) -> dict[int, int]:
+    """How many answers each question of the survey has."""
+    return dict(
+        SurveyAnswer.objects.filter(question__survey=survey)
+        .values("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .values_list("question_id", "n")
     )

@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +30,7 @@ def _check_organiser(user, course: Course) -> None:
 def _check_no_responses(survey: Survey) -> None:
     if survey.responses.exists():
         raise ValidationError(
-            _("Trainees have already responded; the questions can no longer change."),
+            _("Trainees have already responded; no more questions can be added."),
             code="has_responses",
         )
 
@@ -63,27 +63,204 @@ def survey_question_add(
         raise ValidationError(_("Choose a kind of question."), code="invalid_kind")
     if not text:
         raise ValidationError(_("Write the question."), code="empty")
-    lines = [line.strip() for line in (choices or "").splitlines() if line.strip()]
-    if kind in CHOICE_KINDS and len(lines) < 2:
-        raise ValidationError(_("Give at least two choices, one per line."), code="too_few_choices")
+    lines = _clean_choices(kind, choices)
     with transaction.atomic():
+        survey = _lock_survey(survey)
         _check_no_responses(survey)
         last = survey.questions.aggregate(m=Max("order"))["m"] or 0
         return SurveyQuestion.objects.create(
             survey=survey,
             kind=kind,
             text=text,
-            choices="\n".join(lines) if kind in CHOICE_KINDS else "",
+            choices="\n".join(lines),
             required=required,
             order=last + 1,
         )
 
 
+def _lock_survey(survey: Survey) -> Survey:
+    """Lock the survey row against responses being submitted (they hold a share lock on it)."""
+    return Survey.objects.select_for_update().get(pk=survey.pk)
+
+
+def _clean_choices(kind: str, choices: str) -> list[str]:
+    lines = []
+    for line in (choices or "").splitlines():
+        line = line.strip()
+        if line and line not in lines:
+            lines.append(line)
+    if kind in CHOICE_KINDS and len(lines) < 2:
+        raise ValidationError(_("Give at least two choices, one per line."), code="too_few_choices")
+    return lines if kind in CHOICE_KINDS else []
+
+
+def survey_question_update(
+    *, user, question: SurveyQuestion, kind: str, text: str, choices: str = "", required: bool
+) -> SurveyQuestion:
+    """Change a question. Once it has answers its wording, its order and whether it is
+    required may still change, and choices may be added; its kind may not, nor may a choice
+    somebody chose be removed or renamed (the answers would no longer fit)."""
+    _check_organiser(user, question.survey.course)
+    text = (text or "").strip()
+    if kind not in SurveyQuestion.Kind.values:
+        raise ValidationError(_("Choose a kind of question."), code="invalid_kind")
+    if not text:
+        raise ValidationError(_("Write the question."), code="empty")
+    lines = _clean_choices(kind, choices)
+    with transaction.atomic():
+        _lock_survey(question.survey)
+        question = SurveyQuestion.objects.filter(pk=question.pk).first()
+        if question is None:
+            raise ValidationError(_("This question no longer exists."), code="not_found")
+        answers = SurveyAnswer.objects.filter(question=question)
+        if answers.exists():
+            if kind != question.kind:
+                raise ValidationError(
+                    _(
+                        "This question has answers, so its kind can no longer change. "
+                        "Add a new question instead."
+                    ),
+                    code="kind_locked",
+                )
+            if kind in CHOICE_KINDS:
+                chosen = set()
+                for row in answers.values_list("choices", flat=True):
+                    chosen.update(row or [])
+                missing = sorted(chosen - set(lines))
+                if missing:
+                    raise ValidationError(
+                        _(
+                            "These choices have already been chosen and must stay as they "
+                            "are: %(choices)s. You may add new choices."
+                        )
+                        % {"choices": "、".join(missing)},
+                        code="choices_locked",
+                    )
+        question.kind = kind
+        question.text = text
+        question.choices = "\n".join(lines)
+        question.required = required
+        question.save(update_fields=["kind", "text", "choices", "required"])
+        audit_record(
+            actor=user,
+            action="feedback.question_update",
+            target=question.survey.course,
+            details={"question": question.pk},
+        )
+    return question
+
+
+def survey_question_move(*, user, question: SurveyQuestion, direction: str) -> None:
+    """Move a question one place up or down; allowed whatever the answers."""
+    _check_organiser(user, question.survey.course)
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Unknown direction."), code="invalid_direction")
+    with transaction.atomic():
+        _lock_survey(question.survey)
+        questions = list(question.survey.questions.order_by("order", "pk"))
+        index = next((i for i, q in enumerate(questions) if q.pk == question.pk), None)
+        if index is None:
+            raise ValidationError(_("This question no longer exists."), code="not_found")
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(questions):
+            questions[index], questions[other] = questions[other], questions[index]
+        _renumber(questions)
+
+
+def survey_questions_reorder(*, user, survey: Survey, order: list[int]) -> None:
+    """Put the questions in the given order (ids); every question must be named once."""
+    _check_organiser(user, survey.course)
+    with transaction.atomic():
+        _lock_survey(survey)
+        questions = {q.pk: q for q in survey.questions.all()}
+        if sorted(order) != sorted(questions):
+            raise ValidationError(
+                _("The questions have changed meanwhile; reload the page and try again."),
+                code="stale_order",
+            )
+        _renumber([questions[pk] for pk in order])
+
+
+def _renumber(questions: list[SurveyQuestion]) -> None:
+    changed = []
+    for n, question in enumerate(questions, start=1):
+        if question.order != n:
+            question.order = n
+            changed.append(question)
+    SurveyQuestion.objects.bulk_update(changed, ["order"])
+
+
 def survey_question_delete(*, user, question: SurveyQuestion) -> None:
+    """Delete a question nobody has answered; a question with answers stays."""
     _check_organiser(user, question.survey.course)
     with transaction.atomic():
-        _check_no_responses(question.survey)
-        question.delete()
+        _lock_survey(question.survey)
+        if SurveyAnswer.objects.filter(question_id=question.pk).exists():
+            raise ValidationError(
+                _(
+                    "Trainees have answered this question, so it cannot be deleted; "
+                    "you may still change its wording or make it optional."
+                ),
+                code="has_answers",
+            )
+        SurveyQuestion.objects.filter(pk=question.pk).delete()
+        _renumber(list(question.survey.questions.order_by("order", "pk")))
+        audit_record(
+            actor=user,
+            action="feedback.question_delete",
+            target=question.survey.course,
+            details={"question": question.pk, "text": question.text},
+        )
+
+
+def survey_copy(*, user, course: Course, source: Course) -> int:
+    """Copy the questions of another course's survey that the user also manages (the
+    settings too when this course has no survey yet). Questions are appended after any this
+    survey already has; refused once trainees have responded. A per-session rating rates
+    each session of the course it belongs to, so the copy rates this course's sessions.
+    Returns the number of questions copied."""
+    _check_organiser(user, course)
+    if not selectors.can_manage(user=user, course=source):
+        raise ValidationError(
+            _("You can only copy the survey of a course you organise."), code="not_organiser"
+        )
+    if source.pk == course.pk:
+        raise ValidationError(_("Choose another course."), code="same_course")
+    source_survey = Survey.objects.filter(course=source).first()
+    source_questions = selectors.survey_questions(source_survey) if source_survey else []
+    if not source_questions:
+        raise ValidationError(
+            _("That course's survey has no questions to copy."), code="nothing_to_copy"
+        )
+    with transaction.atomic():
+        survey, created = Survey.objects.select_for_update().get_or_create(
+            course=course,
+            defaults={
+                "intro": source_survey.intro,
+                "open_days": source_survey.open_days,
+                "anonymous": source_survey.anonymous,
+            },
+        )
+        _check_no_responses(survey)
+        last = survey.questions.aggregate(m=Max("order"))["m"] or 0
+        SurveyQuestion.objects.bulk_create(
+            SurveyQuestion(
+                survey=survey,
+                order=last + n,
+                kind=question.kind,
+                text=question.text,
+                choices=question.choices,
+                required=question.required,
+            )
+            for n, question in enumerate(source_questions, start=1)
+        )
+        audit_record(
+            actor=user,
+            action="feedback.survey_copy",
+            target=course,
+            details={"source": source.pk, "questions": len(source_questions)},
+        )
+    return len(source_questions)
 
 
 def survey_template_apply(*, user, survey: Survey) -> int:
@@ -122,11 +299,15 @@ def survey_template_apply(*, user, survey: Survey) -> int:
     return len(standard)
 
 
-def survey_submit(*, user, survey: Survey, answers: dict) -> SurveyResponse:
+def survey_submit(
+    *, user, survey: Survey, answers: dict, anonymous_seen: bool | None = None
+) -> SurveyResponse:
     """A confirmed trainee responds once, while the survey is open.
 
     `answers` maps a question id to a rating (int), a list of choices, a text, or — for
-    per-session ratings — a dict of session id to rating."""
+    per-session ratings — a dict of session id to rating. `anonymous_seen` is whether the
+    form the trainee filled in said the survey was anonymous: if the organisers changed that
+    meanwhile, the response is refused rather than given under a promise no longer true."""
     if not selectors.is_registered(user=user, course=survey.course):
         raise ValidationError(
             _("Only confirmed trainees of this course can respond."), code="not_registered"
@@ -136,6 +317,37 @@ def survey_submit(*, user, survey: Survey, answers: dict) -> SurveyResponse:
         raise ValidationError(_("The survey is not open yet."), code="not_open")
     if state == "closed":
         raise ValidationError(_("The survey is closed."), code="closed")
+    try:
+        with transaction.atomic():
+            # A share lock on the survey: responses do not wait for each other, but an
+            # organiser's change to the questions waits for them (and they for it), so the
+            # answers are checked against the questions as they are when they are saved.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT anonymous FROM feedback_survey WHERE id = %s FOR SHARE", [survey.pk]
+                )
+                (anonymous,) = cursor.fetchone()
+            if anonymous_seen is not None and anonymous_seen != anonymous:
+                raise ValidationError(
+                    _(
+                        "The organisers have changed whether responses are anonymous. "
+                        "Please read the notice above the questions and submit again."
+                    ),
+                    code="anonymity_changed",
+                )
+            rows = _answer_rows(survey, answers)
+            response = SurveyResponse.objects.create(survey=survey, respondent=user)
+            for row in rows:
+                row.response = response
+            SurveyAnswer.objects.bulk_create(rows)
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("You have already responded to this survey."), code="already_submitted"
+        ) from exc
+    return response
+
+
+def _answer_rows(survey: Survey, answers: dict) -> list[SurveyAnswer]:
     questions = {q.pk: q for q in selectors.survey_questions(survey)}
     session_ids = set(Session.objects.filter(course=survey.course).values_list("pk", flat=True))
     rows = []
@@ -151,15 +363,19 @@ def survey_submit(*, user, survey: Survey, answers: dict) -> SurveyResponse:
         if kind == SurveyQuestion.Kind.RATING:
             rows.append(SurveyAnswer(question=question, rating=_rating(value)))
         elif kind == SurveyQuestion.Kind.SESSION_RATING:
-            for session_id, rating in dict(value).items():
-                if int(session_id) not in session_ids:
+            if not isinstance(value, dict):
+                raise ValidationError(_("Rate each session from 1 to 5."), code="invalid_rating")
+            for session_id, rating in value.items():
+                try:
+                    session_id = int(session_id)
+                except (TypeError, ValueError):
+                    session_id = None
+                if session_id not in session_ids:
                     raise ValidationError(_("Unknown session."), code="invalid_session")
                 if rating in (None, ""):
                     continue
                 rows.append(
-                    SurveyAnswer(
-                        question=question, session_id=int(session_id), rating=_rating(rating)
-                    )
+                    SurveyAnswer(question=question, session_id=session_id, rating=_rating(rating))
                 )
         elif kind in CHOICE_KINDS:
             chosen = [value] if isinstance(value, str) else list(value)
@@ -170,17 +386,7 @@ def survey_submit(*, user, survey: Survey, answers: dict) -> SurveyResponse:
             rows.append(SurveyAnswer(question=question, choices=chosen))
         else:
             rows.append(SurveyAnswer(question=question, text=str(value).strip()[:5000]))
-    try:
-        with transaction.atomic():
-            response = SurveyResponse.objects.create(survey=survey, respondent=user)
-            for row in rows:
-                row.response = response
-            SurveyAnswer.objects.bulk_create(rows)
-    except IntegrityError as exc:
-        raise ValidationError(
-            _("You have already responded to this survey."), code="already_submitted"
-        ) from exc
-    return response
+    return rows
 
 
 def _rating(value) -> int:

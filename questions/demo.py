@@ -52,9 +52,29 @@ def _status_for(n: int, during: bool) -> str:
     return Question.Status.OPEN
 
 
+def _publish_faq(course: Course) -> None:
+    """Once the course is over, its FAQ is published (grouped by session), once."""
+    if not selectors.course_has_ended(course):
+        return
+    organiser = course.organisers.order_by("pk").first()
+    if organiser is None:
+        return
+    Faq.objects.get_or_create(
+        course=course,
+        defaults={
+            "published_at": timezone.now(),
+            "published_by": organiser,
+            "grouping": "session",
+        },
+    )
+
+
 def seed(*, stdout=None) -> dict[str, int]:
     course = Course.objects.filter(title=TITLE_A).first()
-    if course is None or Question.objects.filter(course=course).exists():
+    if course is None:
+        return {"questions": 0}
+    if Question.objects.filter(course=course).exists():
+        _publish_faq(course)  # the course may have ended since the questions were seeded
         return {"questions": 0}
     trainees = list(
         Registration.objects.filter(course=course, status=Registration.Status.CONFIRMED)
@@ -71,7 +91,6 @@ def seed(*, stdout=None) -> dict[str, int]:
         .order_by("starts_at", "pk")
     )
     started = selectors.course_has_started(course)
-    ended = selectors.course_has_ended(course)
     now = timezone.now()
     questions = []
     for n in range(1, TOTAL + 1):
@@ -113,11 +132,7 @@ def seed(*, stdout=None) -> dict[str, int]:
                 if voter != question.asker_id:
                     votes.append(Vote(question=question, user_id=voter))
         Vote.objects.bulk_create(votes, ignore_conflicts=True)
-        if ended and organiser is not None:
-            Faq.objects.update_or_create(
-                course=course,
-                defaults={"published_at": now, "published_by": organiser, "grouping": "session"},
-            )
+        _publish_faq(course)
     if stdout:
         stdout.write(f"questions: {len(created)} questions, {len(votes)} votes for course A")
     return {"questions": len(created)}
