@@ -246,6 +246,8 @@ MATRIX: dict[str, Rule] = {
     "feedback:response-create": COURSE_MEMBERS.but(organiser=DENY, admin=DENY),
     "feedback:survey-update": COURSE_ORGANISERS,
     "feedback:survey-results": COURSE_ORGANISERS,
+    "feedback:survey-preview": COURSE_ORGANISERS,
+    "feedback:question-update": COURSE_ORGANISERS,
     # policy library (the document and its file are public)
     "policies:document-list": PUBLIC,
     "policies:document-detail": PUBLIC,
@@ -351,7 +353,8 @@ def _build_world(media) -> World:
     speaker = SpeakerFactory()
     unit = NominatingUnitFactory(course=course)
     question = QuestionFactory(course=course, asker=trainee)
-    Survey.objects.create(course=course)
+    survey = Survey.objects.create(course=course)
+    survey_question = survey.questions.create(kind="rating", text="讲座是否有用？")
     feed = CalendarFeed.objects.create(user=trainee)
     bundle = pack_bundle.reading_pack_bundle_request(
         course=course, user=trainee, language="zh-hans"
@@ -407,6 +410,7 @@ def _build_world(media) -> World:
         "attendance:session-qr-code": {"pk": session.pk},
         "attendance:checkin": {"token": qr_token_make(session_id=session.pk)},
         "questions:question-update": {"pk": question.pk},
+        "feedback:question-update": {"question_pk": survey_question.pk},
         "questions:vote-create": {"pk": question.pk},
         "questions:question-action": {"pk": question.pk},
         "policies:document-detail": {"pk": pack.public_doc.pk},
