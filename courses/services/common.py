@@ -1,5 +1,6 @@
 """Helpers the course services share: permission checks and the course lock."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +21,16 @@ def ensure_organiser(by) -> None:
         raise PermissionDenied(_("Only organisers and administrators can do this."))
 
 
+def set_course_lock_timeout() -> None:
+    """Wait at most PORTAL_COURSE_LOCK_TIMEOUT seconds for row locks in this transaction."""
+    milliseconds = max(1, int(settings.PORTAL_COURSE_LOCK_TIMEOUT * 1000))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = %s", [f"{milliseconds}ms"])
+
+
 def lock_course(course_id: int) -> Course:
     """The course row is the one serialisation point for its seats and timetable."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL lock_timeout = '3s'")
+    set_course_lock_timeout()
     return Course.objects.select_for_update(no_key=True).get(pk=course_id)
 
 

@@ -4,13 +4,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from psycopg2 import errors as pg_errors
 
 from courses.models import Course
 from courses.selectors import course_can_edit
+from courses.services.common import set_course_lock_timeout
 from enrollment.models import HELD_STATUSES, Registration
 
 BUSY_MESSAGE = _("Many people are registering right now, please try again in a moment.")
@@ -33,12 +34,11 @@ def ensure_can_manage(course: Course, by) -> None:
 def lock_course(course_id: int) -> Course:
     """Lock the course row: the single serialisation point for its seats. Always first.
 
-    Call inside a transaction. A lock wait over three seconds raises CourseBusy, so a long
+    Call inside a transaction. A lock wait over PORTAL_COURSE_LOCK_TIMEOUT (3 s by default) raises CourseBusy, so a long
     edit elsewhere makes registrations answer "busy" quickly instead of piling up.
     """
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = '3s'")
+        set_course_lock_timeout()
         return Course.objects.select_for_update(no_key=True).get(pk=course_id)
     except OperationalError as exc:
         if isinstance(exc.__cause__, pg_errors.LockNotAvailable):

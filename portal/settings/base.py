@@ -237,6 +237,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# How long a request waits for a course's lock (seats, timetable) before answering "busy".
+PORTAL_COURSE_LOCK_TIMEOUT = env.float("PORTAL_COURSE_LOCK_TIMEOUT", default=3.0)
 PORTAL_EXPORT_TIME_LIMIT = env.int("PORTAL_EXPORT_TIME_LIMIT", default=20 * 60)
 CELERY_TASK_ANNOTATIONS = {
     "exports.export_run": {
