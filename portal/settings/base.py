@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "attendance",
     "questions",
     "feedback",
+    "certificates",
     "notifications",
     "exports",
     "audit",
@@ -254,6 +255,9 @@ CELERY_BEAT_SCHEDULE = {
     "enrollment-import-sweep": {"task": "enrollment.import_sweep", "schedule": 60.0},
     "attendance-auto-absent": {"task": "attendance.attendance_mark_absent", "schedule": 300.0},
     "feedback-notify": {"task": "feedback.survey_notify", "schedule": 3600.0},
+    # Hourly; one certificate per registration, so running again issues nothing twice.
+    "certificates-issue": {"task": "certificates.certificate_issue_due", "schedule": 3600.0},
+    "certificates-archive-cleanup": {"task": "certificates.archive_cleanup", "schedule": 3600.0},
 }
 
 # Exports: files kept for PORTAL_EXPORT_KEEP_DAYS; a running export that reports no progress
