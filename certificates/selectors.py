@@ -83,7 +83,7 @@ def _hours(sessions: list[Session]) -> Decimal:
 def eligibility_for_course(
     course: Course, *, rule: CertificateRule | None = None, registration_ids=None
 ) -> list[Eligibility]:
-    """Every confirmed trainee of the course against its rule, in pinyin order: five queries
+    """Every confirmed trainee of the course against its rule, in pinyin order: seven queries
     whatever the course's size.
 
     A session applies to a trainee unless it is another discussion group's. Attended means
@@ -95,7 +95,7 @@ def eligibility_for_course(
     counted = set(ATTENDED)
     if rule.count_excused:
         counted.add(Attendance.Status.EXCUSED)
-    required = set(rule.required_sessions.values_list("pk", flat=True)) if rule.pk else set()
+    required = {s.pk for s in rule.required_sessions.all()} if rule.pk else set()
     sessions = list(Session.objects.filter(course=course).order_by("starts_at", "order", "pk"))
     registrations = Registration.objects.filter(
         course=course, status=Registration.Status.CONFIRMED
