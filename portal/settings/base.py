@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "axes",
     "csp",
-    # our apps; imports flow enrollment → courses → policies → accounts
+    # our apps; imports flow certificates → feedback → attendance → enrollment → courses → …
     "accounts",
     "policies",
     "courses",
@@ -267,6 +267,8 @@ PORTAL_EXPORT_STALE_SECONDS = env.int("PORTAL_EXPORT_STALE_SECONDS", default=120
 PORTAL_EXPORT_MAX_ATTEMPTS = env.int("PORTAL_EXPORT_MAX_ATTEMPTS", default=3)
 PORTAL_MAIL_MAX_ATTEMPTS = env.int("PORTAL_MAIL_MAX_ATTEMPTS", default=8)
 PORTAL_MAIL_STALE_SENDING_SECONDS = env.int("PORTAL_MAIL_STALE_SENDING_SECONDS", default=600)
+# Certificate verification look-ups allowed per client address in ten minutes.
+PORTAL_CERTIFICATE_VERIFY_RATE = env.int("PORTAL_CERTIFICATE_VERIFY_RATE", default=120)
 
 # Content-Security-Policy (django-csp 4): same-origin only; no inline script.
 CONTENT_SECURITY_POLICY = {
