@@ -2,8 +2,9 @@
 
 Both languages are printed on every certificate whatever the reader's language, so these
 texts are not run through the translation catalogue. Chinese uses reportlab's built-in CID font
-STSong-Light, as the reading pack's contents page does: no font file to ship. The QR code
-(segno, embedded as a PNG) and a link both lead to the public verification page.
+STSong-Light, as the reading pack's contents page does: no font file to ship; Latin text is set
+in Times (STSong-Light's Latin letters are spaced for Chinese). The QR code (segno, embedded as
+a PNG) and a link both lead to the public verification page.
 """
 
 import io
@@ -19,24 +20,64 @@ TITLE_ZH = "结业证书"
 TITLE_EN = "Certificate of Completion"
 
 
+LATIN = "Times-Roman"
+LATIN_BOLD = "Times-Bold"
+
 # A Latin word (with its trailing spaces) stays whole; Chinese breaks between any characters.
-_TOKENS = re.compile(r"[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+|.")
+_TOKENS = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+|.")
+
+
+# Chinese punctuation never starts a line: it hangs at the end of the previous one.
+NO_LINE_START = set("，。、；：！？）」』”’》")
+
+
+def _is_latin(char: str) -> bool:
+    try:
+        char.encode("cp1252")  # what reportlab's standard fonts can show
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _runs(text: str, latin: str) -> list[tuple[str, str]]:
+    """`text` cut into (font, piece): Latin pieces in `latin`, everything else in STSong-Light."""
+    runs: list[list[str]] = []
+    for char in text:
+        font = latin if _is_latin(char) else FONT
+        if runs and runs[-1][0] == font:
+            runs[-1][1] += char
+        else:
+            runs.append([font, char])
+    return [(font, piece) for font, piece in runs]
+
+
+def _width(text: str, size: float, latin: str = LATIN) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return sum(stringWidth(piece, font, size) for font, piece in _runs(text, latin))
+
+
+def _draw(pdf, x: float, y: float, text: str, size: float, latin: str = LATIN) -> None:
+    # One text object for the line, so that copying or extracting the text keeps it one line.
+    line = pdf.beginText(x, y)
+    for font, piece in _runs(text, latin):
+        line.setFont(font, size)
+        line.textOut(piece)
+    pdf.drawText(line)
 
 
 def _wrap(text: str, size: float, width: float) -> list[str]:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     lines: list[str] = []
     line = ""
     for token in _TOKENS.findall(text):
-        if not line or stringWidth(line + token.rstrip(), FONT, size) <= width:
+        if not line or token in NO_LINE_START or _width(line + token.rstrip(), size) <= width:
             line += token
             continue
         lines.append(line.rstrip())
         line = token.lstrip()
-        while stringWidth(line.rstrip(), FONT, size) > width:  # a very long word or URL
+        while _width(line.rstrip(), size) > width:  # a very long word or URL
             cut = len(line)
-            while cut > 1 and stringWidth(line[:cut], FONT, size) > width:
+            while cut > 1 and _width(line[:cut], size) > width:
                 cut -= 1
             lines.append(line[:cut])
             line = line[cut:]
@@ -103,25 +144,24 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     pdf.rect(32, 32, width - 64, height - 64)
 
     margin = 80
-    text_width = width - 2 * margin - 140  # room for the QR code on the right
+    text_width = width - 2 * margin
     y = height - 95
 
-    def centred(text: str, size: float, gap: float) -> None:
+    def centred(text: str, size: float, gap: float, latin: str = LATIN) -> None:
         nonlocal y
-        pdf.setFont(FONT, size)
-        pdf.drawCentredString(width / 2, y, text)
+        _draw(pdf, (width - _width(text, size, latin)) / 2, y, text, size, latin)
         y -= size + gap
 
-    def paragraph(text: str, size: float, gap: float = 6) -> None:
+    def paragraph(text: str, size: float, gap: float = 6, narrow: bool = False) -> None:
         nonlocal y
-        pdf.setFont(FONT, size)
-        for line in _wrap(text, size, text_width):
-            pdf.drawString(margin, y, line)
+        # Beside the QR code (the lines at the bottom), leave it room.
+        for line in _wrap(text, size, text_width - 140 if narrow else text_width):
+            _draw(pdf, margin, y, line, size)
             y -= size + gap
 
     pdf.setFillColor(red)
     centred(TITLE_ZH, 34, 10)
-    centred(TITLE_EN, 16, 30)
+    centred(TITLE_EN, 17, 30, LATIN_BOLD)
     pdf.setFillColor(HexColor("#000000"))
 
     dates_zh, dates_en = _dates(certificate)
@@ -141,13 +181,14 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     issued = certificate.issued_at.astimezone(certificate.course.tz).date()
     y = 150
     if hosts:
-        paragraph(f"主办单位 Organised by：{hosts}", 11, 5)
+        paragraph(f"主办单位 Organised by：{hosts}", 11, 5, narrow=True)
     paragraph(
         f"发证日期 Date of issue：{issued.year}年{issued.month}月{issued.day}日 ({issued.isoformat()})",
         11,
         5,
+        narrow=True,
     )
-    paragraph(f"证书编号 Certificate No.：{certificate.code}", 11, 5)
+    paragraph(f"证书编号 Certificate No.：{certificate.code}", 11, 5, narrow=True)
 
     url = verification_url(certificate.code)
     png = io.BytesIO()
@@ -157,11 +198,10 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     left, bottom = width - margin - size + 20, 100
     pdf.drawImage(ImageReader(png), left, bottom, size, size)
     pdf.linkURL(url, (left, bottom, left + size, bottom + size), relative=0)
-    pdf.setFont(FONT, 7)
-    pdf.drawCentredString(left + size / 2, bottom - 10, "扫码验证 Scan to verify")
-    pdf.setFont(FONT, 6)
+    caption = "扫码验证 Scan to verify"
+    _draw(pdf, left + (size - _width(caption, 7)) / 2, bottom - 10, caption, 7)
     for n, line in enumerate(_wrap(url, 6, 220)):
-        pdf.drawRightString(left + size, bottom - 22 - 8 * n, line)
+        _draw(pdf, left + size - _width(line, 6), bottom - 22 - 8 * n, line, 6)
 
     pdf.showPage()
     pdf.save()

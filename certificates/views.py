@@ -128,6 +128,7 @@ class CertificateMineView(LoginRequiredMixin, View):
                 ).exists(),
                 "row": selectors.eligibility_for_registration(registration),
                 "rule": selectors.rule_or_default(course),
+                "has_rule": selectors.rule_for(course) is not None,
             },
         )
 

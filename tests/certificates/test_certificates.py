@@ -393,3 +393,18 @@ def test_the_zip_is_downloaded_by_its_course_organisers_only(client, course, org
     assert (
         client.get(reverse("certificates:archive-download", args=[archive.pk])).status_code == 404
     )
+
+
+def test_a_very_long_course_title_still_fits_on_one_page(course, organiser, trainee):
+    from certificates.pdf import _width, _wrap
+
+    course.title = "全国高技能人才政策培训班（第十五号文件解读与实施，" * 6 + "）"
+    course.save()
+    rule(course, organiser)
+    _issue_all(course)
+    reader = PdfReader(io.BytesIO(_pdf(Certificate.objects.get())))
+    assert len(reader.pages) == 1
+    assert course.title in reader.pages[0].extract_text().replace("\n", "")
+    lines = _wrap("参加" + course.title + "，共10学时。", 15, 400)
+    assert all(_width(line, 15) <= 400 + 15 for line in lines)  # a hanging comma at most
+    assert not any(line.startswith(("，", "。", "）")) for line in lines)
