@@ -408,3 +408,35 @@ def test_a_very_long_course_title_still_fits_on_one_page(course, organiser, trai
     lines = _wrap("参加" + course.title + "，共10学时。", 15, 400)
     assert all(_width(line, 15) <= 400 + 15 for line in lines)  # a hanging comma at most
     assert not any(line.startswith(("，", "。", "）")) for line in lines)
+
+
+def test_the_beat_sweep_issues_only_for_finished_courses_with_an_automatic_rule(organiser):
+    from django.utils import timezone
+
+    def course_with_trainee(**rule_values):
+        course = make_finished_course(organiser)
+        mark(RegistrationFactory(course=course), [P] * 10)
+        rule(course, organiser, **rule_values)
+        return course
+
+    automatic = course_with_trainee()
+    course_with_trainee(auto_issue=False)
+    no_rule = make_finished_course(organiser)
+    mark(RegistrationFactory(course=no_rule), [P] * 10)
+    running = course_with_trainee()
+    running.ends_on = timezone.localdate()
+    running.save()
+    assert services.certificate_issue_due() == {automatic.pk: 1}
+    assert services.certificate_issue_due() == {automatic.pk: 0}
+    assert set(Certificate.objects.values_list("course", flat=True)) == {automatic.pk}
+
+
+def test_links_on_the_manage_tabs_my_courses_and_the_course_page(client, course, issued):
+    manage = reverse("certificates:certificate-manage", args=[course.pk])
+    mine = reverse("certificates:certificate-mine", args=[course.pk])
+    client.force_login(course.organisers.get())
+    assert manage in client.get(reverse("courses:course-manage", args=[course.pk])).content.decode()
+    assert manage in client.get(course.get_absolute_url()).content.decode()
+    client.force_login(issued.registration.trainee)
+    assert mine in client.get(reverse("enrollment:registration-mine")).content.decode()
+    assert mine in client.get(course.get_absolute_url()).content.decode()
