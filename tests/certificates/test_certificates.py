@@ -440,3 +440,29 @@ def test_links_on_the_manage_tabs_my_courses_and_the_course_page(client, course,
     client.force_login(issued.registration.trainee)
     assert mine in client.get(reverse("enrollment:registration-mine")).content.decode()
     assert mine in client.get(course.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_runs_at_the_same_moment_give_one_certificate_per_registration(course, organiser):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    rule(course, organiser)
+    for _ in range(30):
+        mark(RegistrationFactory(course=course), [P] * 10)
+    barrier = threading.Barrier(4)
+
+    def run(_):
+        try:
+            barrier.wait()
+            return services.certificate_issue_for_course(course_id=course.pk)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(run, range(4)))
+    assert all(isinstance(result, int) for result in results)
+    assert Certificate.objects.filter(course=course).count() == 30
+    assert Certificate.objects.values("registration").distinct().count() == 30
