@@ -151,7 +151,7 @@ def test_organiser_page_lists_who_qualifies_and_why_not(
     html = response.content.decode()
     assert "欧阳明月" in html and "90 %" in html
     assert "30 %" in html  # the failing trainee's attendance, with the reason
-    assert "出勤率未达到要求" in html or "attendance below the minimum" in html
+    assert "出勤率未达到要求" in html
 
 
 def test_organiser_issues_and_revokes_through_the_page(client, course, organiser, failing):
@@ -344,7 +344,7 @@ def test_verification_of_an_unknown_code_says_not_found(client, issued):
     assert 'data-result="not_found"' in response.content.decode()
     response = client.get(reverse("certificates:verify-form"), {"code": "123"})
     assert response.status_code == 200
-    assert "invalid" in response.content.decode() or "is-invalid" in response.content.decode()
+    assert "is-invalid" in response.content.decode()
 
 
 def test_verification_is_throttled_per_address(client, issued, settings):
