@@ -15,6 +15,7 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("questions/", include("questions.urls")),
     path("feedback/", include("feedback.urls")),
+    path("certificates/", include("certificates.urls")),
     path("documents/", include("policies.urls")),
     path("exports/", include("exports.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "axes",
     "csp",
-    # our apps; imports flow enrollment → courses → policies → accounts
+    # our apps; imports flow certificates → feedback → attendance → enrollment → courses → …
     "accounts",
     "policies",
     "courses",
@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "attendance",
     "questions",
     "feedback",
+    "certificates",
     "notifications",
     "exports",
     "audit",
@@ -256,6 +257,9 @@ CELERY_BEAT_SCHEDULE = {
     "enrollment-import-sweep": {"task": "enrollment.import_sweep", "schedule": 60.0},
     "attendance-auto-absent": {"task": "attendance.attendance_mark_absent", "schedule": 300.0},
     "feedback-notify": {"task": "feedback.survey_notify", "schedule": 3600.0},
+    # Hourly; one certificate per registration, so running again issues nothing twice.
+    "certificates-issue": {"task": "certificates.certificate_issue_due", "schedule": 3600.0},
+    "certificates-archive-cleanup": {"task": "certificates.archive_cleanup", "schedule": 3600.0},
 }
 
 # Exports: files kept for PORTAL_EXPORT_KEEP_DAYS; a running export that reports no progress
@@ -265,6 +269,8 @@ PORTAL_EXPORT_STALE_SECONDS = env.int("PORTAL_EXPORT_STALE_SECONDS", default=120
 PORTAL_EXPORT_MAX_ATTEMPTS = env.int("PORTAL_EXPORT_MAX_ATTEMPTS", default=3)
 PORTAL_MAIL_MAX_ATTEMPTS = env.int("PORTAL_MAIL_MAX_ATTEMPTS", default=8)
 PORTAL_MAIL_STALE_SENDING_SECONDS = env.int("PORTAL_MAIL_STALE_SENDING_SECONDS", default=600)
+# Certificate verification look-ups allowed per client address in ten minutes.
+PORTAL_CERTIFICATE_VERIFY_RATE = env.int("PORTAL_CERTIFICATE_VERIFY_RATE", default=120)
 
 # Content-Security-Policy (django-csp 4): same-origin only; no inline script.
 CONTENT_SECURITY_POLICY = {

@@ -1,0 +1,216 @@
+"""The certificate as a one-page A4 PDF, in Chinese and English.
+
+Both languages are printed on every certificate whatever the reader's language, so these
+texts are not run through the translation catalogue. Chinese uses reportlab's built-in CID font
+STSong-Light, as the reading pack's contents page does: no font file to ship; Latin text is set
+in Times (STSong-Light's Latin letters are spaced for Chinese). The QR code (segno, embedded as
+a PNG) and a link both lead to the public verification page.
+"""
+
+import io
+import re
+
+from django.conf import settings
+from django.urls import reverse
+
+from certificates.models import Certificate
+from courses.pack_contents import FONT
+
+TITLE_ZH = "结业证书"
+TITLE_EN = "Certificate of Completion"
+
+
+LATIN = "Times-Roman"
+LATIN_BOLD = "Times-Bold"
+
+# A Latin word (with its trailing spaces) stays whole; Chinese breaks between any characters.
+_TOKENS = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+|.")
+
+
+# Chinese punctuation never starts a line: it hangs at the end of the previous one.
+NO_LINE_START = set("，。、；：！？）」』”’》")
+
+
+def _is_latin(char: str) -> bool:
+    try:
+        char.encode("cp1252")  # what reportlab's standard fonts can show
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _runs(text: str, latin: str) -> list[tuple[str, str]]:
+    """`text` cut into (font, piece): Latin pieces in `latin`, everything else in STSong-Light."""
+    runs: list[list[str]] = []
+    for char in text:
+        font = latin if _is_latin(char) else FONT
+        if runs and runs[-1][0] == font:
+            runs[-1][1] += char
+        else:
+            runs.append([font, char])
+    return [(font, piece) for font, piece in runs]
+
+
+def _width(text: str, size: float, latin: str = LATIN) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return sum(stringWidth(piece, font, size) for font, piece in _runs(text, latin))
+
+
+def _draw(pdf, x: float, y: float, text: str, size: float, latin: str = LATIN) -> None:
+    # One text object for the line, so that copying or extracting the text keeps it one line.
+    line = pdf.beginText(x, y)
+    for font, piece in _runs(text, latin):
+        line.setFont(font, size)
+        line.textOut(piece)
+    pdf.drawText(line)
+
+
+def _wrap(text: str, size: float, width: float) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for token in _TOKENS.findall(text):
+        if not line or token in NO_LINE_START or _width(line + token.rstrip(), size) <= width:
+            line += token
+            continue
+        lines.append(line.rstrip())
+        line = token.lstrip()
+        while _width(line.rstrip(), size) > width:  # a very long word or URL
+            cut = len(line)
+            while cut > 1 and _width(line[:cut], size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def verification_url(code: str) -> str:
+    site = str(getattr(settings, "PORTAL_SITE_URL", "")).rstrip("/")
+    return site + reverse("certificates:verify", args=[code])
+
+
+def course_hosts(certificate: Certificate) -> str:
+    course = certificate.course
+    if course.hosts:
+        return course.hosts
+    names = [org.name for org in course.host_organisations.all()]
+    if not names:
+        names = [person.full_name for person in course.organisers.all() if person.full_name]
+    return "、".join(names)
+
+
+def _dates(certificate: Certificate) -> tuple[str, str]:
+    course = certificate.course
+    if not course.starts_on:
+        return "", ""
+    first, last = course.starts_on, course.ends_on or course.starts_on
+    zh = f"{first.year}年{first.month}月{first.day}日"
+    en = first.isoformat()
+    if last != first:
+        zh += f"至{last.year}年{last.month}月{last.day}日"
+        en += f" to {last.isoformat()}"
+    return zh, en
+
+
+def _hours(certificate: Certificate) -> str:
+    hours = certificate.hours.normalize()
+    return f"{hours:f}"
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    import segno
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=1)
+    pdf.setTitle(f"{TITLE_ZH} · {certificate.trainee_name} · {certificate.course.title}")
+    pdf.setAuthor(course_hosts(certificate))
+
+    # A double frame in the portal's dark red.
+    red = HexColor("#8b1a1a")
+    pdf.setStrokeColor(red)
+    pdf.setLineWidth(3)
+    pdf.rect(24, 24, width - 48, height - 48)
+    pdf.setLineWidth(0.8)
+    pdf.rect(32, 32, width - 64, height - 64)
+
+    margin = 80
+    text_width = width - 2 * margin
+    y = height - 95
+
+    def centred(text: str, size: float, gap: float, latin: str = LATIN) -> None:
+        nonlocal y
+        _draw(pdf, (width - _width(text, size, latin)) / 2, y, text, size, latin)
+        y -= size + gap
+
+    def paragraph(text: str, size: float, gap: float = 6, narrow: bool = False) -> None:
+        nonlocal y
+        # Beside the QR code (the lines at the bottom), leave it room.
+        for line in _wrap(text, size, text_width - 140 if narrow else text_width):
+            _draw(pdf, margin, y, line, size)
+            y -= size + gap
+
+    pdf.setFillColor(red)
+    centred(TITLE_ZH, 34, 10)
+    centred(TITLE_EN, 17, 30, LATIN_BOLD)
+    pdf.setFillColor(HexColor("#000000"))
+
+    dates_zh, dates_en = _dates(certificate)
+    hours = _hours(certificate)
+    course = certificate.course.title
+    paragraph(f"{certificate.trainee_name}：", 18, 12)
+    zh = f"于{dates_zh}参加{course}，" if dates_zh else f"参加{course}，"
+    paragraph(f"　　{zh}共{hours}学时，完成培训要求，特发此证。", 15, 10)
+    y -= 8
+    en = f"This is to certify that {certificate.trainee_name} attended “{course}”"
+    if dates_en:
+        en += f" from {dates_en}"
+    en += f", {hours} hours in all, and completed the course requirements."
+    paragraph(en, 12, 6)
+
+    hosts = course_hosts(certificate)
+    issued = certificate.issued_at.astimezone(certificate.course.tz).date()
+    y = 150
+    if hosts:
+        paragraph(f"主办单位 Organised by：{hosts}", 11, 5, narrow=True)
+    paragraph(
+        f"发证日期 Date of issue：{issued.year}年{issued.month}月{issued.day}日 ({issued.isoformat()})",
+        11,
+        5,
+        narrow=True,
+    )
+    paragraph(f"证书编号 Certificate No.：{certificate.code}", 11, 5, narrow=True)
+
+    url = verification_url(certificate.code)
+    png = io.BytesIO()
+    segno.make(url, error="m").save(png, kind="png", scale=6, border=4)
+    png.seek(0)
+    size = 120
+    left, bottom = width - margin - size + 20, 100
+    pdf.drawImage(ImageReader(png), left, bottom, size, size)
+    pdf.linkURL(url, (left, bottom, left + size, bottom + size), relative=0)
+    caption = "扫码验证 Scan to verify"
+    _draw(pdf, left + (size - _width(caption, 7)) / 2, bottom - 10, caption, 7)
+    for n, line in enumerate(_wrap(url, 6, 220)):
+        _draw(pdf, left + size - _width(line, 6), bottom - 22 - 8 * n, line, 6)
+
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def certificate_filename(certificate: Certificate) -> str:
+    from courses.pack_contents import safe_part
+
+    return (
+        f"{safe_part(certificate.course.title)}-{safe_part(certificate.trainee_name)}-结业证书.pdf"
+    )

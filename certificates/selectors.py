@@ -1,0 +1,201 @@
+"""Reads: who may manage a course's certificates, and who meets the course's rule and why not."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Collate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import PINYIN_COLLATION
+from attendance.models import Attendance
+from certificates.models import Certificate, CertificateArchive, CertificateRule
+from courses.models import Course, Session
+from courses.selectors import course_list_editable_by
+from enrollment.models import Registration
+from feedback.models import SurveyResponse
+
+ATTENDED = {Attendance.Status.PRESENT, Attendance.Status.LATE}
+
+
+def course_for_organiser(*, user, course_id: int) -> Course:
+    """A course whose certificates `user` manages (its organisers, administrators), else
+    Course.DoesNotExist."""
+    return course_list_editable_by(user).get(pk=course_id)
+
+
+def can_manage(*, user, course: Course) -> bool:
+    return course_list_editable_by(user).filter(pk=course.pk).exists()
+
+
+def rule_for(course: Course) -> CertificateRule | None:
+    return (
+        CertificateRule.objects.filter(course=course).prefetch_related("required_sessions").first()
+    )
+
+
+def rule_or_default(course: Course) -> CertificateRule:
+    """The stored rule, or the defaults (unsaved) for a course without one."""
+    return rule_for(course) or CertificateRule(course=course)
+
+
+@dataclass
+class Eligibility:
+    """How one confirmed trainee stands against the course's rule."""
+
+    registration: Registration
+    sessions: int = 0  # sessions that apply to the trainee
+    attended: int = 0  # of those, counted as attended under the rule
+    hours: Decimal = Decimal("0")
+    missed_required: list[Session] = field(default_factory=list)
+    feedback_missing: bool = False
+    below_minimum: bool = False
+    certificate: Certificate | None = None
+
+    @property
+    def percent(self) -> int:
+        """Shown rounded down, so 79.9 % never displays as 80 %."""
+        return 100 * self.attended // self.sessions if self.sessions else 0
+
+    @property
+    def qualifies(self) -> bool:
+        return not (self.below_minimum or self.missed_required or self.feedback_missing)
+
+    @property
+    def reasons(self) -> list[str]:
+        reasons = []
+        if self.below_minimum:
+            reasons.append(_("attendance below the minimum"))
+        for session in self.missed_required:
+            reasons.append(_("missed: %(session)s") % {"session": session.title})
+        if self.feedback_missing:
+            reasons.append(_("feedback not submitted"))
+        return reasons
+
+
+def _hours(sessions: list[Session]) -> Decimal:
+    seconds = sum((s.ends_at - s.starts_at).total_seconds() for s in sessions)
+    return (Decimal(seconds) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def eligibility_for_course(
+    course: Course, *, rule: CertificateRule | None = None, registration_ids=None
+) -> list[Eligibility]:
+    """Every confirmed trainee of the course against its rule, in pinyin order: seven queries
+    whatever the course's size.
+
+    A session applies to a trainee unless it is another discussion group's. Attended means
+    present or late (and excused when the rule says so); a required session must have been
+    attended in person (present or late). `attended / sessions >= minimum %` qualifies,
+    computed in integers so that exactly the minimum is enough.
+    """
+    rule = rule or rule_or_default(course)
+    counted = set(ATTENDED)
+    if rule.count_excused:
+        counted.add(Attendance.Status.EXCUSED)
+    required = {s.pk for s in rule.required_sessions.all()} if rule.pk else set()
+    sessions = list(Session.objects.filter(course=course).order_by("starts_at", "order", "pk"))
+    registrations = Registration.objects.filter(
+        course=course, status=Registration.Status.CONFIRMED
+    ).order_by(Collate("full_name", PINYIN_COLLATION), "pk")
+    if registration_ids is not None:
+        registrations = registrations.filter(pk__in=registration_ids)
+    registrations = list(registrations)
+    marks: dict[int, dict[int, str]] = {}
+    for registration_id, session_id, status in Attendance.objects.filter(
+        registration__in=[r.pk for r in registrations]
+    ).values_list("registration_id", "session_id", "status"):
+        marks.setdefault(registration_id, {})[session_id] = status
+    responded: set[int] = set()
+    if rule.require_feedback:
+        responded = set(
+            SurveyResponse.objects.filter(survey__course=course).values_list(
+                "respondent_id", flat=True
+            )
+        )
+    certificates = {
+        c.registration_id: c
+        for c in Certificate.objects.filter(registration__in=[r.pk for r in registrations])
+    }
+    result = []
+    for registration in registrations:
+        applies = [
+            s
+            for s in sessions
+            if s.discussion_group_id is None
+            or s.discussion_group_id == registration.discussion_group_id
+        ]
+        mine = marks.get(registration.pk, {})
+        row = Eligibility(
+            registration=registration,
+            sessions=len(applies),
+            attended=sum(1 for s in applies if mine.get(s.pk) in counted),
+            hours=_hours(applies),
+            certificate=certificates.get(registration.pk),
+        )
+        row.below_minimum = row.attended * 100 < rule.min_attendance_percent * row.sessions or (
+            row.sessions == 0 and rule.min_attendance_percent > 0
+        )
+        row.missed_required = [
+            s for s in applies if s.pk in required and mine.get(s.pk) not in ATTENDED
+        ]
+        row.feedback_missing = rule.require_feedback and registration.trainee_id not in responded
+        result.append(row)
+    return result
+
+
+def eligibility_for_registration(registration: Registration) -> Eligibility | None:
+    rows = eligibility_for_course(registration.course, registration_ids=[registration.pk])
+    return rows[0] if rows else None
+
+
+def course_has_finished(course: Course) -> bool:
+    return course.phase == "finished"
+
+
+def course_list_due_for_certificates(days: int = 30) -> QuerySet[Course]:
+    """Published courses with an automatic rule that ended in the last `days` days (the phase
+    check in the course's own time zone is left to the caller)."""
+    today = timezone.localdate()
+    return Course.objects.filter(
+        status=Course.Status.PUBLISHED,
+        certificate_rule__auto_issue=True,
+        ends_on__lt=today + datetime.timedelta(days=1),
+        ends_on__gte=today - datetime.timedelta(days=days),
+    ).order_by("pk")
+
+
+def certificate_list_for_course(course: Course) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(course=course).select_related("registration")
+
+
+def certificate_for_trainee(*, user, course_id: int) -> Certificate:
+    """The user's own valid certificate for the course, else Certificate.DoesNotExist."""
+    if not user.is_authenticated:
+        raise Certificate.DoesNotExist
+    return Certificate.objects.select_related("course", "registration").get(
+        course_id=course_id,
+        registration__trainee=user,
+        status=Certificate.Status.ISSUED,
+    )
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    if not code:
+        return None
+    return Certificate.objects.select_related("course").filter(code=code).first()
+
+
+def archive_for_user(*, user, archive_id: int) -> CertificateArchive:
+    """An archive of a course the user manages, else CertificateArchive.DoesNotExist."""
+    return CertificateArchive.objects.select_related("course").get(
+        pk=archive_id, course__in=course_list_editable_by(user)
+    )
+
+
+def registration_confirmed(*, course: Course, registration_id) -> Registration:
+    return Registration.objects.get(
+        Q(status=Registration.Status.CONFIRMED), course=course, pk=registration_id
+    )

@@ -1,0 +1,355 @@
+"""Every write of certificates: the course's rule, issuing (automatic and by hand), revoking,
+the stored PDF, and the ZIP of a course's certificates."""
+
+import logging
+import os
+import tempfile
+import zipfile
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from certificates import selectors
+from certificates.models import (
+    Certificate,
+    CertificateArchive,
+    CertificateRule,
+    certificate_upload_to,
+)
+from certificates.pdf import certificate_pdf
+from courses.models import Course, Session
+from courses.pack_contents import safe_part
+from enrollment.models import Registration
+
+logger = logging.getLogger(__name__)
+
+ACTION_ISSUED = "certificate.issued"
+ACTION_REVOKED = "certificate.revoked"
+ARCHIVE_STALE_SECONDS = 120
+ARCHIVE_MAX_ATTEMPTS = 3
+ARCHIVE_KEEP_DAYS = 2
+
+
+def _reason(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Please give a reason."), code="reason_required")
+    return text[:2000]
+
+
+@transaction.atomic
+def rule_save(
+    *,
+    course: Course,
+    by,
+    auto_issue: bool,
+    min_attendance_percent: int,
+    count_excused: bool,
+    require_feedback: bool,
+    required_sessions: list[Session],
+) -> CertificateRule:
+    if not 0 <= min_attendance_percent <= 100:
+        raise ValidationError(_("The minimum must be between 0 and 100 %."), code="invalid_percent")
+    if any(session.course_id != course.pk for session in required_sessions):
+        raise ValidationError(_("That session is not part of this course."), code="invalid_session")
+    rule, _created = CertificateRule.objects.update_or_create(
+        course=course,
+        defaults={
+            "auto_issue": auto_issue,
+            "min_attendance_percent": min_attendance_percent,
+            "count_excused": count_excused,
+            "require_feedback": require_feedback,
+        },
+    )
+    rule.required_sessions.set(required_sessions)
+    return rule
+
+
+def _new_certificate(row: selectors.Eligibility, *, now, by=None, reason="") -> Certificate:
+    registration = row.registration
+    return Certificate(
+        registration=registration,
+        course_id=registration.course_id,
+        trainee_name=registration.full_name,
+        organisation_name=registration.organisation_name,
+        hours=row.hours,
+        attendance_percent=row.percent,
+        issued_at=now,
+        issued_by=by,
+        issue_reason=reason,
+    )
+
+
+def certificate_issue_for_course(*, course_id: int) -> int:
+    """Issue a certificate to every confirmed trainee who meets the rule and has none yet.
+
+    Idempotent and safe to run concurrently: one certificate per registration is a unique
+    constraint, and the insert skips registrations that already have one (revoked ones
+    included, so a revoked certificate never comes back by itself). Returns how many were new.
+    """
+    course = Course.objects.get(pk=course_id)
+    if not selectors.course_has_finished(course):
+        raise ValidationError(
+            _("Certificates are issued once the course has finished."), code="not_finished"
+        )
+    now = timezone.now()
+    new = [
+        _new_certificate(row, now=now)
+        for row in selectors.eligibility_for_course(course)
+        if row.qualifies and row.certificate is None
+    ]
+    if not new:
+        return 0
+    with transaction.atomic():
+        before = Certificate.objects.filter(course=course).count()
+        Certificate.objects.bulk_create(new, ignore_conflicts=True)
+        created = Certificate.objects.filter(course=course).count() - before
+    logger.info("certificates: %s new for course %s", created, course.pk)
+    return max(created, 0)
+
+
+def certificate_issue_due() -> dict[int, int]:
+    """The beat's sweep: every finished course with an automatic rule, ended recently."""
+    issued = {}
+    for course in selectors.course_list_due_for_certificates():
+        if selectors.course_has_finished(course):
+            issued[course.pk] = certificate_issue_for_course(course_id=course.pk)
+    return issued
+
+
+def _discard_pdf(name: str) -> None:
+    if name:
+        transaction.on_commit(partial(default_storage.delete, name), robust=True)
+
+
+@transaction.atomic
+def certificate_issue(*, course: Course, registration_id: int, by, reason: str) -> Certificate:
+    """An organiser issues a certificate by hand (whatever the rule says), or reinstates a
+    revoked one with its old code. The reason is audited."""
+    reason = _reason(reason)
+    try:
+        registration = Registration.objects.select_for_update().get(
+            pk=registration_id, course=course
+        )
+    except Registration.DoesNotExist:
+        raise ValidationError(_("There is no such registration."), code="not_found") from None
+    if registration.status != Registration.Status.CONFIRMED:
+        raise ValidationError(
+            _("Only confirmed trainees can receive a certificate."), code="not_confirmed"
+        )
+    row = selectors.eligibility_for_registration(registration)
+    certificate = Certificate.objects.select_for_update().filter(registration=registration).first()
+    now = timezone.now()
+    if certificate is not None and certificate.is_valid:
+        raise ValidationError(_("This trainee already has a certificate."), code="already_issued")
+    if certificate is not None:
+        _discard_pdf(certificate.pdf.name)
+        fresh = _new_certificate(row, now=now, by=by, reason=reason)
+        for name in ("trainee_name", "organisation_name", "hours", "attendance_percent"):
+            setattr(certificate, name, getattr(fresh, name))
+        certificate.status = Certificate.Status.ISSUED
+        certificate.issued_at, certificate.issued_by, certificate.issue_reason = now, by, reason
+        certificate.revoked_at, certificate.revoked_by, certificate.revoke_reason = None, None, ""
+        certificate.pdf = ""
+        certificate.save()
+    else:
+        try:
+            with transaction.atomic():
+                certificate = _new_certificate(row, now=now, by=by, reason=reason)
+                certificate.save()
+        except IntegrityError:
+            # The automatic run inserted one a moment ago.
+            raise ValidationError(
+                _("This trainee already has a certificate."), code="already_issued"
+            ) from None
+    audit_record(
+        actor=by,
+        action=ACTION_ISSUED,
+        target=certificate,
+        details={
+            "reason": reason,
+            "registration": registration.pk,
+            "meets_rule": row.qualifies,
+            "attendance_percent": row.percent,
+        },
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, course: Course, certificate_id: int, by, reason: str) -> Certificate:
+    reason = _reason(reason)
+    try:
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id, course=course)
+    except Certificate.DoesNotExist:
+        raise ValidationError(_("There is no such certificate."), code="not_found") from None
+    if not certificate.is_valid:
+        raise ValidationError(_("This certificate is already revoked."), code="already_revoked")
+    certificate.status = Certificate.Status.REVOKED
+    certificate.revoked_at, certificate.revoked_by, certificate.revoke_reason = (
+        timezone.now(),
+        by,
+        reason,
+    )
+    certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])
+    audit_record(
+        actor=by,
+        action=ACTION_REVOKED,
+        target=certificate,
+        details={"reason": reason, "registration": certificate.registration_id},
+    )
+    return certificate
+
+
+def certificate_pdf_file(*, certificate: Certificate):
+    """The certificate's stored PDF, written on first use (a FieldFile)."""
+    if certificate.pdf and default_storage.exists(certificate.pdf.name):
+        return certificate.pdf
+    name = default_storage.save(
+        certificate_upload_to(certificate, ""), ContentFile(certificate_pdf(certificate))
+    )
+    stored = Certificate.objects.filter(pk=certificate.pk, pdf=certificate.pdf.name or "").update(
+        pdf=name
+    )
+    if not stored:  # someone else stored it first: use theirs
+        default_storage.delete(name)
+    certificate.refresh_from_db(fields=["pdf"])
+    return certificate.pdf
+
+
+# The ZIP of a course's certificates ------------------------------------------------------
+
+
+def archive_request(*, course: Course, by, language: str) -> CertificateArchive:
+    with transaction.atomic():
+        archive = CertificateArchive.objects.create(
+            course=course,
+            requested_by=by,
+            language=language,
+            files_total=Certificate.objects.filter(
+                course=course, status=Certificate.Status.ISSUED
+            ).count(),
+        )
+        transaction.on_commit(partial(archive_dispatch, archive.pk), robust=True)
+    return archive
+
+
+def archive_dispatch(archive_id: int) -> None:
+    from certificates.tasks import archive_build_task
+
+    try:
+        archive_build_task.delay(archive_id)
+    except Exception:
+        logger.warning("could not queue certificate archive %s", archive_id, exc_info=True)
+
+
+def _archive_claim(archive_id: int) -> CertificateArchive | None:
+    now = timezone.now()
+    stale = now - timedelta(seconds=ARCHIVE_STALE_SECONDS)
+    claimed = (
+        CertificateArchive.objects.filter(pk=archive_id)
+        .filter(
+            Q(status=CertificateArchive.Status.QUEUED)
+            | Q(status=CertificateArchive.Status.RUNNING, heartbeat_at__lt=stale)
+        )
+        .update(
+            status=CertificateArchive.Status.RUNNING,
+            heartbeat_at=now,
+            files_done=0,
+            attempts=F("attempts") + 1,
+        )
+    )
+    return (
+        CertificateArchive.objects.select_related("course").get(pk=archive_id) if claimed else None
+    )
+
+
+def _archive_fail(archive: CertificateArchive, message: str) -> str:
+    CertificateArchive.objects.filter(pk=archive.pk).update(
+        status=CertificateArchive.Status.FAILED, error=message, finished_at=timezone.now()
+    )
+    return "failed"
+
+
+def archive_entry_name(position: int, certificate: Certificate) -> str:
+    # The code's start keeps two trainees of the same name apart.
+    name = safe_part(certificate.trainee_name) or "certificate"
+    return f"{position:03d}-{name}-{certificate.code[:6]}.pdf"
+
+
+def archive_build(*, archive_id: int) -> str:
+    """Write one PDF per issued certificate into a ZIP. Safe to call again: one call builds."""
+    archive = _archive_claim(archive_id)
+    if archive is None:
+        return "skipped"
+    with translation.override(archive.language):
+        if archive.attempts > ARCHIVE_MAX_ATTEMPTS:
+            return _archive_fail(
+                archive, _("Building the file stopped several times. Please try again.")
+            )
+        certificates = list(
+            Certificate.objects.filter(course=archive.course, status=Certificate.Status.ISSUED)
+            .select_related("course")
+            .order_by("trainee_name", "pk")
+        )
+        CertificateArchive.objects.filter(pk=archive.pk).update(
+            files_total=len(certificates), files_done=0
+        )
+        tmp_dir = settings.MEDIA_ROOT / "certificates" / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        handle, tmp_path = tempfile.mkstemp(dir=tmp_dir, suffix=".zip")
+        os.close(handle)
+        try:
+            with zipfile.ZipFile(tmp_path, "w", zipfile.ZIP_DEFLATED) as bundle:
+                for position, certificate in enumerate(certificates, start=1):
+                    stored = certificate_pdf_file(certificate=certificate)
+                    with stored.open("rb") as stream:
+                        bundle.writestr(archive_entry_name(position, certificate), stream.read())
+                    CertificateArchive.objects.filter(pk=archive.pk).update(
+                        files_done=position, heartbeat_at=timezone.now()
+                    )
+            with open(tmp_path, "rb") as stream:
+                archive.file.save("certificates.zip", File(stream), save=False)
+            CertificateArchive.objects.filter(pk=archive.pk).update(
+                status=CertificateArchive.Status.DONE,
+                file=archive.file.name,
+                size=os.path.getsize(tmp_path),
+                error="",
+                finished_at=timezone.now(),
+            )
+            return "done"
+        except Exception as exc:
+            logger.exception("certificate archive %s failed", archive.pk)
+            return _archive_fail(
+                archive, _("The file could not be built: %(error)s") % {"error": type(exc).__name__}
+            )
+        finally:
+            if os.path.exists(tmp_path):
+                os.remove(tmp_path)
+
+
+def archive_cleanup() -> int:
+    """Delete archives older than a few days (the certificates stay; the ZIP is rebuilt on
+    request)."""
+    removed = 0
+    cutoff = timezone.now() - timedelta(days=ARCHIVE_KEEP_DAYS)
+    for archive in CertificateArchive.objects.filter(created_at__lt=cutoff):
+        if archive.file:
+            default_storage.delete(archive.file.name)
+        archive.delete()
+        removed += 1
+    return removed
+
+
+def archive_filename(archive: CertificateArchive) -> str:
+    return f"{safe_part(archive.course.title)}-{safe_part(_('Certificates'))}.zip"

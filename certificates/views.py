@@ -1,0 +1,302 @@
+"""Certificate pages: the public verification, the trainee's own PDF, and the organisers'
+per-course page (rule, who qualifies, issue and revoke, the ZIP of all)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import View
+
+from certificates import selectors, services
+from certificates.forms import CertificateRuleForm, ReasonForm, VerifyForm
+from certificates.models import Certificate, CertificateArchive, normalise_code
+from certificates.pdf import certificate_filename
+from courses.models import Course
+from enrollment.models import Registration
+from portal.downloads import private_file_response
+from portal.forms import error_text
+from portal.observability import client_ip_var
+
+PDF = "application/pdf"
+
+
+def _too_many_lookups() -> bool:
+    """At most PORTAL_CERTIFICATE_VERIFY_RATE lookups per address in ten minutes: with codes of
+    120 random bits guessing is hopeless anyway, this only keeps scanners from wasting work."""
+    limit = int(getattr(settings, "PORTAL_CERTIFICATE_VERIFY_RATE", 120))
+    key = f"certificates:verify:{client_ip_var.get() or '-'}"
+    cache.add(key, 0, timeout=600)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:
+        return False
+
+
+class VerifyFormView(View):
+    """Type a certificate number; a GET form, so it needs no session or cookie."""
+
+    template_name = "certificates/certificate_verify.html"
+
+    def get(self, request):
+        if "code" in request.GET:
+            form = VerifyForm(request.GET)
+            if form.is_valid():
+                return redirect("certificates:verify", code=form.cleaned_data["code"])
+        else:
+            form = VerifyForm()
+        return render(request, self.template_name, {"form": form, "result": None})
+
+
+class VerifyView(View):
+    """Only whether the code is valid: name, course and date of issue; "revoked"; or "not
+    found". Nothing else about the trainee or the course."""
+
+    template_name = "certificates/certificate_verify.html"
+
+    def get(self, request, code: str):
+        if _too_many_lookups():
+            response = render(
+                request,
+                self.template_name,
+                {"form": VerifyForm(), "result": "busy"},
+                status=429,
+            )
+            response["Retry-After"] = "600"
+            return response
+        certificate = selectors.certificate_by_code(normalise_code(code))
+        if certificate is None:
+            result, status = "not_found", 404
+        elif certificate.is_valid:
+            result, status = "valid", 200
+        else:
+            result, status = "revoked", 200
+        response = render(
+            request,
+            self.template_name,
+            {
+                "form": VerifyForm(initial={"code": code}),
+                "result": result,
+                "certificate": certificate if result == "valid" else None,
+                "issued_on": certificate.issued_at.astimezone(certificate.course.tz).date()
+                if result == "valid"
+                else None,
+            },
+            status=status,
+        )
+        response["Cache-Control"] = "no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+class CertificateMineView(LoginRequiredMixin, View):
+    """The trainee's own certificate as a PDF; without one, why not."""
+
+    template_name = "certificates/certificate_mine.html"
+
+    def get(self, request, pk: int):
+        try:
+            certificate = selectors.certificate_for_trainee(user=request.user, course_id=pk)
+        except Certificate.DoesNotExist:
+            pass
+        else:
+            stored = services.certificate_pdf_file(certificate=certificate)
+            return private_file_response(
+                file=stored, filename=certificate_filename(certificate), content_type=PDF
+            )
+        registration = (
+            Registration.objects.select_related("course")
+            .filter(course_id=pk, trainee=request.user, status=Registration.Status.CONFIRMED)
+            .first()
+        )
+        if registration is None:
+            raise Http404
+        course = registration.course
+        return render(
+            request,
+            self.template_name,
+            {
+                "course": course,
+                "finished": selectors.course_has_finished(course),
+                "revoked": Certificate.objects.filter(
+                    registration=registration, status=Certificate.Status.REVOKED
+                ).exists(),
+                "row": selectors.eligibility_for_registration(registration),
+                "rule": selectors.rule_or_default(course),
+                "has_rule": selectors.rule_for(course) is not None,
+            },
+        )
+
+
+class ManagedCourseMixin(LoginRequiredMixin):
+    def course(self, request, pk: int) -> Course:
+        try:
+            return selectors.course_for_organiser(user=request.user, course_id=pk)
+        except Course.DoesNotExist:
+            raise Http404 from None
+
+
+class CertificateManageView(ManagedCourseMixin, View):
+    template_name = "certificates/certificate_manage.html"
+
+    def render_page(self, request, course: Course, form=None, status=200):
+        rule = selectors.rule_for(course)
+        rows = selectors.eligibility_for_course(course, rule=rule)
+        return render(
+            request,
+            self.template_name,
+            {
+                "course": course,
+                "rule": rule,
+                "form": form or CertificateRuleForm(instance=rule, course=course),
+                "rows": rows,
+                "finished": selectors.course_has_finished(course),
+                "issued": sum(1 for r in rows if r.certificate and r.certificate.is_valid),
+                "revoked": sum(1 for r in rows if r.certificate and not r.certificate.is_valid),
+                "qualifying": sum(1 for r in rows if r.qualifies),
+                "archive": CertificateArchive.objects.filter(course=course).first(),
+                "reason_form": ReasonForm(),
+            },
+            status=status,
+        )
+
+    def get(self, request, pk: int):
+        return self.render_page(request, self.course(request, pk))
+
+    def post(self, request, pk: int):
+        course = self.course(request, pk)
+        form = CertificateRuleForm(request.POST, course=course)
+        if not form.is_valid():
+            messages.error(request, _("Please correct the errors below."))
+            return self.render_page(request, course, form, status=400)
+        try:
+            services.rule_save(course=course, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+            return self.render_page(request, course, form, status=400)
+        messages.success(request, _("The certificate rule has been saved."))
+        return redirect("certificates:certificate-manage", pk=course.pk)
+
+
+class IssueAllView(ManagedCourseMixin, View):
+    def post(self, request, pk: int):
+        course = self.course(request, pk)
+        try:
+            count = services.certificate_issue_for_course(course_id=course.pk)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("%(count)s new certificates issued.") % {"count": count})
+        return redirect("certificates:certificate-manage", pk=course.pk)
+
+
+class CertificateIssueView(ManagedCourseMixin, View):
+    def post(self, request, pk: int, registration_id: int):
+        course = self.course(request, pk)
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Please give a reason."))
+        else:
+            try:
+                services.certificate_issue(
+                    course=course,
+                    registration_id=registration_id,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                messages.error(request, error_text(exc))
+            else:
+                messages.success(request, _("The certificate has been issued."))
+        return redirect("certificates:certificate-manage", pk=course.pk)
+
+
+class CertificateRevokeView(ManagedCourseMixin, View):
+    def post(self, request, pk: int, certificate_id: int):
+        course = self.course(request, pk)
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Please give a reason."))
+        else:
+            try:
+                services.certificate_revoke(
+                    course=course,
+                    certificate_id=certificate_id,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                messages.error(request, error_text(exc))
+            else:
+                messages.success(request, _("The certificate has been revoked."))
+        return redirect("certificates:certificate-manage", pk=course.pk)
+
+
+class CertificateDownloadView(ManagedCourseMixin, View):
+    """An organiser's copy of any certificate of their course."""
+
+    def get(self, request, pk: int, certificate_id: int):
+        course = self.course(request, pk)
+        certificate = get_object_or_404(
+            Certificate.objects.select_related("course"), pk=certificate_id, course=course
+        )
+        stored = services.certificate_pdf_file(certificate=certificate)
+        return private_file_response(
+            file=stored, filename=certificate_filename(certificate), content_type=PDF
+        )
+
+
+class ArchiveRequestView(ManagedCourseMixin, View):
+    def post(self, request, pk: int):
+        course = self.course(request, pk)
+        archive = services.archive_request(course=course, by=request.user, language=get_language())
+        return redirect("certificates:archive-detail", archive_id=archive.pk)
+
+
+class ArchiveMixin(LoginRequiredMixin):
+    def archive(self, request, archive_id: int) -> CertificateArchive:
+        try:
+            return selectors.archive_for_user(user=request.user, archive_id=archive_id)
+        except CertificateArchive.DoesNotExist:
+            raise Http404 from None
+
+
+class ArchiveDetailView(ArchiveMixin, View):
+    template_name = "certificates/archive_detail.html"
+
+    def get(self, request, archive_id: int):
+        archive = self.archive(request, archive_id)
+        return render(request, self.template_name, {"bundle": archive, "course": archive.course})
+
+
+class ArchiveStatusView(ArchiveMixin, View):
+    def get(self, request, archive_id: int):
+        archive = self.archive(request, archive_id)
+        return JsonResponse(
+            {
+                "status": archive.status,
+                "status_display": str(archive.get_status_display()),
+                "percent": archive.percent,
+                "files_done": archive.files_done,
+                "files_total": archive.files_total,
+                "error": archive.error,
+            }
+        )
+
+
+class ArchiveDownloadView(ArchiveMixin, View):
+    def get(self, request, archive_id: int):
+        archive = self.archive(request, archive_id)
+        if archive.status != CertificateArchive.Status.DONE or not archive.file:
+            messages.info(request, _("The file is not ready yet."))
+            return redirect(reverse("certificates:archive-detail", args=[archive.pk]))
+        return private_file_response(
+            file=archive.file,
+            filename=services.archive_filename(archive),
+            content_type="application/zip",
+        )
