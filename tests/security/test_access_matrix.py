@@ -54,6 +54,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from attendance.services import qr_token_make
+from certificates import services as certificate_services
+from certificates.models import CertificateArchive
 from courses.models import Course, Material, ReadingPackBundle
 from courses.services import pack_bundle
 from enrollment.models import CalendarFeed, ImportJob
@@ -248,6 +250,19 @@ MATRIX: dict[str, Rule] = {
     "feedback:survey-results": COURSE_ORGANISERS,
     "feedback:survey-preview": COURSE_ORGANISERS,
     "feedback:question-update": COURSE_ORGANISERS,
+    # certificates: whether a code is valid is public; the trainee downloads their own
+    "certificates:verify-form": PUBLIC,
+    "certificates:verify": PUBLIC,
+    "certificates:certificate-mine": TRAINEE_OWN,
+    "certificates:certificate-manage": COURSE_ORGANISERS,
+    "certificates:certificate-issue-all": post_only(COURSE_ORGANISERS),
+    "certificates:certificate-issue": post_only(COURSE_ORGANISERS),
+    "certificates:certificate-revoke": post_only(COURSE_ORGANISERS),
+    "certificates:certificate-download": COURSE_ORGANISERS,
+    "certificates:archive-request": post_only(COURSE_ORGANISERS),
+    "certificates:archive-detail": COURSE_ORGANISERS,
+    "certificates:archive-status": COURSE_ORGANISERS,
+    "certificates:archive-download": COURSE_ORGANISERS,
     # policy library (the document and its file are public)
     "policies:document-list": PUBLIC,
     "policies:document-detail": PUBLIC,
@@ -356,6 +371,16 @@ def _build_world(media) -> World:
     survey = Survey.objects.create(course=course)
     survey_question = survey.questions.create(kind="rating", text="讲座是否有用？")
     feed = CalendarFeed.objects.create(user=trainee)
+    certificate = certificate_services.certificate_issue(
+        course=course, registration_id=registration.pk, by=organiser, reason="结业"
+    )
+    archive = CertificateArchive.objects.create(
+        course=course,
+        requested_by=organiser,
+        language="zh-hans",
+        status=CertificateArchive.Status.DONE,
+    )
+    archive.file.save("matrix.zip", ContentFile(SECRET.encode()), save=True)
     bundle = pack_bundle.reading_pack_bundle_request(
         course=course, user=trainee, language="zh-hans"
     )
@@ -413,6 +438,13 @@ def _build_world(media) -> World:
         "feedback:question-update": {"question_pk": survey_question.pk},
         "questions:vote-create": {"pk": question.pk},
         "questions:question-action": {"pk": question.pk},
+        "certificates:verify": {"code": certificate.code},
+        "certificates:certificate-issue": {"registration_id": registration.pk},
+        "certificates:certificate-revoke": {"certificate_id": certificate.pk},
+        "certificates:certificate-download": {"certificate_id": certificate.pk},
+        "certificates:archive-detail": {"archive_id": archive.pk},
+        "certificates:archive-status": {"archive_id": archive.pk},
+        "certificates:archive-download": {"archive_id": archive.pk},
         "policies:document-detail": {"pk": pack.public_doc.pk},
         "policies:document-update": {"pk": pack.public_doc.pk},
         "policies:document-publish": {"pk": pack.public_doc.pk},
