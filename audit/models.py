@@ -18,6 +18,8 @@ class AuditEvent(models.Model):
         EXPORT_REQUESTED = "export.requested", _("Export requested")
         EXPORT_DOWNLOADED = "export.downloaded", _("Export downloaded")
         DOCUMENT_CHANGED = "document.changed", _("Policy document changed")
+        CERTIFICATE_ISSUED = "certificate.issued", _("Certificate issued by hand")
+        CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEvent
 from audit.services import audit_record
 from certificates import selectors
 from certificates.models import (
@@ -33,8 +34,8 @@ from enrollment.models import Registration
 
 logger = logging.getLogger(__name__)
 
-ACTION_ISSUED = "certificate.issued"
-ACTION_REVOKED = "certificate.revoked"
+ACTION_ISSUED = AuditEvent.Action.CERTIFICATE_ISSUED
+ACTION_REVOKED = AuditEvent.Action.CERTIFICATE_REVOKED
 ARCHIVE_STALE_SECONDS = 120
 ARCHIVE_MAX_ATTEMPTS = 3
 ARCHIVE_KEEP_DAYS = 2
