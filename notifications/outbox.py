@@ -35,7 +35,21 @@ class Attachment:
         }
 
 
-def enqueue(
+@dataclass(frozen=True)
+class Message:
+    """A rendered message, ready to queue (see `render` and `enqueue_many`)."""
+
+    key: str
+    to_email: str
+    recipient: object
+    language: str
+    subject: str
+    body_text: str
+    body_html: str
+    attachments: tuple[Attachment, ...] = ()
+
+
+def render(
     *,
     key: str,
     to,
@@ -43,8 +57,8 @@ def enqueue(
     context: dict,
     language: str | None = None,
     attachments: Iterable[Attachment] = (),
-) -> OutgoingMail:
-    """Render `template` in the recipient's language and queue it once per `key`.
+) -> Message:
+    """Render `template` in the recipient's language, without queueing it.
 
     `to` is a user (their address and preferred language are used) or an e-mail address.
     Templates: `<template>_subject.txt`, `<template>_body.txt` and optionally `_body.html`.
@@ -60,7 +74,7 @@ def enqueue(
             body_html = render_to_string(f"{template}_body.html", context)
         except TemplateDoesNotExist:
             body_html = ""
-    return enqueue_message(
+    return Message(
         key=key,
         to_email=to_email,
         recipient=recipient,
@@ -68,7 +82,37 @@ def enqueue(
         subject=subject,
         body_text=body_text,
         body_html=body_html,
+        attachments=tuple(attachments),
+    )
+
+
+def enqueue(
+    *,
+    key: str,
+    to,
+    template: str,
+    context: dict,
+    language: str | None = None,
+    attachments: Iterable[Attachment] = (),
+) -> OutgoingMail:
+    """Render `template` in the recipient's language and queue it once per `key`."""
+    message = render(
+        key=key,
+        to=to,
+        template=template,
+        context=context,
+        language=language,
         attachments=attachments,
+    )
+    return enqueue_message(
+        key=message.key,
+        to_email=message.to_email,
+        recipient=message.recipient,
+        language=message.language,
+        subject=message.subject,
+        body_text=message.body_text,
+        body_html=message.body_html,
+        attachments=message.attachments,
     )
 
 
@@ -101,8 +145,63 @@ def enqueue_message(
             )
     except IntegrityError:
         return OutgoingMail.objects.get(key=key)
-    _dispatch_on_commit(mail.pk)
+    _dispatch_on_commit([mail.pk])
     return mail
+
+
+def enqueue_many(messages: list[Message]) -> int:
+    """Queue many rendered messages with a few statements; keys already queued are skipped,
+    as `enqueue_message` skips them one by one. Returns how many rows were added."""
+    if not messages:
+        return 0
+    keys = [message.key for message in messages]
+    queued = set()
+    for start in range(0, len(keys), 1000):
+        queued.update(
+            OutgoingMail.objects.filter(key__in=keys[start : start + 1000]).values_list(
+                "key", flat=True
+            )
+        )
+    fresh, seen = [], set()
+    for message in messages:
+        if message.key in queued or message.key in seen:
+            continue
+        seen.add(message.key)
+        fresh.append(message)
+    try:
+        with transaction.atomic():
+            rows = OutgoingMail.objects.bulk_create(
+                [
+                    OutgoingMail(
+                        key=message.key,
+                        to_email=message.to_email,
+                        recipient=message.recipient,
+                        language=message.language,
+                        subject=message.subject[:255],
+                        body_text=message.body_text,
+                        body_html=message.body_html,
+                        attachments=[attachment.as_json() for attachment in message.attachments],
+                    )
+                    for message in fresh
+                ],
+                batch_size=500,
+            )
+    except IntegrityError:
+        # Another transaction queued one of the keys meanwhile: one by one, skipping those.
+        for message in fresh:
+            enqueue_message(
+                key=message.key,
+                to_email=message.to_email,
+                recipient=message.recipient,
+                language=message.language,
+                subject=message.subject,
+                body_text=message.body_text,
+                body_html=message.body_html,
+                attachments=message.attachments,
+            )
+        return len(fresh)
+    _dispatch_on_commit([row.pk for row in rows])
+    return len(rows)
 
 
 # Messages queued in one transaction leave in batches: a task per BATCH_SIZE messages claims
@@ -111,8 +210,8 @@ def enqueue_message(
 BATCH_SIZE = 25
 
 
-def _dispatch_on_commit(mail_id: int) -> None:
-    """Add the row to this connection's pending batch; a commit hook sends the whole batch.
+def _dispatch_on_commit(mail_ids: list[int]) -> None:
+    """Add the rows to this connection's pending batch; a commit hook sends the whole batch.
 
     Every queued row registers the (idempotent) hook, so it survives whatever savepoint
     rollback keeps the row; the first hook to run empties the batch. Ids of rolled-back rows
@@ -126,7 +225,7 @@ def _dispatch_on_commit(mail_id: int) -> None:
     if state is None or state[0] is not owner:
         state = connection._portal_outbox_pending = (owner, [])
     pending = state[1]
-    pending.append(mail_id)
+    pending.extend(mail_ids)
     transaction.on_commit(partial(_flush, pending), robust=True)
 
 

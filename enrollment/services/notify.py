@@ -46,6 +46,51 @@ def calendar_attachment(registration: Registration, cache: dict | None = None) -
     return attachment
 
 
+def registration_message(
+    registration: Registration,
+    event: str,
+    *,
+    key_suffix: str = "",
+    position: int | None = None,
+    calendar_cache: dict | None = None,
+    **extra,
+) -> outbox.Message:
+    """The rendered message for `event`, not yet queued (`registration_notify` queues it).
+
+    `calendar_cache` (a dict) keeps the course's calendar and links for many registrations
+    of one course."""
+    assert event in EVENTS, event
+    course = registration.course
+    if event == "promoted" and registration.status == Registration.Status.PENDING:
+        template_event = "promoted_pending"
+    else:
+        template_event = event
+    attachments = []
+    if event in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
+        attachments.append(calendar_attachment(registration, calendar_cache))
+    urls = (calendar_cache or {}).get(("urls", course.pk))
+    if urls is None:
+        urls = {
+            "course_url": site_url(reverse("courses:course-detail", args=[course.pk])),
+            "mine_url": site_url(reverse("enrollment:registration-mine")),
+        }
+        if calendar_cache is not None:
+            calendar_cache[("urls", course.pk)] = urls
+    return outbox.render(
+        key=f"registration:{registration.pk}:{event}{key_suffix}",
+        to=registration.trainee,
+        template=f"enrollment/mail/{template_event}",
+        context={
+            "registration": registration,
+            "course": course,
+            "position": position,
+            **urls,
+            **extra,
+        },
+        attachments=attachments,
+    )
+
+
 def registration_notify(
     registration: Registration,
     event: str,
@@ -56,28 +101,23 @@ def registration_notify(
     **extra,
 ) -> None:
     """Queue the message for `event`; the key makes a second call for the same event a no-op."""
-    assert event in EVENTS, event
-    course = registration.course
-    if event == "promoted" and registration.status == Registration.Status.PENDING:
-        template_event = "promoted_pending"
-    else:
-        template_event = event
-    attachments = []
-    if event in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
-        attachments.append(calendar_attachment(registration, calendar_cache))
-    outbox.enqueue(
-        key=f"registration:{registration.pk}:{event}{key_suffix}",
-        to=registration.trainee,
-        template=f"enrollment/mail/{template_event}",
-        context={
-            "registration": registration,
-            "course": course,
-            "position": position,
-            "course_url": site_url(reverse("courses:course-detail", args=[course.pk])),
-            "mine_url": site_url(reverse("enrollment:registration-mine")),
-            **extra,
-        },
-        attachments=attachments,
+    message = registration_message(
+        registration,
+        event,
+        key_suffix=key_suffix,
+        position=position,
+        calendar_cache=calendar_cache,
+        **extra,
+    )
+    outbox.enqueue_message(
+        key=message.key,
+        to_email=message.to_email,
+        recipient=message.recipient,
+        language=message.language,
+        subject=message.subject,
+        body_text=message.body_text,
+        body_html=message.body_html,
+        attachments=message.attachments,
     )
 
 

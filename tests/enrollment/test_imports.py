@@ -1,7 +1,10 @@
 import io
+import re
 import zipfile
 
 import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import url_str_to_user_pk
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -108,7 +111,13 @@ def test_good_file_with_chinese_english_and_formula_looking_text(organiser_clien
         key__startswith="invitation:", to_email="nominee1@example.cn"
     )
     assert "/accounts/password/reset/key/" in invitation.body_text
-    assert not User.objects.get(email="nominee1@example.cn").has_usable_password()
+    nominee = User.objects.get(email="nominee1@example.cn")
+    assert not nominee.has_usable_password()
+    uidb36, key = re.search(
+        r"/accounts/password/reset/key/(\w+)-([\w-]+)/", invitation.body_text
+    ).groups()
+    assert url_str_to_user_pk(uidb36) == nominee.pk
+    assert default_token_generator.check_token(nominee, key)
 
 
 def test_a_real_formula_is_not_evaluated_but_reported(organiser_client, open_course):
