@@ -6,15 +6,16 @@ sweeper picks up rows that are still pending).
 """
 
 import base64
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from notifications.models import OutgoingMail
 
@@ -127,25 +128,56 @@ def enqueue_message(
     body_html: str = "",
     attachments: Iterable[Attachment] = (),
 ) -> OutgoingMail:
-    """Queue an already rendered message; a second call with the same key changes nothing."""
-    existing = OutgoingMail.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            mail = OutgoingMail.objects.create(
-                key=key,
-                to_email=to_email,
-                recipient=recipient,
-                language=language,
-                subject=subject[:255],
-                body_text=body_text,
-                body_html=body_html,
-                attachments=[attachment.as_json() for attachment in attachments],
-            )
-    except IntegrityError:
+    """Queue an already rendered message; a second call with the same key changes nothing.
+
+    One statement (INSERT ... ON CONFLICT DO NOTHING): registering holds the course lock
+    while it queues its message, so the fewer round trips the better.
+    """
+    now = timezone.now()
+    table = OutgoingMail._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (key, recipient_id, to_email, language, subject, body_text,
+                body_html, attachments, status, attempts, next_attempt_at, last_error,
+                created_at)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 0, %s, '', %s)
+            ON CONFLICT (key) DO NOTHING
+            RETURNING id
+            """,
+            [
+                key,
+                getattr(recipient, "pk", None),
+                to_email,
+                language,
+                subject[:255],
+                body_text,
+                body_html,
+                json.dumps([attachment.as_json() for attachment in attachments]),
+                OutgoingMail.Status.PENDING,
+                now,
+                now,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
         return OutgoingMail.objects.get(key=key)
-    _dispatch_on_commit([mail.pk])
+    _dispatch_on_commit([row[0]])
+    mail = OutgoingMail(
+        pk=row[0],
+        key=key,
+        recipient=recipient,
+        to_email=to_email,
+        language=language,
+        subject=subject[:255],
+        body_text=body_text,
+        body_html=body_html,
+        attachments=[attachment.as_json() for attachment in attachments],
+        status=OutgoingMail.Status.PENDING,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    mail._state.adding, mail._state.db = False, connection.alias
     return mail
 
 

@@ -83,10 +83,8 @@ def register_locked(
             _("This course is not open to trainees from this type of organisation."),
             code="not_eligible",
         )
-    if Registration.objects.filter(
-        course=course, trainee=trainee, status__in=ACTIVE_STATUSES
-    ).exists():
-        raise _already_registered()
+    # A second active registration of the same trainee is refused by the partial unique
+    # index (`registration_one_active_per_trainee`) when saving below: no query for it here.
     if nominating_unit is not None and nominating_unit.seat_allowance is not None:
         used = Registration.objects.filter(
             nominating_unit=nominating_unit, status__in=ACTIVE_STATUSES
@@ -117,8 +115,7 @@ def register_locked(
         **snapshot,
     )
     try:
-        # The partial unique index is the backstop for two submits racing past the check above
-        # (they cannot while both lock the course, but a savepoint keeps the error clean).
+        # The savepoint keeps the transaction usable when the index refuses the row.
         with transaction.atomic():
             registration.save()
     except IntegrityError:
