@@ -33,16 +33,22 @@ def site_url(path: str) -> str:
 
 def calendar_attachment(registration: Registration, cache: dict | None = None) -> outbox.Attachment:
     """The course's .ics; `cache` (a dict) reuses it for many registrations of one course."""
-    course = registration.course
-    if cache is not None and course.pk in cache:
-        return cache[course.pk]
+    return course_calendar_attachment(registration.course, cache)
+
+
+def course_calendar_attachment(course, cache: dict | None = None) -> outbox.Attachment:
+    """The course's .ics, kept in `cache` for this version of the course (a cached one is used
+    only while the course's `updated_at` is the same)."""
+    key = ("calendar", course.pk, course.updated_at)
+    if cache is not None and key in cache:
+        return cache[key]
     host = urlsplit(settings.PORTAL_SITE_URL).netloc or "localhost"
     body = course_calendar_ics(course, session_list_for_course(course), host=host)
     attachment = outbox.Attachment(
         filename=f"course-{course.pk}.ics", content=body, mimetype="text/calendar"
     )
     if cache is not None:
-        cache[course.pk] = attachment
+        cache[key] = attachment
     return attachment
 
 

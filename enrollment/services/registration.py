@@ -13,7 +13,11 @@ from courses.models import Course
 from courses.selectors import course_can_edit
 from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
 from enrollment.services.common import SeatState, ensure_can_manage, lock_course, seat_state
-from enrollment.services.notify import registration_message, registration_notify
+from enrollment.services.notify import (
+    course_calendar_attachment,
+    registration_message,
+    registration_notify,
+)
 from enrollment.services.waitlist import waitlist_position, waitlist_promote
 from notifications import outbox
 
@@ -265,6 +269,12 @@ def registration_create(
     when the course stayed locked by someone else for more than the lock timeout.
     """
     by = by or trainee
+    # The course's calendar (attached when the seat is confirmed) is built before taking the
+    # lock, so the others waiting for it wait less; used only if the course did not change.
+    calendar_cache: dict = {}
+    unlocked = Course.objects.filter(pk=course_id).first()
+    if unlocked is not None and not unlocked.requires_approval:
+        course_calendar_attachment(unlocked, calendar_cache)
     with transaction.atomic(durable=True):
         course = lock_course(course_id)
         return register_locked(
@@ -274,6 +284,7 @@ def registration_create(
             by=by,
             source=source,
             nominating_unit=nominating_unit,
+            calendar_cache=calendar_cache,
         )
 
 
