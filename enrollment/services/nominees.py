@@ -32,7 +32,10 @@ from enrollment.imports import (
 from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
 from enrollment.services.common import lock_course, seat_state
 from enrollment.services.notify import site_url
-from enrollment.services.registration import register_many_locked
+from enrollment.services.registration import (
+    register_many_locked,
+    registration_messages_prepare,
+)
 from notifications import outbox
 
 MOBILE = re.compile(r"^1\d{10}$")
@@ -298,6 +301,17 @@ def nominees_register(
         outbox.enqueue_many(
             [_invitation(user, unlocked_course, by) for user, created in accounts if created]
         )
+        trainees = [user for user, _created in accounts]
+        unit = nominee_access(course=unlocked_course, by=by)
+        calendar_cache: dict = {}
+        prepared = registration_messages_prepare(
+            course_id=course_id,
+            trainees=trainees,
+            by=by,
+            source=source,
+            nominating_unit=unit,
+            calendar_cache=calendar_cache,
+        )
         if progress is not None:
             progress(len(nominees) // 2)
         course = lock_course(course_id)
@@ -305,11 +319,12 @@ def nominees_register(
         registrations, refusals = register_many_locked(
             course=course,
             seats=seat_state(course),
-            trainees=[user for user, _created in accounts],
+            trainees=trainees,
             by=by,
             source=source,
             nominating_unit=unit,
-            calendar_cache={},
+            calendar_cache=calendar_cache,
+            prepared=prepared,
         )
         if refusals:
             raise NomineeErrors(  # leaving the block rolls every row back

@@ -52,6 +52,11 @@ def course_calendar_attachment(course, cache: dict | None = None) -> outbox.Atta
     return attachment
 
 
+def registration_message_key(registration: Registration, event: str, key_suffix: str = "") -> str:
+    """The outbox key of a registration's message: one message per registration and event."""
+    return f"registration:{registration.pk}:{event}{key_suffix}"
+
+
 def registration_message(
     registration: Registration,
     event: str,
@@ -83,7 +88,7 @@ def registration_message(
         if calendar_cache is not None:
             calendar_cache[("urls", course.pk)] = urls
     return outbox.render(
-        key=f"registration:{registration.pk}:{event}{key_suffix}",
+        key=registration_message_key(registration, event, key_suffix),
         to=registration.trainee,
         template=f"enrollment/mail/{template_event}",
         context={

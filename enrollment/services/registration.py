@@ -1,5 +1,7 @@
 """Registering, cancelling, approving and rejecting; every write locks the course row first."""
 
+from dataclasses import replace
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,6 +18,7 @@ from enrollment.services.common import SeatState, ensure_can_manage, lock_course
 from enrollment.services.notify import (
     course_calendar_attachment,
     registration_message,
+    registration_message_key,
     registration_notify,
 )
 from enrollment.services.waitlist import waitlist_position, waitlist_promote
@@ -137,23 +140,17 @@ def register_locked(
     return registration
 
 
-def register_many_locked(
+def _decide_many(
     *,
     course: Course,
     seats: SeatState,
     trainees: list[User],
     by: User | None,
     source: str,
-    nominating_unit: NominatingUnit | None = None,
-    calendar_cache: dict | None = None,
+    nominating_unit: NominatingUnit | None,
 ) -> tuple[list[Registration], dict[int, ValidationError]]:
-    """`register_locked` for many trainees, in order, under the same rules: a handful of
-    statements for the lot instead of several per trainee (the import of a long list holds
-    the course lock that much shorter).
-
-    Returns the registrations and the refusals by index into `trainees`. When anything is
-    refused nothing is saved; the caller reports the refusals.
-    """
+    """The registrations (not saved) `trainees` get under the seat rules, in order, with their
+    waiting-list places; or the refusals by index into `trainees`. Takes seats from `seats`."""
     refusals: dict[int, ValidationError] = {}
     try:
         _ensure_open_for(course, by=by)
@@ -230,6 +227,89 @@ def register_many_locked(
         if waiting
         else 0
     )
+    for registration in registrations:
+        registration.place = None
+    for place, registration in enumerate(waiting, start=ahead + 1):
+        registration.place = place
+    return registrations, {}
+
+
+def _message_hint(registration: Registration) -> tuple:
+    """What a registration's message depends on besides the trainee: its outcome, its place
+    and the version of the course."""
+    return (
+        registration.trainee_id,
+        registration.status,
+        registration.place,
+        registration.course.updated_at,
+    )
+
+
+def registration_messages_prepare(
+    *,
+    course_id: int,
+    trainees: list[User],
+    by: User | None,
+    source: str,
+    nominating_unit: NominatingUnit | None = None,
+    calendar_cache: dict | None = None,
+) -> dict:
+    """Before taking the course lock: render the messages `register_many_locked` will most
+    likely queue, deciding with the seats as they are now. Under the lock, a message is used
+    only when its registration's outcome, place and course version came out the same; the
+    others are rendered there. Rendering thousands of messages is most of an import's work,
+    and online registrations wait for the lock while it is held."""
+    course = Course.objects.get(pk=course_id)
+    registrations, refusals = _decide_many(
+        course=course,
+        seats=seat_state(course),
+        trainees=trainees,
+        by=by,
+        source=source,
+        nominating_unit=nominating_unit,
+    )
+    if refusals:
+        return {}
+    return {
+        _message_hint(registration): registration_message(
+            registration,
+            _EVENTS[registration.status],
+            position=registration.place,
+            calendar_cache=calendar_cache,
+        )
+        for registration in registrations
+    }
+
+
+def register_many_locked(
+    *,
+    course: Course,
+    seats: SeatState,
+    trainees: list[User],
+    by: User | None,
+    source: str,
+    nominating_unit: NominatingUnit | None = None,
+    calendar_cache: dict | None = None,
+    prepared: dict | None = None,
+) -> tuple[list[Registration], dict[int, ValidationError]]:
+    """`register_locked` for many trainees, in order, under the same rules: a handful of
+    statements for the lot instead of several per trainee (the import of a long list holds
+    the course lock that much shorter). `prepared` holds messages rendered beforehand by
+    `registration_messages_prepare`.
+
+    Returns the registrations and the refusals by index into `trainees`. When anything is
+    refused nothing is saved; the caller reports the refusals.
+    """
+    registrations, refusals = _decide_many(
+        course=course,
+        seats=seats,
+        trainees=trainees,
+        by=by,
+        source=source,
+        nominating_unit=nominating_unit,
+    )
+    if refusals:
+        return [], refusals
     try:
         with transaction.atomic():
             Registration.objects.bulk_create(registrations, batch_size=1000)
@@ -237,15 +317,18 @@ def register_many_locked(
         # The partial unique index: someone registered meanwhile (they cannot while the
         # course is locked, but the error stays clean).
         return [], {0: _already_registered()}
-    for place, registration in enumerate(waiting, start=ahead + 1):
-        registration.place = place
+    prepared = prepared or {}
     messages = []
     for registration in registrations:
-        registration.place = getattr(registration, "place", None)
+        event = _EVENTS[registration.status]
+        ready = prepared.get(_message_hint(registration))
+        if ready is not None:
+            messages.append(replace(ready, key=registration_message_key(registration, event)))
+            continue
         messages.append(
             registration_message(
                 registration,
-                _EVENTS[registration.status],
+                event,
                 position=registration.place,
                 calendar_cache=calendar_cache,
             )
