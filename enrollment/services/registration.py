@@ -353,10 +353,17 @@ def registration_create(
     """
     by = by or trainee
     # The course's calendar (attached when the seat is confirmed) is built before taking the
-    # lock, so the others waiting for it wait less; used only if the course did not change.
+    # lock when the seats as they are now leave one for the trainee, so the others waiting for
+    # the lock wait less; it is used only if the course did not change meanwhile.
     calendar_cache: dict = {}
     unlocked = Course.objects.filter(pk=course_id).first()
-    if unlocked is not None and not unlocked.requires_approval:
+    region_id = getattr(trainee.organisation, "region_id", None)
+    if (
+        unlocked is not None
+        and region_id is not None
+        and not unlocked.requires_approval
+        and seat_state(unlocked).has_seat(region_id)
+    ):
         course_calendar_attachment(unlocked, calendar_cache)
     with transaction.atomic(durable=True):
         course = lock_course(course_id)
