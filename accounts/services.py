@@ -29,7 +29,6 @@ def organisation_get_or_create(*, name: str, type: str, region: Region) -> Organ
         return Organisation.objects.get(name=name, region=region)
 
 
-@transaction.atomic
 def profile_update(
     *,
     user: User,
@@ -41,10 +40,48 @@ def profile_update(
     region: Region,
     preferred_language: str,
 ) -> User:
-    """Set the personal details a trainee confirms before registering for a course."""
+    """Set the personal details a trainee confirms before registering for a course.
+
+    Confirming the profile unchanged (the usual case: the form shows the stored one) writes
+    nothing.
+    """
     full_name = "".join(full_name.split()) if _is_cjk(full_name) else " ".join(full_name.split())
     if not full_name:
         raise ValidationError(_("Enter your full name."), code="full_name")
+    organisation = user.organisation if user.organisation_id else None
+    if (
+        organisation is not None
+        and organisation.name == " ".join(organisation_name.split())
+        and organisation.region_id == region.pk
+        and organisation_type in Organisation.Type.values
+        and (user.full_name, user.phone, user.position, user.preferred_language)
+        == (full_name, phone.strip(), position.strip(), preferred_language)
+    ):
+        return user
+    with transaction.atomic():
+        return _profile_save(
+            user=user,
+            full_name=full_name,
+            phone=phone,
+            position=position,
+            organisation_name=organisation_name,
+            organisation_type=organisation_type,
+            region=region,
+            preferred_language=preferred_language,
+        )
+
+
+def _profile_save(
+    *,
+    user: User,
+    full_name: str,
+    phone: str,
+    position: str,
+    organisation_name: str,
+    organisation_type: str,
+    region: Region,
+    preferred_language: str,
+) -> User:
     user.full_name = full_name
     user.phone = phone.strip()
     user.position = position.strip()

@@ -106,9 +106,10 @@ class Worker:
         )
         time.sleep(4)
 
-    def peak_rss_mb(self) -> float:
-        """The largest peak resident memory of the worker and its pool processes."""
-        pids = [self.process.pid]
+    def peak_rss_mb(self, *, pool_only: bool = False) -> float:
+        """The largest peak resident memory (VmHWM) of the worker and its pool processes;
+        with `pool_only`, of the pool processes alone (the ones that run the tasks)."""
+        pids = [] if pool_only else [self.process.pid]
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         if children.exists():
             pids += [int(pid) for pid in children.read_text().split()]

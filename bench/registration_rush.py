@@ -64,6 +64,7 @@ def _seed(run_id: str, trainees: int) -> dict:
             email=f"rush{run_id}-{n:04d}@bench.test",
             full_name=f"学员{n}",
             phone=f"139{n:08d}",
+            position="科长",
             password="!",  # unusable: the sessions below stand for their logins
             organisation=organisations[n % len(organisations)],
         )
@@ -116,15 +117,17 @@ def _seed(run_id: str, trainees: int) -> dict:
             Session(session_key=key, session_data=store.encode(data), expire_date=expires)
         )
         csrf = get_random_string(32)
+        organisation = organisations[number % len(organisations)]
+        # The form as the page fills it in: the stored profile, confirmed unchanged.
         body = urlencode(
             {
                 "csrfmiddlewaretoken": csrf,
                 "full_name": user.full_name,
                 "phone": user.phone,
                 "position": "科长",
-                "organisation_name": f"{regions[number % len(regions)].name_zh}人社厅",
-                "organisation_type": "provincial_department",
-                "region": regions[number % len(regions)].pk,
+                "organisation_name": organisation.name,
+                "organisation_type": organisation.type,
+                "region": organisation.region_id,
                 "preferred_language": "zh-hans",
             }
         )

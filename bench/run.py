@@ -15,7 +15,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCHMARKS = ["registration_rush", "catalogue", "notifications"]
+# Benchmark name -> module in bench/.
+BENCHMARKS = {
+    "registration_rush": "registration_rush",
+    "catalogue": "catalogue",
+    "notifications": "notifications",
+    "attendance_export": "attendance_export",
+    "course_export": "course_export",
+    "import": "nominee_import",
+}
 
 
 def _setup_database(name: str) -> None:
@@ -42,7 +50,7 @@ def _setup_database(name: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short runs, fewer rows")
-    parser.add_argument("--only", choices=BENCHMARKS, action="append")
+    parser.add_argument("--only", choices=list(BENCHMARKS), action="append")
     options = parser.parse_args()
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
@@ -65,7 +73,7 @@ def main() -> int:
 
     results = {"machine": machine(), "quick": options.quick, "benchmarks": {}}
     for name in options.only or BENCHMARKS:
-        module = __import__(f"bench.{name}", fromlist=["run"])
+        module = __import__(f"bench.{BENCHMARKS[name]}", fromlist=["run"])
         print(f"== {name}", flush=True)
         started = time.monotonic()
         results["benchmarks"][name] = module.run(quick=options.quick)
@@ -94,13 +102,13 @@ def _cell(data: dict, key: str, width: int) -> str:
 
 def _print_table(results: dict) -> None:
     print(
-        f"\n{'benchmark':<16}{'throughput':>12}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'baseline':>12}{'ratio':>8}  met"
+        f"\n{'benchmark':<18}{'throughput':>12}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'peak MB':>9}{'baseline':>12}{'ratio':>8}  met"
     )
     for name, data in results["benchmarks"].items():
         print(
-            f"{name:<16}{_cell(data, 'throughput', 12)}{_cell(data, 'p50_ms', 9)}"
-            f"{_cell(data, 'p95_ms', 9)}{_cell(data, 'p99_ms', 9)}"
+            f"{name:<18}{_cell(data, 'throughput', 12)}{_cell(data, 'p50_ms', 9)}"
+            f"{_cell(data, 'p95_ms', 9)}{_cell(data, 'p99_ms', 9)}{_cell(data, 'peak_rss_mb', 9)}"
             f"{data['baseline']['throughput']:>12}{data['ratio']:>8}  "
             f"{'yes' if data.get('met') else 'NO'}"
         )

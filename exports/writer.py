@@ -9,6 +9,7 @@ removed; aware datetimes become naive local times of the given time zone.
 import datetime as dt
 import re
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -66,7 +67,19 @@ class SheetWriter:
     ):
         self.book = workbook
         self.columns = columns
+        # Columns with neither a number format nor wrapping: their plain values need no style.
+        self._plain = [not column.number_format and not column.wrap for column in columns]
         self.sheet = workbook.workbook.create_sheet(title=clean_text(title)[:31] or "Sheet")
+        # The style of each other column's non-text cells, set up once and copied to each.
+        self._styles = {}
+        for index, column in enumerate(columns):
+            if not self._plain[index]:
+                prototype = WriteOnlyCell(self.sheet)
+                if column.number_format:
+                    prototype.number_format = column.number_format
+                if column.wrap:
+                    prototype.alignment = WRAP
+                self._styles[index] = prototype._style
         self.rows = 0
         for index, column in enumerate(columns, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = column.width
@@ -106,11 +119,32 @@ class SheetWriter:
         return cell
 
     def append(self, values: Iterable[Any]) -> None:
-        values = list(values)
-        cells = [
-            self._cell(value, self.columns[index] if index < len(self.columns) else None)
-            for index, value in enumerate(values)
-        ]
+        columns, plain, convert = self.columns, self._plain, self.book.convert
+        cells = []
+        for index, value in enumerate(values):
+            column = columns[index] if index < len(columns) else None
+            if column is None or plain[index]:
+                # The fast path for most cells: a value openpyxl stores as it is (a number, an
+                # empty cell, or text it cannot take for a formula or an error code) goes in
+                # without a cell object of our own.
+                value = convert(value)
+                if value is None or (
+                    isinstance(value, str)
+                    and not value.startswith(FORMULA_TRIGGERS)
+                    and not value.startswith("#")
+                    or isinstance(value, int | float)
+                ):
+                    cells.append(value)
+                    continue
+            else:
+                value = convert(value)
+                if not isinstance(value, str):
+                    # A number, date or empty cell in a formatted column: its style, copied.
+                    cell = WriteOnlyCell(self.sheet, value=value)
+                    cell._style = copy(self._styles[index])
+                    cells.append(cell)
+                    continue
+            cells.append(self._cell(value, column))
         self.sheet.append(cells)
         self.rows += 1
 

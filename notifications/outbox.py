@@ -6,15 +6,16 @@ sweeper picks up rows that are still pending).
 """
 
 import base64
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from notifications.models import OutgoingMail
 
@@ -35,7 +36,21 @@ class Attachment:
         }
 
 
-def enqueue(
+@dataclass(frozen=True)
+class Message:
+    """A rendered message, ready to queue (see `render` and `enqueue_many`)."""
+
+    key: str
+    to_email: str
+    recipient: object
+    language: str
+    subject: str
+    body_text: str
+    body_html: str
+    attachments: tuple[Attachment, ...] = ()
+
+
+def render(
     *,
     key: str,
     to,
@@ -43,8 +58,8 @@ def enqueue(
     context: dict,
     language: str | None = None,
     attachments: Iterable[Attachment] = (),
-) -> OutgoingMail:
-    """Render `template` in the recipient's language and queue it once per `key`.
+) -> Message:
+    """Render `template` in the recipient's language, without queueing it.
 
     `to` is a user (their address and preferred language are used) or an e-mail address.
     Templates: `<template>_subject.txt`, `<template>_body.txt` and optionally `_body.html`.
@@ -60,7 +75,7 @@ def enqueue(
             body_html = render_to_string(f"{template}_body.html", context)
         except TemplateDoesNotExist:
             body_html = ""
-    return enqueue_message(
+    return Message(
         key=key,
         to_email=to_email,
         recipient=recipient,
@@ -68,7 +83,37 @@ def enqueue(
         subject=subject,
         body_text=body_text,
         body_html=body_html,
+        attachments=tuple(attachments),
+    )
+
+
+def enqueue(
+    *,
+    key: str,
+    to,
+    template: str,
+    context: dict,
+    language: str | None = None,
+    attachments: Iterable[Attachment] = (),
+) -> OutgoingMail:
+    """Render `template` in the recipient's language and queue it once per `key`."""
+    message = render(
+        key=key,
+        to=to,
+        template=template,
+        context=context,
+        language=language,
         attachments=attachments,
+    )
+    return enqueue_message(
+        key=message.key,
+        to_email=message.to_email,
+        recipient=message.recipient,
+        language=message.language,
+        subject=message.subject,
+        body_text=message.body_text,
+        body_html=message.body_html,
+        attachments=message.attachments,
     )
 
 
@@ -83,26 +128,112 @@ def enqueue_message(
     body_html: str = "",
     attachments: Iterable[Attachment] = (),
 ) -> OutgoingMail:
-    """Queue an already rendered message; a second call with the same key changes nothing."""
-    existing = OutgoingMail.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
+    """Queue an already rendered message; a second call with the same key changes nothing.
+
+    One statement (INSERT ... ON CONFLICT DO NOTHING): registering holds the course lock
+    while it queues its message, so the fewer round trips the better.
+    """
+    now = timezone.now()
+    table = OutgoingMail._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (key, recipient_id, to_email, language, subject, body_text,
+                body_html, attachments, status, attempts, next_attempt_at, last_error,
+                created_at)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 0, %s, '', %s)
+            ON CONFLICT (key) DO NOTHING
+            RETURNING id
+            """,
+            [
+                key,
+                getattr(recipient, "pk", None),
+                to_email,
+                language,
+                subject[:255],
+                body_text,
+                body_html,
+                json.dumps([attachment.as_json() for attachment in attachments]),
+                OutgoingMail.Status.PENDING,
+                now,
+                now,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return OutgoingMail.objects.get(key=key)
+    _dispatch_on_commit([row[0]])
+    mail = OutgoingMail(
+        pk=row[0],
+        key=key,
+        recipient=recipient,
+        to_email=to_email,
+        language=language,
+        subject=subject[:255],
+        body_text=body_text,
+        body_html=body_html,
+        attachments=[attachment.as_json() for attachment in attachments],
+        status=OutgoingMail.Status.PENDING,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    mail._state.adding, mail._state.db = False, connection.alias
+    return mail
+
+
+def enqueue_many(messages: list[Message]) -> int:
+    """Queue many rendered messages with a few statements; keys already queued are skipped,
+    as `enqueue_message` skips them one by one. Returns how many rows were added."""
+    if not messages:
+        return 0
+    keys = [message.key for message in messages]
+    queued = set()
+    for start in range(0, len(keys), 1000):
+        queued.update(
+            OutgoingMail.objects.filter(key__in=keys[start : start + 1000]).values_list(
+                "key", flat=True
+            )
+        )
+    fresh, seen = [], set()
+    for message in messages:
+        if message.key in queued or message.key in seen:
+            continue
+        seen.add(message.key)
+        fresh.append(message)
     try:
         with transaction.atomic():
-            mail = OutgoingMail.objects.create(
-                key=key,
-                to_email=to_email,
-                recipient=recipient,
-                language=language,
-                subject=subject[:255],
-                body_text=body_text,
-                body_html=body_html,
-                attachments=[attachment.as_json() for attachment in attachments],
+            rows = OutgoingMail.objects.bulk_create(
+                [
+                    OutgoingMail(
+                        key=message.key,
+                        to_email=message.to_email,
+                        recipient=message.recipient,
+                        language=message.language,
+                        subject=message.subject[:255],
+                        body_text=message.body_text,
+                        body_html=message.body_html,
+                        attachments=[attachment.as_json() for attachment in message.attachments],
+                    )
+                    for message in fresh
+                ],
+                batch_size=500,
             )
     except IntegrityError:
-        return OutgoingMail.objects.get(key=key)
-    _dispatch_on_commit(mail.pk)
-    return mail
+        # Another transaction queued one of the keys meanwhile: one by one, skipping those.
+        for message in fresh:
+            enqueue_message(
+                key=message.key,
+                to_email=message.to_email,
+                recipient=message.recipient,
+                language=message.language,
+                subject=message.subject,
+                body_text=message.body_text,
+                body_html=message.body_html,
+                attachments=message.attachments,
+            )
+        return len(fresh)
+    _dispatch_on_commit([row.pk for row in rows])
+    return len(rows)
 
 
 # Messages queued in one transaction leave in batches: a task per BATCH_SIZE messages claims
@@ -111,8 +242,8 @@ def enqueue_message(
 BATCH_SIZE = 25
 
 
-def _dispatch_on_commit(mail_id: int) -> None:
-    """Add the row to this connection's pending batch; a commit hook sends the whole batch.
+def _dispatch_on_commit(mail_ids: list[int]) -> None:
+    """Add the rows to this connection's pending batch; a commit hook sends the whole batch.
 
     Every queued row registers the (idempotent) hook, so it survives whatever savepoint
     rollback keeps the row; the first hook to run empties the batch. Ids of rolled-back rows
@@ -126,7 +257,7 @@ def _dispatch_on_commit(mail_id: int) -> None:
     if state is None or state[0] is not owner:
         state = connection._portal_outbox_pending = (owner, [])
     pending = state[1]
-    pending.append(mail_id)
+    pending.extend(mail_ids)
     transaction.on_commit(partial(_flush, pending), robust=True)
 
 

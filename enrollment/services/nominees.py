@@ -9,13 +9,15 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Region, User
+from accounts.models import Organisation, Region, User
 from accounts.roles import Role
 from accounts.services import organisation_get_or_create
 from courses.models import Course
@@ -30,7 +32,10 @@ from enrollment.imports import (
 from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
 from enrollment.services.common import lock_course, seat_state
 from enrollment.services.notify import site_url
-from enrollment.services.registration import register_locked
+from enrollment.services.registration import (
+    register_many_locked,
+    registration_messages_prepare,
+)
 from notifications import outbox
 
 MOBILE = re.compile(r"^1\d{10}$")
@@ -173,44 +178,92 @@ def nominees_check(
     return nominees, errors
 
 
-def _account_for(nominee: Nominee, *, trainee_group: Group) -> tuple[User, bool]:
-    """The person's account, created with the row's details when new (no password yet)."""
-    user = User.objects.filter(email__iexact=nominee.email).first()
-    if user is not None:
-        if user.organisation_id is None:
-            user.organisation = organisation_get_or_create(
+def _accounts_for(nominees: list[Nominee], *, trainee_group: Group) -> list[tuple[User, bool]]:
+    """Each person's account, created with the row's details when new (no password yet).
+
+    A few statements for the whole list: existing accounts in one query, organisations looked
+    up once per name and region, new accounts, their addresses and group in bulk inserts.
+    """
+    emails = [nominee.email for nominee in nominees]
+    existing: dict[str, User] = {}
+    for start in range(0, len(emails), 1000):
+        for user in (
+            User.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails[start : start + 1000])
+            .select_related("organisation")
+            .order_by("full_name", "pk")
+        ):
+            existing.setdefault(user.email_lower, user)
+    organisations: dict[tuple, Organisation] = {}
+
+    def organisation(nominee: Nominee) -> Organisation:
+        key = (" ".join(nominee.organisation_name.split()), nominee.region.pk)
+        if key not in organisations:
+            organisations[key] = organisation_get_or_create(
                 name=nominee.organisation_name,
                 type=nominee.organisation_type,
                 region=nominee.region,
             )
-            user.save(update_fields=["organisation"])
-        return user, False
-    user = User(
-        email=nominee.email,
-        full_name=nominee.full_name,
-        phone=nominee.phone,
-        position=nominee.position,
-        organisation=organisation_get_or_create(
-            name=nominee.organisation_name, type=nominee.organisation_type, region=nominee.region
-        ),
-    )
-    user.set_unusable_password()
-    user.save()
-    # The organiser or unit vouches for the address; setting the password proves it.
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    user.groups.add(trainee_group)
-    return user, True
+        return organisations[key]
+
+    accounts: list[tuple[User, bool]] = []
+    completed, new = [], []
+    for nominee in nominees:
+        user = existing.get(nominee.email)
+        if user is not None:
+            if user.organisation_id is None:
+                user.organisation = organisation(nominee)
+                completed.append(user)
+            accounts.append((user, False))
+            continue
+        user = User(
+            email=nominee.email,
+            full_name=nominee.full_name,
+            phone=nominee.phone,
+            position=nominee.position,
+            organisation=organisation(nominee),
+        )
+        user.set_unusable_password()
+        new.append(user)
+        existing[nominee.email] = user  # the same address twice in one list: one account
+        accounts.append((user, True))
+    if completed:
+        User.objects.bulk_update(completed, ["organisation"], batch_size=1000)
+    if new:
+        User.objects.bulk_create(new, batch_size=1000)
+        # The organiser or unit vouches for the address; setting the password proves it.
+        EmailAddress.objects.bulk_create(
+            [
+                EmailAddress(user=user, email=user.email, verified=True, primary=True)
+                for user in new
+            ],
+            batch_size=1000,
+        )
+        User.groups.through.objects.bulk_create(
+            [User.groups.through(user_id=user.pk, group_id=trainee_group.pk) for user in new],
+            batch_size=1000,
+        )
+    return accounts
 
 
-def _invite(user: User, course: Course, by: User | None) -> None:
+class _NewAccountTokens(type(default_token_generator)):
+    """allauth's password-reset token for an account created just now, whose only address is
+    its e-mail: allauth's generator looks the addresses up (two queries per account), this
+    one knows them. `default_token_generator.check_token` accepts its tokens."""
+
+    def _make_hash_value(self, user, timestamp) -> str:
+        return PasswordResetTokenGenerator._make_hash_value(self, user, timestamp) + user.email
+
+
+_new_account_tokens = _NewAccountTokens()
+
+
+def _invitation(user: User, course: Course, by: User | None) -> outbox.Message:
     path = reverse(
         "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(user),
-            "key": default_token_generator.make_token(user),
-        },
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": _new_account_tokens.make_token(user)},
     )
-    outbox.enqueue(
+    return outbox.render(
         key=f"invitation:{user.pk}:course:{course.pk}",
         to=user,
         template="enrollment/mail/invitation",
@@ -231,49 +284,57 @@ def nominees_register(
     source: str = Registration.Source.ON_BEHALF,
     progress: Callable[[int], None] | None = None,
 ) -> list[Registration]:
-    """Register every nominee under the seat rules, in one transaction holding the course lock.
+    """Register every nominee under the seat rules, in one transaction.
 
-    A row the rules refuse (not eligible, allowance used...) raises NomineeErrors and rolls
-    back everything, so an import is never half done.
+    All or nothing: a row the rules refuse (not eligible, allowance used...) raises
+    NomineeErrors and rolls back everything, accounts included, so an import is never half
+    done. The course lock is what makes the seat decisions of the whole list consistent with
+    online registrations, so it is held from the first decision to the commit; the work
+    under it is a few statements for the whole list (see `register_many_locked`).
     """
     trainee_group = Group.objects.get(name=str(Role.TRAINEE))
     with transaction.atomic(durable=True):
-        # Accounts first, without the course lock: they touch no seat, and online
-        # registrations should wait for the lock as briefly as possible.
-        accounts = [_account_for(nominee, trainee_group=trainee_group) for nominee in nominees]
+        # Accounts and invitations first, without the course lock: they touch no seat, and
+        # online registrations should wait for the lock as briefly as possible.
+        accounts = _accounts_for(nominees, trainee_group=trainee_group)
         unlocked_course = Course.objects.get(pk=course_id)
-        for user, created in accounts:
-            if created:
-                _invite(user, unlocked_course, by)
+        outbox.enqueue_many(
+            [_invitation(user, unlocked_course, by) for user, created in accounts if created]
+        )
+        trainees = [user for user, _created in accounts]
+        unit = nominee_access(course=unlocked_course, by=by)
+        calendar_cache: dict = {}
+        prepared = registration_messages_prepare(
+            course_id=course_id,
+            trainees=trainees,
+            by=by,
+            source=source,
+            nominating_unit=unit,
+            calendar_cache=calendar_cache,
+        )
         if progress is not None:
             progress(len(nominees) // 2)
         course = lock_course(course_id)
         unit = nominee_access(course=course, by=by)
-        seats = seat_state(course)
-        calendar_cache: dict = {}
-        registrations = []
-        errors = []
-        for count, (nominee, (user, _created)) in enumerate(
-            zip(nominees, accounts, strict=True), start=1
-        ):
-            try:
-                registration = register_locked(
-                    course=course,
-                    seats=seats,
-                    trainee=user,
-                    by=by,
-                    source=source,
-                    nominating_unit=unit,
-                    calendar_cache=calendar_cache,
-                )
-            except ValidationError as exc:
-                errors.append(RowError(nominee.row, "", " ".join(exc.messages)))
-                continue
-            registrations.append(registration)
-            if progress is not None and count % 100 == 0:
-                progress(len(nominees) // 2 + count // 2)
-        if errors:
-            raise NomineeErrors(errors)  # leaving the block rolls every row back
+        registrations, refusals = register_many_locked(
+            course=course,
+            seats=seat_state(course),
+            trainees=trainees,
+            by=by,
+            source=source,
+            nominating_unit=unit,
+            calendar_cache=calendar_cache,
+            prepared=prepared,
+        )
+        if refusals:
+            raise NomineeErrors(  # leaving the block rolls every row back
+                [
+                    RowError(nominees[index].row if nominees else 0, "", " ".join(exc.messages))
+                    for index, exc in sorted(refusals.items())
+                ]
+            )
+        if progress is not None:
+            progress(len(nominees))
         return registrations
 
 

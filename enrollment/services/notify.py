@@ -33,17 +33,73 @@ def site_url(path: str) -> str:
 
 def calendar_attachment(registration: Registration, cache: dict | None = None) -> outbox.Attachment:
     """The course's .ics; `cache` (a dict) reuses it for many registrations of one course."""
-    course = registration.course
-    if cache is not None and course.pk in cache:
-        return cache[course.pk]
+    return course_calendar_attachment(registration.course, cache)
+
+
+def course_calendar_attachment(course, cache: dict | None = None) -> outbox.Attachment:
+    """The course's .ics, kept in `cache` for this version of the course (a cached one is used
+    only while the course's `updated_at` is the same)."""
+    key = ("calendar", course.pk, course.updated_at)
+    if cache is not None and key in cache:
+        return cache[key]
     host = urlsplit(settings.PORTAL_SITE_URL).netloc or "localhost"
     body = course_calendar_ics(course, session_list_for_course(course), host=host)
     attachment = outbox.Attachment(
         filename=f"course-{course.pk}.ics", content=body, mimetype="text/calendar"
     )
     if cache is not None:
-        cache[course.pk] = attachment
+        cache[key] = attachment
     return attachment
+
+
+def registration_message_key(registration: Registration, event: str, key_suffix: str = "") -> str:
+    """The outbox key of a registration's message: one message per registration and event."""
+    return f"registration:{registration.pk}:{event}{key_suffix}"
+
+
+def registration_message(
+    registration: Registration,
+    event: str,
+    *,
+    key_suffix: str = "",
+    position: int | None = None,
+    calendar_cache: dict | None = None,
+    **extra,
+) -> outbox.Message:
+    """The rendered message for `event`, not yet queued (`registration_notify` queues it).
+
+    `calendar_cache` (a dict) keeps the course's calendar and links for many registrations
+    of one course."""
+    assert event in EVENTS, event
+    course = registration.course
+    if event == "promoted" and registration.status == Registration.Status.PENDING:
+        template_event = "promoted_pending"
+    else:
+        template_event = event
+    attachments = []
+    if event in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
+        attachments.append(calendar_attachment(registration, calendar_cache))
+    urls = (calendar_cache or {}).get(("urls", course.pk))
+    if urls is None:
+        urls = {
+            "course_url": site_url(reverse("courses:course-detail", args=[course.pk])),
+            "mine_url": site_url(reverse("enrollment:registration-mine")),
+        }
+        if calendar_cache is not None:
+            calendar_cache[("urls", course.pk)] = urls
+    return outbox.render(
+        key=registration_message_key(registration, event, key_suffix),
+        to=registration.trainee,
+        template=f"enrollment/mail/{template_event}",
+        context={
+            "registration": registration,
+            "course": course,
+            "position": position,
+            **urls,
+            **extra,
+        },
+        attachments=attachments,
+    )
 
 
 def registration_notify(
@@ -56,28 +112,23 @@ def registration_notify(
     **extra,
 ) -> None:
     """Queue the message for `event`; the key makes a second call for the same event a no-op."""
-    assert event in EVENTS, event
-    course = registration.course
-    if event == "promoted" and registration.status == Registration.Status.PENDING:
-        template_event = "promoted_pending"
-    else:
-        template_event = event
-    attachments = []
-    if event in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
-        attachments.append(calendar_attachment(registration, calendar_cache))
-    outbox.enqueue(
-        key=f"registration:{registration.pk}:{event}{key_suffix}",
-        to=registration.trainee,
-        template=f"enrollment/mail/{template_event}",
-        context={
-            "registration": registration,
-            "course": course,
-            "position": position,
-            "course_url": site_url(reverse("courses:course-detail", args=[course.pk])),
-            "mine_url": site_url(reverse("enrollment:registration-mine")),
-            **extra,
-        },
-        attachments=attachments,
+    message = registration_message(
+        registration,
+        event,
+        key_suffix=key_suffix,
+        position=position,
+        calendar_cache=calendar_cache,
+        **extra,
+    )
+    outbox.enqueue_message(
+        key=message.key,
+        to_email=message.to_email,
+        recipient=message.recipient,
+        language=message.language,
+        subject=message.subject,
+        body_text=message.body_text,
+        body_html=message.body_html,
+        attachments=message.attachments,
     )
 
 

@@ -1,5 +1,7 @@
 """Registering, cancelling, approving and rejecting; every write locks the course row first."""
 
+from dataclasses import replace
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -8,12 +10,21 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
+from courses.caching import bump_version
 from courses.models import Course
 from courses.selectors import course_can_edit
 from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
 from enrollment.services.common import SeatState, ensure_can_manage, lock_course, seat_state
-from enrollment.services.notify import registration_notify
+from enrollment.services.notify import (
+    course_calendar_attachment,
+    registration_message,
+    registration_message_key,
+    registration_notify,
+)
 from enrollment.services.waitlist import waitlist_position, waitlist_promote
+from notifications import outbox
+
+_EVENTS = {"confirmed": "confirmed", "pending": "pending", "waitlisted": "waitlisted"}
 
 
 def _ensure_open_for(course: Course, *, by: User | None) -> None:
@@ -79,10 +90,8 @@ def register_locked(
             _("This course is not open to trainees from this type of organisation."),
             code="not_eligible",
         )
-    if Registration.objects.filter(
-        course=course, trainee=trainee, status__in=ACTIVE_STATUSES
-    ).exists():
-        raise _already_registered()
+    # A second active registration of the same trainee is refused by the partial unique
+    # index (`registration_one_active_per_trainee`) when saving below: no query for it here.
     if nominating_unit is not None and nominating_unit.seat_allowance is not None:
         used = Registration.objects.filter(
             nominating_unit=nominating_unit, status__in=ACTIVE_STATUSES
@@ -113,8 +122,7 @@ def register_locked(
         **snapshot,
     )
     try:
-        # The partial unique index is the backstop for two submits racing past the check above
-        # (they cannot while both lock the course, but a savepoint keeps the error clean).
+        # The savepoint keeps the transaction usable when the index refuses the row.
         with transaction.atomic():
             registration.save()
     except IntegrityError:
@@ -132,6 +140,204 @@ def register_locked(
     return registration
 
 
+def _decide_many(
+    *,
+    course: Course,
+    seats: SeatState,
+    trainees: list[User],
+    by: User | None,
+    source: str,
+    nominating_unit: NominatingUnit | None,
+) -> tuple[list[Registration], dict[int, ValidationError]]:
+    """The registrations (not saved) `trainees` get under the seat rules, in order, with their
+    waiting-list places; or the refusals by index into `trainees`. Takes seats from `seats`."""
+    refusals: dict[int, ValidationError] = {}
+    try:
+        _ensure_open_for(course, by=by)
+    except ValidationError as exc:
+        return [], dict.fromkeys(range(len(trainees)), exc)
+    registered = set()
+    ids = [trainee.pk for trainee in trainees]
+    for start in range(0, len(ids), 1000):
+        registered.update(
+            Registration.objects.filter(
+                course=course, trainee_id__in=ids[start : start + 1000], status__in=ACTIVE_STATUSES
+            ).values_list("trainee_id", flat=True)
+        )
+    allowance = used = None
+    if nominating_unit is not None and nominating_unit.seat_allowance is not None:
+        allowance = nominating_unit.seat_allowance
+        used = Registration.objects.filter(
+            nominating_unit=nominating_unit, status__in=ACTIVE_STATUSES
+        ).count()
+    now = timezone.now()
+    registrations = []
+    for index, trainee in enumerate(trainees):
+        try:
+            snapshot = _snapshot(trainee)
+            if (
+                course.eligible_organisation_types
+                and snapshot["organisation_type"] not in course.eligible_organisation_types
+            ):
+                raise ValidationError(
+                    _("This course is not open to trainees from this type of organisation."),
+                    code="not_eligible",
+                )
+            if trainee.pk in registered:
+                raise _already_registered()
+            if allowance is not None and used >= allowance:
+                raise ValidationError(
+                    _("The nominating unit has used all of its %(allowance)s places."),
+                    code="allowance_used",
+                    params={"allowance": allowance},
+                )
+        except ValidationError as exc:
+            refusals[index] = exc
+            continue
+        registered.add(trainee.pk)
+        if used is not None:
+            used += 1
+        if seats.has_seat(snapshot["region_id"]):
+            status = (
+                Registration.Status.PENDING
+                if course.requires_approval
+                else Registration.Status.CONFIRMED
+            )
+            seats.take(snapshot["region_id"])
+        else:
+            status = Registration.Status.WAITLISTED
+        registrations.append(
+            Registration(
+                course=course,
+                trainee=trainee,
+                status=status,
+                source=source,
+                registered_by=by,
+                nominating_unit=nominating_unit,
+                waitlisted_at=now if status == Registration.Status.WAITLISTED else None,
+                **snapshot,
+            )
+        )
+    if refusals:
+        return [], refusals
+    waiting = [r for r in registrations if r.status == Registration.Status.WAITLISTED]
+    # Everyone already waiting joined before `now`; the new ones queue behind, in order.
+    ahead = (
+        Registration.objects.filter(course=course, status=Registration.Status.WAITLISTED).count()
+        if waiting
+        else 0
+    )
+    for registration in registrations:
+        registration.place = None
+    for place, registration in enumerate(waiting, start=ahead + 1):
+        registration.place = place
+    return registrations, {}
+
+
+def _message_hint(registration: Registration) -> tuple:
+    """What a registration's message depends on besides the trainee: its outcome, its place
+    and the version of the course."""
+    return (
+        registration.trainee_id,
+        registration.status,
+        registration.place,
+        registration.course.updated_at,
+    )
+
+
+def registration_messages_prepare(
+    *,
+    course_id: int,
+    trainees: list[User],
+    by: User | None,
+    source: str,
+    nominating_unit: NominatingUnit | None = None,
+    calendar_cache: dict | None = None,
+) -> dict:
+    """Before taking the course lock: render the messages `register_many_locked` will most
+    likely queue, deciding with the seats as they are now. Under the lock, a message is used
+    only when its registration's outcome, place and course version came out the same; the
+    others are rendered there. Rendering thousands of messages is most of an import's work,
+    and online registrations wait for the lock while it is held."""
+    course = Course.objects.get(pk=course_id)
+    registrations, refusals = _decide_many(
+        course=course,
+        seats=seat_state(course),
+        trainees=trainees,
+        by=by,
+        source=source,
+        nominating_unit=nominating_unit,
+    )
+    if refusals:
+        return {}
+    return {
+        _message_hint(registration): registration_message(
+            registration,
+            _EVENTS[registration.status],
+            position=registration.place,
+            calendar_cache=calendar_cache,
+        )
+        for registration in registrations
+    }
+
+
+def register_many_locked(
+    *,
+    course: Course,
+    seats: SeatState,
+    trainees: list[User],
+    by: User | None,
+    source: str,
+    nominating_unit: NominatingUnit | None = None,
+    calendar_cache: dict | None = None,
+    prepared: dict | None = None,
+) -> tuple[list[Registration], dict[int, ValidationError]]:
+    """`register_locked` for many trainees, in order, under the same rules: a handful of
+    statements for the lot instead of several per trainee (the import of a long list holds
+    the course lock that much shorter). `prepared` holds messages rendered beforehand by
+    `registration_messages_prepare`.
+
+    Returns the registrations and the refusals by index into `trainees`. When anything is
+    refused nothing is saved; the caller reports the refusals.
+    """
+    registrations, refusals = _decide_many(
+        course=course,
+        seats=seats,
+        trainees=trainees,
+        by=by,
+        source=source,
+        nominating_unit=nominating_unit,
+    )
+    if refusals:
+        return [], refusals
+    try:
+        with transaction.atomic():
+            Registration.objects.bulk_create(registrations, batch_size=1000)
+    except IntegrityError:
+        # The partial unique index: someone registered meanwhile (they cannot while the
+        # course is locked, but the error stays clean).
+        return [], {0: _already_registered()}
+    prepared = prepared or {}
+    messages = []
+    for registration in registrations:
+        event = _EVENTS[registration.status]
+        ready = prepared.get(_message_hint(registration))
+        if ready is not None:
+            messages.append(replace(ready, key=registration_message_key(registration, event)))
+            continue
+        messages.append(
+            registration_message(
+                registration,
+                event,
+                position=registration.place,
+                calendar_cache=calendar_cache,
+            )
+        )
+    outbox.enqueue_many(messages)
+    transaction.on_commit(bump_version)
+    return registrations, {}
+
+
 def registration_create(
     *,
     course_id: int,
@@ -146,6 +352,19 @@ def registration_create(
     when the course stayed locked by someone else for more than the lock timeout.
     """
     by = by or trainee
+    # The course's calendar (attached when the seat is confirmed) is built before taking the
+    # lock when the seats as they are now leave one for the trainee, so the others waiting for
+    # the lock wait less; it is used only if the course did not change meanwhile.
+    calendar_cache: dict = {}
+    unlocked = Course.objects.filter(pk=course_id).first()
+    region_id = getattr(trainee.organisation, "region_id", None)
+    if (
+        unlocked is not None
+        and region_id is not None
+        and not unlocked.requires_approval
+        and seat_state(unlocked).has_seat(region_id)
+    ):
+        course_calendar_attachment(unlocked, calendar_cache)
     with transaction.atomic(durable=True):
         course = lock_course(course_id)
         return register_locked(
@@ -155,6 +374,7 @@ def registration_create(
             by=by,
             source=source,
             nominating_unit=nominating_unit,
+            calendar_cache=calendar_cache,
         )
 
 

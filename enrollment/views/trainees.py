@@ -35,9 +35,10 @@ class RegistrationCreateView(LoginRequiredMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
+            # The page shows only the course's title: no need for all its details.
             try:
-                self.course = course_selectors.course_detail_for(
-                    course_id=kwargs["pk"], user=request.user
+                self.course = course_selectors.course_list_visible_to(request.user).get(
+                    pk=kwargs["pk"]
                 )
             except Course.DoesNotExist:
                 raise Http404 from None

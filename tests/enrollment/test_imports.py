@@ -1,7 +1,10 @@
 import io
+import re
 import zipfile
 
 import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import url_str_to_user_pk
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -108,7 +111,13 @@ def test_good_file_with_chinese_english_and_formula_looking_text(organiser_clien
         key__startswith="invitation:", to_email="nominee1@example.cn"
     )
     assert "/accounts/password/reset/key/" in invitation.body_text
-    assert not User.objects.get(email="nominee1@example.cn").has_usable_password()
+    nominee = User.objects.get(email="nominee1@example.cn")
+    assert not nominee.has_usable_password()
+    uidb36, key = re.search(
+        r"/accounts/password/reset/key/(\w+)-([\w-]+)/", invitation.body_text
+    ).groups()
+    assert url_str_to_user_pk(uidb36) == nominee.pk
+    assert default_token_generator.check_token(nominee, key)
 
 
 def test_a_real_formula_is_not_evaluated_but_reported(organiser_client, open_course):
@@ -359,3 +368,67 @@ def test_sweeper_hands_out_lost_and_stalled_jobs_again(organiser_client, open_co
     job.refresh_from_db()
     assert job.attempts == 2
     assert Registration.objects.count() == 1
+
+
+def test_imported_rows_beyond_the_seats_wait_in_order_and_hear_their_place(
+    organiser_client, open_course
+):
+    open_course.capacity = 2
+    open_course.save()
+    RegistrationFactory(course=open_course, trainee=trainee_from("44"))
+    RegistrationFactory(course=open_course, trainee=trainee_from("45"), status="waitlisted")
+    response = upload(organiser_client, open_course, xlsx([person(1), person(2), person(3)]))
+    assert response.status_code == 302
+    imported = Registration.objects.filter(trainee__email__startswith="nominee").order_by("pk")
+    assert [r.status for r in imported] == ["confirmed", "waitlisted", "waitlisted"]
+    mails = {
+        mail.key: mail
+        for mail in OutgoingMail.objects.filter(key__startswith="registration:").exclude(
+            to_email__startswith="user"
+        )
+    }
+    first, second, third = imported
+    assert mails[f"registration:{first.pk}:confirmed"].attachments[0]["mimetype"] == (
+        "text/calendar"
+    )
+    assert "您的候补序号：2。" in mails[f"registration:{second.pk}:waitlisted"].body_text
+    assert "您的候补序号：3。" in mails[f"registration:{third.pk}:waitlisted"].body_text
+
+
+def test_messages_rendered_before_the_lock_are_used_only_if_the_outcome_is_the_same(
+    open_course,
+):
+    from django.db import transaction
+
+    from enrollment.services.common import lock_course, seat_state
+    from enrollment.services.registration import (
+        register_many_locked,
+        registration_messages_prepare,
+    )
+
+    people = [trainee_from("44", full_name=f"学员{n}") for n in range(3)]
+    prepared = registration_messages_prepare(
+        course_id=open_course.pk, trainees=people, by=None, source="import"
+    )
+    assert len(prepared) == 3  # all confirmed, as the seats were then
+    type(open_course).objects.filter(pk=open_course.pk).update(capacity=1)
+    with transaction.atomic():
+        course = lock_course(open_course.pk)
+        registrations, refusals = register_many_locked(
+            course=course,
+            seats=seat_state(course),
+            trainees=people,
+            by=None,
+            source="import",
+            prepared=prepared,
+        )
+    assert not refusals
+    assert [r.status for r in registrations] == ["confirmed", "waitlisted", "waitlisted"]
+    keys = set(OutgoingMail.objects.values_list("key", flat=True))
+    assert keys == {
+        f"registration:{registrations[0].pk}:confirmed",
+        f"registration:{registrations[1].pk}:waitlisted",
+        f"registration:{registrations[2].pk}:waitlisted",
+    }
+    waiting = OutgoingMail.objects.get(key=f"registration:{registrations[2].pk}:waitlisted")
+    assert "您的候补序号：2。" in waiting.body_text
