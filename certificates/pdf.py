@@ -1,69 +1,43 @@
 """The certificate as a one-page A4 PDF, in Chinese and English.
 
 Both languages are printed on every certificate whatever the reader's language, so these
-texts are not run through the translation catalogue. Chinese uses reportlab's built-in CID font
-STSong-Light, as the reading pack's contents page does: no font file to ship; Latin text is set
-in Times (STSong-Light's Latin letters are spaced for Chinese). The QR code (segno, embedded as
-a PNG) and a link both lead to the public verification page.
+texts are not run through the translation catalogue. The fonts are the portal's vendored ones,
+embedded in the PDF (`portal.pdf_fonts`): Chinese in Droid Sans Fallback, Latin text in
+Liberation Serif (Times' widths). The QR code (segno, embedded as a PNG) and a link both lead to
+the public verification page. A name character that no font has is printed as 〓 and logged;
+the PDF's title keeps the exact name.
 """
 
 import io
+import logging
 import re
 
 from django.conf import settings
 from django.urls import reverse
 
 from certificates.models import Certificate
-from courses.pack_contents import FONT
+from portal import pdf_fonts
+from portal.pdf_fonts import LATIN, LATIN_BOLD
+
+logger = logging.getLogger(__name__)
 
 TITLE_ZH = "结业证书"
 TITLE_EN = "Certificate of Completion"
 
-
-LATIN = "Times-Roman"
-LATIN_BOLD = "Times-Bold"
-
 # A Latin word (with its trailing spaces) stays whole; Chinese breaks between any characters.
-_TOKENS = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+|.")
+_TOKENS = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef\U00020000-\U0003ffff]+\s*|\s+|.")
 
 
 # Chinese punctuation never starts a line: it hangs at the end of the previous one.
 NO_LINE_START = set("，。、；：！？）」』”’》")
 
 
-def _is_latin(char: str) -> bool:
-    try:
-        char.encode("cp1252")  # what reportlab's standard fonts can show
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _runs(text: str, latin: str) -> list[tuple[str, str]]:
-    """`text` cut into (font, piece): Latin pieces in `latin`, everything else in STSong-Light."""
-    runs: list[list[str]] = []
-    for char in text:
-        font = latin if _is_latin(char) else FONT
-        if runs and runs[-1][0] == font:
-            runs[-1][1] += char
-        else:
-            runs.append([font, char])
-    return [(font, piece) for font, piece in runs]
-
-
 def _width(text: str, size: float, latin: str = LATIN) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    return sum(stringWidth(piece, font, size) for font, piece in _runs(text, latin))
+    return pdf_fonts.width(text, size, latin)
 
 
 def _draw(pdf, x: float, y: float, text: str, size: float, latin: str = LATIN) -> None:
-    # One text object for the line, so that copying or extracting the text keeps it one line.
-    line = pdf.beginText(x, y)
-    for font, piece in _runs(text, latin):
-        line.setFont(font, size)
-        line.textOut(piece)
-    pdf.drawText(line)
+    pdf_fonts.draw(pdf, x, y, text, size, latin)
 
 
 def _wrap(text: str, size: float, width: float) -> list[str]:
@@ -124,14 +98,18 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     from reportlab.lib.colors import HexColor
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.utils import ImageReader
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    missing = pdf_fonts.missing_glyphs(certificate.trainee_name + certificate.course.title)
+    if missing:
+        logger.warning(
+            "certificate %s: no font has %s; printed as %s",
+            certificate.code,
+            " ".join(f"U+{ord(char):04X}" for char in sorted(missing)),
+            pdf_fonts.MISSING,
+        )
     buffer = io.BytesIO()
     width, height = landscape(A4)
-    pdf = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=1)
+    pdf = pdf_fonts.canvas(buffer, pagesize=(width, height))
     pdf.setTitle(f"{TITLE_ZH} · {certificate.trainee_name} · {certificate.course.title}")
     pdf.setAuthor(course_hosts(certificate))
 

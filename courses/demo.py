@@ -118,20 +118,15 @@ def _session(course, by, day, start, end, kind, title, room="", speakers=(), gro
 
 
 def _slides_pdf(title: str, lines: list[str]) -> bytes:
-    """A small PDF with Chinese text (reportlab's built-in CID font needs no font files)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
+    """A small PDF with Chinese text, in the portal's embedded fonts."""
+    from portal import pdf_fonts
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer)
+    pdf = pdf_fonts.canvas(buffer)
     pdf.setTitle(title)
-    pdf.setFont("STSong-Light", 22)
-    pdf.drawString(60, 760, title)
-    pdf.setFont("STSong-Light", 14)
+    pdf_fonts.draw(pdf, 60, 760, title, 22)
     for number, line in enumerate(lines):
-        pdf.drawString(60, 710 - 28 * number, line)
+        pdf_fonts.draw(pdf, 60, 710 - 28 * number, line, 14)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

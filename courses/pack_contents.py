@@ -13,7 +13,8 @@ from pathlib import PurePosixPath
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-FONT = "STSong-Light"  # reportlab's built-in CID font: Chinese without shipping a font file
+from portal import pdf_fonts
+
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 NAME_LIMIT = 120
 
@@ -49,13 +50,11 @@ def contents_names() -> tuple[str, str]:
 
 def _wrap(text: str, size: float, width: float) -> list[str]:
     """Lines of `text` no wider than `width` points; Chinese breaks anywhere, so by character."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     lines: list[str] = []
     for paragraph in (text or "").splitlines() or [""]:
         line = ""
         for char in paragraph:
-            if line and stringWidth(line + char, FONT, size) > width:
+            if line and pdf_fonts.width(line + char, size) > width:
                 lines.append(line)
                 line = char.lstrip() if char.isspace() else char
             else:
@@ -77,16 +76,12 @@ def _item_meta(item: dict) -> str:
 
 def contents_pdf(manifest: dict) -> bytes:
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     buffer = io.BytesIO()
     width, height = A4
     margin = 56
     text_width = width - 2 * margin
-    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    pdf = pdf_fonts.canvas(buffer, pagesize=A4)
     title = f"{manifest['course_title']} · {_('Reading pack')}"
     pdf.setTitle(title)
     y = height - margin
@@ -97,8 +92,7 @@ def contents_pdf(manifest: dict) -> bytes:
             if y < margin + size:
                 pdf.showPage()
                 y = height - margin
-            pdf.setFont(FONT, size)
-            pdf.drawString(margin + indent, y - size, line)
+            pdf_fonts.draw(pdf, margin + indent, y - size, line, size)
             y -= size + gap
 
     write(title, 16, gap=8)

@@ -146,31 +146,26 @@ DOCUMENTS = [
 
 
 def demo_pdf(*, title: str, number: str, authorities: list[str], summary: str) -> bytes:
-    """A one-page PDF in Chinese, drawn with reportlab's built-in STSong-Light CID font."""
+    """A one-page PDF in Chinese, in the portal's embedded fonts."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    from portal import pdf_fonts
+
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    pdf = pdf_fonts.canvas(buffer, pagesize=A4)
     pdf.setTitle(title)
     width, height = A4
-    pdf.setFont("STSong-Light", 11)
-    pdf.drawCentredString(width / 2, height - 90, "　".join(authorities))
-    pdf.drawCentredString(width / 2, height - 110, number)
-    pdf.setFont("STSong-Light", 16)
+    pdf_fonts.draw_centred(pdf, width / 2, height - 90, "　".join(authorities), 11)
+    pdf_fonts.draw_centred(pdf, width / 2, height - 110, number, 11)
     y = height - 150
     for line in textwrap.wrap(title, 24):
-        pdf.drawCentredString(width / 2, y, line)
+        pdf_fonts.draw_centred(pdf, width / 2, y, line, 16)
         y -= 24
-    pdf.setFont("STSong-Light", 11)
     y -= 12
     for line in textwrap.wrap(summary, 38):
-        pdf.drawString(72, y, line)
+        pdf_fonts.draw(pdf, 72, y, line, 11)
         y -= 18
-    pdf.drawString(72, y - 18, "（演示文件，内容为示意。）")
+    pdf_fonts.draw(pdf, 72, y - 18, "（演示文件，内容为示意。）", 11)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -17,6 +17,7 @@ from certificates.pdf import verification_url
 from tests.certificates.conftest import A, P, make_finished_course, mark, rule
 from tests.factories.accounts import UserFactory
 from tests.factories.enrollment import RegistrationFactory
+from tests.pdfs import assert_fonts_embedded
 
 pytestmark = pytest.mark.django_db
 
@@ -287,6 +288,27 @@ def test_the_pdf_shows_the_chinese_name_course_hours_and_code(issued):
     assert "人力资源和社会保障部职业能力建设司" in text
     assert issued.code in text
     assert verification_url(issued.code) in text.replace("\n", "")
+
+
+def test_the_pdf_embeds_its_chinese_and_latin_fonts(issued):
+    data = _pdf(issued)
+    # Viewers without Adobe's Asian font pack (poppler without poppler-data, phone viewers)
+    # show a font that is only named as blanks: every font is a TrueType subset in the file.
+    fonts = assert_fonts_embedded(data)
+    assert set(fonts) == {"DroidSansFallback", "LiberationSerif", "LiberationSerif-Bold"}
+    assert len(data) < 200_000  # subsets, not the 4 MB font
+
+
+def test_a_name_character_no_font_has_prints_as_a_placeholder_and_stays_in_the_title(
+    issued, caplog
+):
+    issued.trainee_name = "𠮷田春"  # U+20BB7 (CJK Extension B) is not in Droid Sans Fallback
+    issued.save(update_fields=["trainee_name"])
+    with caplog.at_level("WARNING", logger="certificates.pdf"):
+        reader = PdfReader(io.BytesIO(_pdf(issued)))
+    assert "〓田春" in reader.pages[0].extract_text()
+    assert "𠮷田春" in reader.metadata.title
+    assert "U+20BB7" in caplog.text and issued.code in caplog.text
 
 
 def test_the_qr_code_in_the_pdf_decodes_to_the_verification_url(issued):

@@ -15,6 +15,7 @@ from policies.models import DocumentFile
 from tests.courses.packs import ROLES, user_for
 from tests.factories.accounts import UserFactory
 from tests.factories.courses import CourseFactory
+from tests.pdfs import assert_fonts_embedded
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,7 @@ def test_bundle_of_a_registered_trainee_holds_exactly_what_they_may_see_in_pack_
     with stored.file.open("rb") as handle:
         assert zipped.read(REGISTERED_NAMES[2]) == handle.read()
 
+    assert_fonts_embedded(zipped.read("00-目录.pdf"))
     contents = PdfReader(io.BytesIO(zipped.read("00-目录.pdf")))
     text = "".join(page.extract_text() for page in contents.pages).replace("\n", "")
     for expected in (
