@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -195,46 +195,50 @@ class IssueAllView(ManagedCourseMixin, View):
         return redirect("certificates:certificate-manage", pk=course.pk)
 
 
-class CertificateIssueView(ManagedCourseMixin, View):
-    def post(self, request, pk: int, registration_id: int):
+class ReasonActionView(ManagedCourseMixin, View):
+    """Issue or revoke one certificate by hand: a reason is required and audited."""
+
+    done_message = ""
+    object_kwarg = ""  # the URL's name for the registration or certificate id
+
+    def act(self, *, course: Course, object_id: int, by, reason: str) -> None:
+        raise NotImplementedError
+
+    def post(self, request, pk: int, **kwargs):
         course = self.course(request, pk)
+        object_id = kwargs[self.object_kwarg]
         form = ReasonForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Please give a reason."))
         else:
             try:
-                services.certificate_issue(
+                self.act(
                     course=course,
-                    registration_id=registration_id,
+                    object_id=object_id,
                     by=request.user,
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
                 messages.error(request, error_text(exc))
             else:
-                messages.success(request, _("The certificate has been issued."))
+                messages.success(request, self.done_message)
         return redirect("certificates:certificate-manage", pk=course.pk)
 
 
-class CertificateRevokeView(ManagedCourseMixin, View):
-    def post(self, request, pk: int, certificate_id: int):
-        course = self.course(request, pk)
-        form = ReasonForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Please give a reason."))
-        else:
-            try:
-                services.certificate_revoke(
-                    course=course,
-                    certificate_id=certificate_id,
-                    by=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                messages.error(request, error_text(exc))
-            else:
-                messages.success(request, _("The certificate has been revoked."))
-        return redirect("certificates:certificate-manage", pk=course.pk)
+class CertificateIssueView(ReasonActionView):
+    done_message = gettext_lazy("The certificate has been issued.")
+    object_kwarg = "registration_id"
+
+    def act(self, *, course, object_id, by, reason):
+        services.certificate_issue(course=course, registration_id=object_id, by=by, reason=reason)
+
+
+class CertificateRevokeView(ReasonActionView):
+    done_message = gettext_lazy("The certificate has been revoked.")
+    object_kwarg = "certificate_id"
+
+    def act(self, *, course, object_id, by, reason):
+        services.certificate_revoke(course=course, certificate_id=object_id, by=by, reason=reason)
 
 
 class CertificateDownloadView(ManagedCourseMixin, View):
