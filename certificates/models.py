@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from courses.models import Course, Session
+from courses.models import Course, Session, ZipJob
 from enrollment.models import Registration
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and type from paper.
@@ -156,14 +156,8 @@ def archive_upload_to(instance: "CertificateArchive", filename: str) -> str:
     return f"certificates/archives/{uuid.uuid4().hex}.zip"
 
 
-class CertificateArchive(models.Model):
+class CertificateArchive(ZipJob):
     """Every issued certificate of a course as one ZIP, built by a worker with progress."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", pgettext_lazy("bundle status", "Queued")
-        RUNNING = "running", pgettext_lazy("bundle status", "Being built")
-        DONE = "done", pgettext_lazy("bundle status", "Ready")
-        FAILED = "failed", pgettext_lazy("bundle status", "Failed")
 
     course = models.ForeignKey(
         Course,
@@ -178,18 +172,7 @@ class CertificateArchive(models.Model):
         related_name="+",
     )
     language = models.CharField(_("language"), max_length=10)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    files_total = models.PositiveIntegerField(_("files"), default=0)
-    files_done = models.PositiveIntegerField(_("files added"), default=0)
     file = models.FileField(_("file"), upload_to=archive_upload_to, max_length=200, blank=True)
-    size = models.PositiveBigIntegerField(_("size"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "pk"]
@@ -204,11 +187,3 @@ class CertificateArchive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} · {self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        if not self.files_total:
-            return 0
-        return min(99, int(100 * self.files_done / self.files_total))

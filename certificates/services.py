@@ -14,7 +14,6 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -254,34 +253,6 @@ def archive_dispatch(archive_id: int) -> None:
         logger.warning("could not queue certificate archive %s", archive_id, exc_info=True)
 
 
-def _archive_claim(archive_id: int) -> CertificateArchive | None:
-    now = timezone.now()
-    stale = now - timedelta(seconds=ARCHIVE_STALE_SECONDS)
-    claimed = (
-        CertificateArchive.objects.filter(pk=archive_id)
-        .filter(
-            Q(status=CertificateArchive.Status.QUEUED)
-            | Q(status=CertificateArchive.Status.RUNNING, heartbeat_at__lt=stale)
-        )
-        .update(
-            status=CertificateArchive.Status.RUNNING,
-            heartbeat_at=now,
-            files_done=0,
-            attempts=F("attempts") + 1,
-        )
-    )
-    return (
-        CertificateArchive.objects.select_related("course").get(pk=archive_id) if claimed else None
-    )
-
-
-def _archive_fail(archive: CertificateArchive, message: str) -> str:
-    CertificateArchive.objects.filter(pk=archive.pk).update(
-        status=CertificateArchive.Status.FAILED, error=message, finished_at=timezone.now()
-    )
-    return "failed"
-
-
 def archive_entry_name(position: int, certificate: Certificate) -> str:
     # The code's start keeps two trainees of the same name apart.
     name = safe_part(certificate.trainee_name) or "certificate"
@@ -290,14 +261,12 @@ def archive_entry_name(position: int, certificate: Certificate) -> str:
 
 def archive_build(*, archive_id: int) -> str:
     """Write one PDF per issued certificate into a ZIP. Safe to call again: one call builds."""
-    archive = _archive_claim(archive_id)
+    archive = CertificateArchive.claim(archive_id, stale_seconds=ARCHIVE_STALE_SECONDS)
     if archive is None:
         return "skipped"
     with translation.override(archive.language):
         if archive.attempts > ARCHIVE_MAX_ATTEMPTS:
-            return _archive_fail(
-                archive, _("Building the file stopped several times. Please try again.")
-            )
+            return archive.fail(_("Building the file stopped several times. Please try again."))
         certificates = list(
             Certificate.objects.filter(course=archive.course, status=Certificate.Status.ISSUED)
             .select_related("course")
@@ -331,8 +300,8 @@ def archive_build(*, archive_id: int) -> str:
             return "done"
         except Exception as exc:
             logger.exception("certificate archive %s failed", archive.pk)
-            return _archive_fail(
-                archive, _("The file could not be built: %(error)s") % {"error": type(exc).__name__}
+            return archive.fail(
+                _("The file could not be built: %(error)s") % {"error": type(exc).__name__}
             )
         finally:
             if os.path.exists(tmp_path):

@@ -281,16 +281,7 @@ class ArchiveDetailView(ArchiveMixin, View):
 class ArchiveStatusView(ArchiveMixin, View):
     def get(self, request, archive_id: int):
         archive = self.archive(request, archive_id)
-        return JsonResponse(
-            {
-                "status": archive.status,
-                "status_display": str(archive.get_status_display()),
-                "percent": archive.percent,
-                "files_done": archive.files_done,
-                "files_total": archive.files_total,
-                "error": archive.error,
-            }
-        )
+        return JsonResponse(archive.progress())
 
 
 class ArchiveDownloadView(ArchiveMixin, View):

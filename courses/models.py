@@ -461,13 +461,10 @@ def pack_bundle_upload_to(instance: "ReadingPackBundle", filename: str) -> str:
     return f"reading-packs/{uuid.uuid4().hex}.zip"
 
 
-class ReadingPackBundle(models.Model):
-    """The whole pack as one ZIP, built by a worker for one set of visible items.
-
-    `content_hash` covers the pack's items, their files' checksums, what the requesting user may
-    see and the language of the contents page: users who see the same set share one bundle, and
-    any change to the pack gives a new hash, hence a new bundle.
-    """
+class ZipJob(models.Model):
+    """A ZIP that a worker puts together file by file, with progress for the page that waits
+    for it (the reading pack, a course's certificates). One worker builds it: `claim` is the
+    only way to start, and a run whose heartbeat stopped may be taken over."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", pgettext_lazy("bundle status", "Queued")
@@ -475,24 +472,84 @@ class ReadingPackBundle(models.Model):
         DONE = "done", pgettext_lazy("bundle status", "Ready")
         FAILED = "failed", pgettext_lazy("bundle status", "Failed")
 
-    course = models.ForeignKey(
-        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="pack_bundles"
-    )
-    content_hash = models.CharField(_("content hash"), max_length=64)
-    manifest = models.JSONField(_("manifest"), default=dict)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     files_total = models.PositiveIntegerField(_("files"), default=0)
     files_done = models.PositiveIntegerField(_("files added"), default=0)
-    file = models.FileField(_("file"), upload_to=pack_bundle_upload_to, max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("size"), default=0)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.files_total:
+            return 0
+        return min(99, int(100 * self.files_done / self.files_total))
+
+    def progress(self) -> dict:
+        """What the waiting page's script polls for (static/js/reading-pack.js)."""
+        return {
+            "status": self.status,
+            "status_display": str(self.get_status_display()),
+            "percent": self.percent,
+            "files_done": self.files_done,
+            "files_total": self.files_total,
+            "error": self.error,
+        }
+
+    @classmethod
+    def claim(cls, pk: int, *, stale_seconds: int, **also):
+        """Start building job `pk` if it is queued or its builder went silent for
+        `stale_seconds`: the job, or None when another worker has it (or it is over)."""
+        now = timezone.now()
+        stale = now - datetime.timedelta(seconds=stale_seconds)
+        claimed = (
+            cls.objects.filter(pk=pk)
+            .filter(
+                models.Q(status=cls.Status.QUEUED)
+                | models.Q(status=cls.Status.RUNNING, heartbeat_at__lt=stale)
+            )
+            .update(
+                status=cls.Status.RUNNING,
+                heartbeat_at=now,
+                files_done=0,
+                attempts=models.F("attempts") + 1,
+                **also,
+            )
+        )
+        return cls.objects.select_related("course").get(pk=pk) if claimed else None
+
+    def fail(self, message: str) -> str:
+        type(self).objects.filter(pk=self.pk).update(
+            status=self.Status.FAILED, error=message, finished_at=timezone.now()
+        )
+        return "failed"
+
+
+class ReadingPackBundle(ZipJob):
+    """The whole pack as one ZIP, built by a worker for one set of visible items.
+
+    `content_hash` covers the pack's items, their files' checksums, what the requesting user may
+    see and the language of the contents page: users who see the same set share one bundle, and
+    any change to the pack gives a new hash, hence a new bundle.
+    """
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="pack_bundles"
+    )
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    manifest = models.JSONField(_("manifest"), default=dict)
+    file = models.FileField(_("file"), upload_to=pack_bundle_upload_to, max_length=200, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     last_requested_at = models.DateTimeField(_("last requested"), default=timezone.now)
 
     class Meta:
@@ -511,11 +568,3 @@ class ReadingPackBundle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} · {self.content_hash[:12]}"
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        if not self.files_total:
-            return 0
-        return min(99, int(100 * self.files_done / self.files_total))

@@ -300,16 +300,7 @@ class PackBundleStatusView(PackBundleMixin, View):
         if not request.user.is_authenticated:
             raise Http404
         bundle = self.bundle(request, bundle_id)
-        return JsonResponse(
-            {
-                "status": bundle.status,
-                "status_display": str(bundle.get_status_display()),
-                "percent": bundle.percent,
-                "files_done": bundle.files_done,
-                "files_total": bundle.files_total,
-                "error": bundle.error,
-            }
-        )
+        return JsonResponse(bundle.progress())
 
 
 class PackBundleDownloadView(View):

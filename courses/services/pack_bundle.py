@@ -23,7 +23,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -210,33 +209,6 @@ def pack_bundle_for_progress(*, bundle_id: int, user) -> ReadingPackBundle:
     return bundle
 
 
-def _claim(bundle_id: int) -> ReadingPackBundle | None:
-    now = timezone.now()
-    stale = now - timedelta(seconds=STALE_SECONDS)
-    claimed = (
-        ReadingPackBundle.objects.filter(pk=bundle_id)
-        .filter(
-            Q(status=ReadingPackBundle.Status.QUEUED)
-            | Q(status=ReadingPackBundle.Status.RUNNING, heartbeat_at__lt=stale)
-        )
-        .update(
-            status=ReadingPackBundle.Status.RUNNING,
-            started_at=now,
-            heartbeat_at=now,
-            files_done=0,
-            attempts=F("attempts") + 1,
-        )
-    )
-    return ReadingPackBundle.objects.get(pk=bundle_id) if claimed else None
-
-
-def _fail(bundle: ReadingPackBundle, message: str) -> str:
-    ReadingPackBundle.objects.filter(pk=bundle.pk).update(
-        status=ReadingPackBundle.Status.FAILED, error=message, finished_at=timezone.now()
-    )
-    return "failed"
-
-
 def _source(entry: dict):
     """The stored file of a manifest entry, unchanged since the request, or PackChanged."""
     model = DocumentFile if entry["model"] == "document_file" else Material
@@ -248,13 +220,15 @@ def _source(entry: dict):
 
 def reading_pack_bundle_build(*, bundle_id: int) -> str:
     """Write the ZIP of one bundle. Safe to call again: only one call builds a bundle."""
-    bundle = _claim(bundle_id)
+    bundle = ReadingPackBundle.claim(
+        bundle_id, stale_seconds=STALE_SECONDS, started_at=timezone.now()
+    )
     if bundle is None:
         return "skipped"
     manifest = bundle.manifest
     with translation.override(manifest.get("language", "zh-hans")):
         if bundle.attempts > MAX_ATTEMPTS:
-            return _fail(bundle, _("Building the reading pack stopped several times. Try again."))
+            return bundle.fail(_("Building the reading pack stopped several times. Try again."))
         tmp_dir = settings.MEDIA_ROOT / "reading-packs" / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
         handle, tmp_path = tempfile.mkstemp(dir=tmp_dir, suffix=".zip")
@@ -275,16 +249,14 @@ def reading_pack_bundle_build(*, bundle_id: int) -> str:
             )
             return "done"
         except PackChanged:
-            return _fail(
-                bundle,
+            return bundle.fail(
                 _("The reading pack changed while it was being built. Please ask for it again."),
             )
         except SoftTimeLimitExceeded:
-            return _fail(bundle, _("Building the reading pack took too long. Try again later."))
+            return bundle.fail(_("Building the reading pack took too long. Try again later."))
         except Exception as exc:
             logger.exception("reading pack bundle %s failed", bundle.pk)
-            return _fail(
-                bundle,
+            return bundle.fail(
                 _("Building the reading pack failed: %(error)s") % {"error": type(exc).__name__},
             )
         finally:
