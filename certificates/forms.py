@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -47,3 +49,21 @@ class VerifyForm(forms.Form):
                 params={"n": CODE_LENGTH},
             )
         return code
+
+
+def same_name(typed: str, holder: str) -> bool:
+    """Names compared as printed: width (全角/半角), case, spaces and middle dots ignored."""
+
+    def canonical(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        return "".join(ch for ch in text if not ch.isspace() and ch not in "·•.-")
+
+    return bool(canonical(typed)) and canonical(typed) == canonical(holder)
+
+
+class NameCheckForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name printed on the certificate"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from certificates import selectors, services
-from certificates.forms import CertificateRuleForm, ReasonForm, VerifyForm
+from certificates.forms import (
+    CertificateRuleForm,
+    NameCheckForm,
+    ReasonForm,
+    VerifyForm,
+    same_name,
+)
 from certificates.models import Certificate, CertificateArchive, normalise_code
 from certificates.pdf import certificate_filename
 from courses.models import Course
@@ -54,8 +60,9 @@ class VerifyFormView(View):
 
 
 class VerifyView(View):
-    """Only whether the code is valid: name, course and date of issue; "revoked"; or "not
-    found". Nothing else about the trainee or the course."""
+    """Whether the code is valid, revoked or unknown, and nothing more. Whoever holds the paper
+    may also check that the name printed on it is the holder's: the page answers "matches" or
+    "does not match" and never shows a name, a course or anything else of the trainee."""
 
     template_name = "certificates/certificate_verify.html"
 
@@ -76,16 +83,18 @@ class VerifyView(View):
             result, status = "valid", 200
         else:
             result, status = "revoked", 200
+        name_form = NameCheckForm(request.GET if "name" in request.GET else None)
+        name_matches = None
+        if result == "valid" and name_form.is_valid():
+            name_matches = same_name(name_form.cleaned_data["name"], certificate.trainee_name)
         response = render(
             request,
             self.template_name,
             {
                 "form": VerifyForm(initial={"code": code}),
                 "result": result,
-                "certificate": certificate if result == "valid" else None,
-                "issued_on": certificate.issued_at.astimezone(certificate.course.tz).date()
-                if result == "valid"
-                else None,
+                "name_form": name_form,
+                "name_matches": name_matches,
             },
             status=status,
         )
