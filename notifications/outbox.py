@@ -378,13 +378,27 @@ def _flush(pending: list[int]) -> None:
         dispatch_many(ids)
 
 
-def dispatch_many(mail_ids: list[int]) -> None:
+# A transaction that queued more than this many batches (an import of thousands) hands them
+# to the mail worker as one task that queues the batches there: the committing process
+# publishes one task instead of hundreds.
+FAN_OUT_BATCHES = 8
+
+
+def dispatch_many(mail_ids: list[int], *, fan_out: bool = True) -> None:
     """Hand messages to the mail queue in batches. Failure is harmless: the sweeper retries."""
     if len(mail_ids) == 1:
         dispatch(mail_ids[0])
         return
-    from notifications.tasks import mail_send_many_task
+    from notifications.tasks import mail_dispatch_task, mail_send_many_task
 
+    if fan_out and len(mail_ids) > FAN_OUT_BATCHES * BATCH_SIZE:
+        try:
+            mail_dispatch_task.delay(list(mail_ids))
+        except Exception:
+            logger.warning(
+                "could not queue %s mails; the sweeper will send them", len(mail_ids), exc_info=True
+            )
+        return
     for start in range(0, len(mail_ids), BATCH_SIZE):
         batch = mail_ids[start : start + BATCH_SIZE]
         try:

@@ -277,7 +277,8 @@ def _invitations(users: list[User], course: Course, by: User | None) -> list[out
     paths = [pattern.replace("UIDB36", uidb36, 1).replace("KEY", key, 1) for uidb36, key in tokens]
     if tokens and paths[0] != path(*tokens[0]):
         paths = [path(uidb36, key) for uidb36, key in tokens]
-    links = [site_url(each) for each in paths]
+    site = site_url("")
+    links = [site + each for each in paths]
     return outbox.render_many(
         [
             outbox.Draft(
@@ -288,7 +289,7 @@ def _invitations(users: list[User], course: Course, by: User | None) -> list[out
                     "course": course,
                     "by": by,
                     "set_password_url": link,
-                    "site_url": site_url("/"),
+                    "site_url": site + "/",
                 },
             )
             for user, link in zip(users, links, strict=True)
