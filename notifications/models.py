@@ -10,7 +10,9 @@ class OutgoingMail(models.Model):
 
     Delivery is at-least-once: a worker that dies after the SMTP server accepted the message
     but before the row was marked sent leaves it in `sending`; the sweeper hands it out again.
-    That window is a few milliseconds; losing a message would be worse than a rare duplicate.
+    A batch's sent rows are marked together when it is done, so that window is the sending
+    time of one batch (well under a second); losing a message would be worse than a rare
+    duplicate.
     """
 
     class Status(models.TextChoices):

@@ -8,16 +8,17 @@ sweeper picks up rows that are still pending).
 import base64
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from notifications.models import OutgoingMail
+from portal.bulk import insert_columns
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,26 @@ class Message:
     attachments: tuple[Attachment, ...] = ()
 
 
+def _addressee(to, language: str | None) -> tuple:
+    """(recipient user or None, address, language) of a message to `to`."""
+    recipient = to if hasattr(to, "email") else None
+    to_email = recipient.email if recipient else str(to)
+    language = language or getattr(recipient, "preferred_language", None) or "zh-hans"
+    return recipient, to_email, language
+
+
+def _render_parts(template: str, context: dict, language: str) -> tuple[str, str, str]:
+    """(subject, text body, HTML body) of `template` rendered in `language`."""
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body_text = render_to_string(f"{template}_body.txt", context)
+        try:
+            body_html = render_to_string(f"{template}_body.html", context)
+        except TemplateDoesNotExist:
+            body_html = ""
+    return subject, body_text, body_html
+
+
 def render(
     *,
     key: str,
@@ -64,17 +85,10 @@ def render(
     `to` is a user (their address and preferred language are used) or an e-mail address.
     Templates: `<template>_subject.txt`, `<template>_body.txt` and optionally `_body.html`.
     """
-    recipient = to if hasattr(to, "email") else None
-    to_email = recipient.email if recipient else str(to)
-    language = language or getattr(recipient, "preferred_language", None) or "zh-hans"
-    context = {"recipient": recipient, **context}
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body_text = render_to_string(f"{template}_body.txt", context)
-        try:
-            body_html = render_to_string(f"{template}_body.html", context)
-        except TemplateDoesNotExist:
-            body_html = ""
+    recipient, to_email, language = _addressee(to, language)
+    subject, body_text, body_html = _render_parts(
+        template, {"recipient": recipient, **context}, language
+    )
     return Message(
         key=key,
         to_email=to_email,
@@ -85,6 +99,115 @@ def render(
         body_html=body_html,
         attachments=tuple(attachments),
     )
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A message to render with `render_many`: the arguments `render` takes."""
+
+    key: str
+    to: object
+    template: str
+    context: dict
+    language: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+
+
+# Markers stand for the per-message values in a stencil: private-use characters, which no
+# template, translation or filter produces or changes.
+_MARKER = "\ue000{}\ue001"
+
+
+def render_many(
+    drafts: list[Draft],
+    *,
+    values: dict[str, Callable[[dict], str]],
+    masked: Callable[[dict, dict[str, str]], dict],
+    shape: Callable[[dict], Hashable] = lambda context: None,
+) -> list[Message]:
+    """`render` for many messages that differ only in a few plain values (a name, a link): each
+    template is rendered once per language and `shape`, with markers in place of those values,
+    and every message is that text with its own values put in. Thousands of messages cost a
+    few renderings instead of thousands.
+
+    `values` gives, by name, a message's value from its context (the one `render` passes the
+    template, with `recipient`); `masked(context, markers)` returns a message's context with
+    the marker strings (by the same names) where those values are; `shape(context)` separates
+    the messages the template words differently, such as by a condition on a value.
+    The result is checked against one message of each group rendered in full, a different
+    one from the message the stencil was made from: when the template uses a per-message value
+    that `values` does not name, or changes one with a filter, they differ and the group is
+    rendered message by message. Templates with an HTML body are always rendered in full.
+    """
+    contexts, addressees = [], []
+    groups: dict[tuple, list[int]] = {}
+    for index, draft in enumerate(drafts):
+        recipient, to_email, language = _addressee(draft.to, draft.language)
+        addressees.append((recipient, to_email, language))
+        context = {"recipient": recipient, **draft.context}
+        contexts.append(context)
+        groups.setdefault((draft.template, language, shape(context)), []).append(index)
+    markers = {name: _MARKER.format(number) for number, name in enumerate(values)}
+
+    def fill(text: str, context: dict) -> str:
+        for name, marker in markers.items():
+            if marker in text:
+                text = text.replace(marker, values[name](context))
+        return text
+
+    parts: list = [None] * len(drafts)
+    for (template, language, _shape), indexes in groups.items():
+        stencil = None
+        if len(indexes) > 2 and not _has_html_body(template):
+            subject, body_text, _html = _render_parts(
+                template, masked(contexts[indexes[0]], markers), language
+            )
+            check = contexts[indexes[1]]
+            stencil = subject, body_text
+            if (" ".join(fill(subject, check).split()), fill(body_text, check), "") != (
+                _render_parts(template, check, language)
+            ):
+                logger.warning(
+                    "%s: the stencil differs from the message rendered in full; rendering "
+                    "each message",
+                    template,
+                )
+                stencil = None
+        for index in indexes:
+            context = contexts[index]
+            if stencil is None:
+                parts[index] = _render_parts(template, context, language)
+            else:
+                parts[index] = (
+                    " ".join(fill(stencil[0], context).split()),
+                    fill(stencil[1], context),
+                    "",
+                )
+    messages = []
+    for draft, (recipient, to_email, language), (subject, body_text, body_html) in zip(
+        drafts, addressees, parts, strict=True
+    ):
+        messages.append(
+            Message(
+                key=draft.key,
+                to_email=to_email,
+                recipient=recipient,
+                language=language,
+                subject=subject,
+                body_text=body_text,
+                body_html=body_html,
+                attachments=tuple(draft.attachments),
+            )
+        )
+    return messages
+
+
+def _has_html_body(template: str) -> bool:
+    try:
+        get_template(f"{template}_body.html")
+    except TemplateDoesNotExist:
+        return False
+    return True
 
 
 def enqueue(
@@ -182,58 +305,46 @@ def enqueue_message(
 
 
 def enqueue_many(messages: list[Message]) -> int:
-    """Queue many rendered messages with a few statements; keys already queued are skipped,
-    as `enqueue_message` skips them one by one. Returns how many rows were added."""
-    if not messages:
-        return 0
-    keys = [message.key for message in messages]
-    queued = set()
-    for start in range(0, len(keys), 1000):
-        queued.update(
-            OutgoingMail.objects.filter(key__in=keys[start : start + 1000]).values_list(
-                "key", flat=True
-            )
-        )
+    """Queue many rendered messages in one statement per 5,000; keys already queued are
+    skipped (ON CONFLICT DO NOTHING), as `enqueue_message` skips them one by one. Returns how
+    many rows were added."""
     fresh, seen = [], set()
     for message in messages:
-        if message.key in queued or message.key in seen:
-            continue
-        seen.add(message.key)
-        fresh.append(message)
-    try:
-        with transaction.atomic():
-            rows = OutgoingMail.objects.bulk_create(
-                [
-                    OutgoingMail(
-                        key=message.key,
-                        to_email=message.to_email,
-                        recipient=message.recipient,
-                        language=message.language,
-                        subject=message.subject[:255],
-                        body_text=message.body_text,
-                        body_html=message.body_html,
-                        attachments=[attachment.as_json() for attachment in message.attachments],
-                    )
-                    for message in fresh
-                ],
-                batch_size=500,
-            )
-    except IntegrityError:
-        # Another transaction queued one of the keys meanwhile: one by one, skipping those.
-        for message in fresh:
-            enqueue_message(
-                key=message.key,
-                to_email=message.to_email,
-                recipient=message.recipient,
-                language=message.language,
-                subject=message.subject,
-                body_text=message.body_text,
-                body_html=message.body_html,
-                attachments=message.attachments,
-            )
-        return len(fresh)
-    _dispatch_on_commit([row.pk for row in rows])
-    return len(rows)
+        if message.key not in seen:
+            seen.add(message.key)
+            fresh.append(message)
+    if not fresh:
+        return 0
+    encoded: dict[tuple, list] = {}
+
+    def attachments(each: tuple[Attachment, ...]) -> list:
+        # The same attachments (a course's calendar) are encoded once, stored in each row.
+        if each not in encoded:
+            encoded[each] = [attachment.as_json() for attachment in each]
+        return encoded[each]
+
+    now = timezone.now()
+    ids = insert_columns(
+        OutgoingMail,
+        {
+            "key": [message.key for message in fresh],
+            "recipient_id": [getattr(message.recipient, "pk", None) for message in fresh],
+            "to_email": [message.to_email for message in fresh],
+            "language": [message.language for message in fresh],
+            "subject": [message.subject[:255] for message in fresh],
+            "body_text": [message.body_text for message in fresh],
+            "body_html": [message.body_html for message in fresh],
+            "attachments": [attachments(message.attachments) for message in fresh],
+            "status": [OutgoingMail.Status.PENDING.value] * len(fresh),
+            "attempts": [0] * len(fresh),
+            "next_attempt_at": [now] * len(fresh),
+            "last_error": [""] * len(fresh),
+            "created_at": [now] * len(fresh),
+        },
+        skip_conflicts_on="key",
+    )
+    _dispatch_on_commit(ids)
+    return len(ids)
 
 
 # Messages queued in one transaction leave in batches: a task per BATCH_SIZE messages claims
@@ -267,13 +378,27 @@ def _flush(pending: list[int]) -> None:
         dispatch_many(ids)
 
 
-def dispatch_many(mail_ids: list[int]) -> None:
+# A transaction that queued more than this many batches (an import of thousands) hands them
+# to the mail worker as one task that queues the batches there: the committing process
+# publishes one task instead of hundreds.
+FAN_OUT_BATCHES = 8
+
+
+def dispatch_many(mail_ids: list[int], *, fan_out: bool = True) -> None:
     """Hand messages to the mail queue in batches. Failure is harmless: the sweeper retries."""
     if len(mail_ids) == 1:
         dispatch(mail_ids[0])
         return
-    from notifications.tasks import mail_send_many_task
+    from notifications.tasks import mail_dispatch_task, mail_send_many_task
 
+    if fan_out and len(mail_ids) > FAN_OUT_BATCHES * BATCH_SIZE:
+        try:
+            mail_dispatch_task.delay(list(mail_ids))
+        except Exception:
+            logger.warning(
+                "could not queue %s mails; the sweeper will send them", len(mail_ids), exc_info=True
+            )
+        return
     for start in range(0, len(mail_ids), BATCH_SIZE):
         batch = mail_ids[start : start + BATCH_SIZE]
         try:

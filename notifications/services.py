@@ -1,6 +1,7 @@
 """Sending the outbox: claim a row, send it, record the outcome."""
 
 import base64
+import functools
 import logging
 import smtplib
 import socket
@@ -10,6 +11,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
 from django.db import transaction
 from django.utils import timezone
 
@@ -120,6 +123,27 @@ def _build_message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
     return message
 
 
+@functools.lru_cache(maxsize=8)
+def _sanitized(address: str, encoding: str) -> str:
+    return sanitize_address(address, encoding)
+
+
+def _send(connection, mail: OutgoingMail) -> None:
+    """What the SMTP backend's `send_messages` does for one message, with the sender's
+    address encoded once per process instead of once per message."""
+    message = _build_message(mail, connection)
+    smtp = getattr(connection, "connection", None)
+    if not isinstance(connection, SMTPBackend) or smtp is None:
+        message.send()
+        return
+    encoding = message.encoding or settings.DEFAULT_CHARSET
+    smtp.sendmail(
+        _sanitized(message.from_email, encoding),
+        [sanitize_address(address, encoding) for address in message.recipients()],
+        message.message().as_bytes(linesep="\r\n"),
+    )
+
+
 def _classify(exc: Exception) -> bool:
     """True when the failure is transient."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
@@ -135,24 +159,42 @@ def mail_send(*, mail_id: int) -> str:
     mail = mail_claim(mail_id=mail_id)
     if mail is None:
         return "skipped"
-    return _deliver(mail)
+    outcome = _deliver(mail)
+    if outcome == "sent":
+        _record_sent([mail.pk])
+    return outcome
 
 
 def mail_send_many(*, mail_ids: list[int]) -> dict[str, int]:
-    """Claim the due rows among `mail_ids` at once and send them over one connection."""
+    """Claim the due rows among `mail_ids` at once and send them over one connection; the
+    sent ones are recorded with one UPDATE at the end (also when the task is stopped midway,
+    for those sent by then)."""
     outcomes = {"skipped": len(set(mail_ids))}
-    for mail in mail_claim_many(mail_ids=list(set(mail_ids))):
-        outcome = _deliver(mail)
-        outcomes["skipped"] -= 1
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    sent: list[int] = []
+    try:
+        for mail in mail_claim_many(mail_ids=list(set(mail_ids))):
+            outcome = _deliver(mail)
+            outcomes["skipped"] -= 1
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            if outcome == "sent":
+                sent.append(mail.pk)
+    finally:
+        _record_sent(sent)
     return outcomes
 
 
+def _record_sent(mail_ids: list[int]) -> None:
+    if mail_ids:
+        OutgoingMail.objects.filter(pk__in=mail_ids).update(
+            status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error=""
+        )
+
+
 def _deliver(mail: OutgoingMail) -> str:
-    """Send a claimed row and record the outcome on it."""
+    """Send a claimed row; record a failure on it. The caller records "sent" (`_record_sent`)."""
     try:
         connection = _open_connection()
-        _build_message(mail, connection).send()
+        _send(connection, mail)
         _release_connection(connection)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
         _drop_connection()
@@ -171,9 +213,6 @@ def _deliver(mail: OutgoingMail) -> str:
         )
         logger.error("mail %s: failed permanently: %s", mail.pk, error)
         return "failed"
-    OutgoingMail.objects.filter(pk=mail.pk).update(
-        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
     return "sent"
 
 

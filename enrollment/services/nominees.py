@@ -1,13 +1,16 @@
 """Registering several people at once: by form or spreadsheet, by an organiser or a
 nominating unit's contact. All or nothing: any wrong row means nothing is saved."""
 
+import copy
 import re
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,12 +34,10 @@ from enrollment.imports import (
 )
 from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
 from enrollment.services.common import lock_course, seat_state
-from enrollment.services.notify import site_url
-from enrollment.services.registration import (
-    register_many_locked,
-    registration_messages_prepare,
-)
+from enrollment.services.notify import course_calendar_attachment, site_url
+from enrollment.services.registration import register_many_locked
 from notifications import outbox
+from portal.bulk import insert_columns, insert_objects
 
 MOBILE = re.compile(r"^1\d{10}$")
 COLUMN_LABELS = {column.key: column.label for column in COLUMNS}
@@ -223,25 +224,28 @@ def _accounts_for(nominees: list[Nominee], *, trainee_group: Group) -> list[tupl
             position=nominee.position,
             organisation=organisation(nominee),
         )
-        user.set_unusable_password()
+        # What `set_unusable_password` stores, without its slow random string per account.
+        user.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
         new.append(user)
         existing[nominee.email] = user  # the same address twice in one list: one account
         accounts.append((user, True))
     if completed:
         User.objects.bulk_update(completed, ["organisation"], batch_size=1000)
     if new:
-        User.objects.bulk_create(new, batch_size=1000)
+        insert_objects(new)
         # The organiser or unit vouches for the address; setting the password proves it.
-        EmailAddress.objects.bulk_create(
-            [
-                EmailAddress(user=user, email=user.email, verified=True, primary=True)
-                for user in new
-            ],
-            batch_size=1000,
+        insert_columns(
+            EmailAddress,
+            {
+                "user_id": [user.pk for user in new],
+                "email": [user.email for user in new],
+                "verified": [True] * len(new),
+                "primary": [True] * len(new),
+            },
         )
-        User.groups.through.objects.bulk_create(
-            [User.groups.through(user_id=user.pk, group_id=trainee_group.pk) for user in new],
-            batch_size=1000,
+        insert_columns(
+            User.groups.through,
+            {"user_id": [user.pk for user in new], "group_id": [trainee_group.pk] * len(new)},
         )
     return accounts
 
@@ -258,22 +262,50 @@ class _NewAccountTokens(type(default_token_generator)):
 _new_account_tokens = _NewAccountTokens()
 
 
-def _invitation(user: User, course: Course, by: User | None) -> outbox.Message:
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": _new_account_tokens.make_token(user)},
-    )
-    return outbox.render(
-        key=f"invitation:{user.pk}:course:{course.pk}",
-        to=user,
-        template="enrollment/mail/invitation",
-        context={
-            "course": course,
-            "by": by,
-            "set_password_url": site_url(path),
-            "site_url": site_url("/"),
+def _invitations(users: list[User], course: Course, by: User | None) -> list[outbox.Message]:
+    """The invitations of accounts created just now: each with its link to set a password.
+
+    The template is rendered once and each person's name and link put in
+    (`outbox.render_many`); the link's path too is made once and each account's id and
+    token put in, checked against the first account's path made by `reverse`."""
+
+    def path(uidb36: str, key: str) -> str:
+        return reverse("account_reset_password_from_key", kwargs={"uidb36": uidb36, "key": key})
+
+    tokens = [(user_pk_to_url_str(user), _new_account_tokens.make_token(user)) for user in users]
+    pattern = path("UIDB36", "KEY")
+    paths = [pattern.replace("UIDB36", uidb36, 1).replace("KEY", key, 1) for uidb36, key in tokens]
+    if tokens and paths[0] != path(*tokens[0]):
+        paths = [path(uidb36, key) for uidb36, key in tokens]
+    site = site_url("")
+    links = [site + each for each in paths]
+    return outbox.render_many(
+        [
+            outbox.Draft(
+                key=f"invitation:{user.pk}:course:{course.pk}",
+                to=user,
+                template="enrollment/mail/invitation",
+                context={
+                    "course": course,
+                    "by": by,
+                    "set_password_url": link,
+                    "site_url": site + "/",
+                },
+            )
+            for user, link in zip(users, links, strict=True)
+        ],
+        values={
+            "full_name": lambda context: context["recipient"].full_name,
+            "link": lambda context: context["set_password_url"],
         },
+        masked=_masked_invitation,
     )
+
+
+def _masked_invitation(context: dict, markers: dict[str, str]) -> dict:
+    recipient = copy.copy(context["recipient"])
+    recipient.full_name = markers["full_name"]
+    return {**context, "recipient": recipient, "set_password_url": markers["link"]}
 
 
 def nominees_register(
@@ -299,19 +331,13 @@ def nominees_register(
         accounts = _accounts_for(nominees, trainee_group=trainee_group)
         unlocked_course = Course.objects.get(pk=course_id)
         outbox.enqueue_many(
-            [_invitation(user, unlocked_course, by) for user, created in accounts if created]
+            _invitations([user for user, created in accounts if created], unlocked_course, by)
         )
         trainees = [user for user, _created in accounts]
-        unit = nominee_access(course=unlocked_course, by=by)
+        # The course's calendar, attached to the confirmations, is made before the lock; it
+        # is used only if the course is unchanged when locked.
         calendar_cache: dict = {}
-        prepared = registration_messages_prepare(
-            course_id=course_id,
-            trainees=trainees,
-            by=by,
-            source=source,
-            nominating_unit=unit,
-            calendar_cache=calendar_cache,
-        )
+        course_calendar_attachment(unlocked_course, calendar_cache)
         if progress is not None:
             progress(len(nominees) // 2)
         course = lock_course(course_id)
@@ -324,7 +350,6 @@ def nominees_register(
             source=source,
             nominating_unit=unit,
             calendar_cache=calendar_cache,
-            prepared=prepared,
         )
         if refusals:
             raise NomineeErrors(  # leaving the block rolls every row back

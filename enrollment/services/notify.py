@@ -1,5 +1,6 @@
 """The e-mails a registration's state changes send, through the outbox (exactly once per key)."""
 
+import copy
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -57,7 +58,7 @@ def registration_message_key(registration: Registration, event: str, key_suffix:
     return f"registration:{registration.pk}:{event}{key_suffix}"
 
 
-def registration_message(
+def _registration_draft(
     registration: Registration,
     event: str,
     *,
@@ -65,11 +66,7 @@ def registration_message(
     position: int | None = None,
     calendar_cache: dict | None = None,
     **extra,
-) -> outbox.Message:
-    """The rendered message for `event`, not yet queued (`registration_notify` queues it).
-
-    `calendar_cache` (a dict) keeps the course's calendar and links for many registrations
-    of one course."""
+) -> outbox.Draft:
     assert event in EVENTS, event
     course = registration.course
     if event == "promoted" and registration.status == Registration.Status.PENDING:
@@ -87,7 +84,7 @@ def registration_message(
         }
         if calendar_cache is not None:
             calendar_cache[("urls", course.pk)] = urls
-    return outbox.render(
+    return outbox.Draft(
         key=registration_message_key(registration, event, key_suffix),
         to=registration.trainee,
         template=f"enrollment/mail/{template_event}",
@@ -98,7 +95,66 @@ def registration_message(
             **urls,
             **extra,
         },
-        attachments=attachments,
+        attachments=tuple(attachments),
+    )
+
+
+def registration_message(
+    registration: Registration,
+    event: str,
+    *,
+    key_suffix: str = "",
+    position: int | None = None,
+    calendar_cache: dict | None = None,
+    **extra,
+) -> outbox.Message:
+    """The rendered message for `event`, not yet queued (`registration_notify` queues it).
+
+    `calendar_cache` (a dict) keeps the course's calendar and links for many registrations
+    of one course."""
+    draft = _registration_draft(
+        registration,
+        event,
+        key_suffix=key_suffix,
+        position=position,
+        calendar_cache=calendar_cache,
+        **extra,
+    )
+    return outbox.render(
+        key=draft.key,
+        to=draft.to,
+        template=draft.template,
+        context=draft.context,
+        attachments=draft.attachments,
+    )
+
+
+def _masked_registration(context: dict, markers: dict[str, str]) -> dict:
+    registration = copy.copy(context["registration"])
+    registration.full_name = markers["full_name"]
+    position = markers["position"] if context["position"] is not None else None
+    return {**context, "registration": registration, "position": position}
+
+
+def registration_messages(
+    events: list[tuple[Registration, str, int | None]], *, calendar_cache: dict | None = None
+) -> list[outbox.Message]:
+    """`registration_message` for many (registration, event, waiting-list position): each
+    template is rendered once, with each trainee's name and place put in
+    (`outbox.render_many`)."""
+    return outbox.render_many(
+        [
+            _registration_draft(
+                registration, event, position=position, calendar_cache=calendar_cache
+            )
+            for registration, event, position in events
+        ],
+        values={
+            "full_name": lambda context: context["registration"].full_name,
+            "position": lambda context: str(context["position"]),
+        },
+        masked=_masked_registration,
+        shape=lambda context: context["position"] is None,
     )
 
 

@@ -1,7 +1,5 @@
 """Registering, cancelling, approving and rejecting; every write locks the course row first."""
 
-from dataclasses import replace
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,12 +15,12 @@ from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
 from enrollment.services.common import SeatState, ensure_can_manage, lock_course, seat_state
 from enrollment.services.notify import (
     course_calendar_attachment,
-    registration_message,
-    registration_message_key,
+    registration_messages,
     registration_notify,
 )
 from enrollment.services.waitlist import waitlist_position, waitlist_promote
 from notifications import outbox
+from portal.bulk import insert_objects
 
 _EVENTS = {"confirmed": "confirmed", "pending": "pending", "waitlisted": "waitlisted"}
 
@@ -234,53 +232,6 @@ def _decide_many(
     return registrations, {}
 
 
-def _message_hint(registration: Registration) -> tuple:
-    """What a registration's message depends on besides the trainee: its outcome, its place
-    and the version of the course."""
-    return (
-        registration.trainee_id,
-        registration.status,
-        registration.place,
-        registration.course.updated_at,
-    )
-
-
-def registration_messages_prepare(
-    *,
-    course_id: int,
-    trainees: list[User],
-    by: User | None,
-    source: str,
-    nominating_unit: NominatingUnit | None = None,
-    calendar_cache: dict | None = None,
-) -> dict:
-    """Before taking the course lock: render the messages `register_many_locked` will most
-    likely queue, deciding with the seats as they are now. Under the lock, a message is used
-    only when its registration's outcome, place and course version came out the same; the
-    others are rendered there. Rendering thousands of messages is most of an import's work,
-    and online registrations wait for the lock while it is held."""
-    course = Course.objects.get(pk=course_id)
-    registrations, refusals = _decide_many(
-        course=course,
-        seats=seat_state(course),
-        trainees=trainees,
-        by=by,
-        source=source,
-        nominating_unit=nominating_unit,
-    )
-    if refusals:
-        return {}
-    return {
-        _message_hint(registration): registration_message(
-            registration,
-            _EVENTS[registration.status],
-            position=registration.place,
-            calendar_cache=calendar_cache,
-        )
-        for registration in registrations
-    }
-
-
 def register_many_locked(
     *,
     course: Course,
@@ -290,12 +241,11 @@ def register_many_locked(
     source: str,
     nominating_unit: NominatingUnit | None = None,
     calendar_cache: dict | None = None,
-    prepared: dict | None = None,
 ) -> tuple[list[Registration], dict[int, ValidationError]]:
     """`register_locked` for many trainees, in order, under the same rules: a handful of
     statements for the lot instead of several per trainee (the import of a long list holds
-    the course lock that much shorter). `prepared` holds messages rendered beforehand by
-    `registration_messages_prepare`.
+    the course lock that much shorter); their messages are rendered once per template and
+    filled in for each trainee (`registration_messages`).
 
     Returns the registrations and the refusals by index into `trainees`. When anything is
     refused nothing is saved; the caller reports the refusals.
@@ -312,27 +262,18 @@ def register_many_locked(
         return [], refusals
     try:
         with transaction.atomic():
-            Registration.objects.bulk_create(registrations, batch_size=1000)
+            insert_objects(registrations)
     except IntegrityError:
         # The partial unique index: someone registered meanwhile (they cannot while the
         # course is locked, but the error stays clean).
         return [], {0: _already_registered()}
-    prepared = prepared or {}
-    messages = []
-    for registration in registrations:
-        event = _EVENTS[registration.status]
-        ready = prepared.get(_message_hint(registration))
-        if ready is not None:
-            messages.append(replace(ready, key=registration_message_key(registration, event)))
-            continue
-        messages.append(
-            registration_message(
-                registration,
-                event,
-                position=registration.place,
-                calendar_cache=calendar_cache,
-            )
-        )
+    messages = registration_messages(
+        [
+            (registration, _EVENTS[registration.status], registration.place)
+            for registration in registrations
+        ],
+        calendar_cache=calendar_cache,
+    )
     outbox.enqueue_many(messages)
     transaction.on_commit(bump_version)
     return registrations, {}

@@ -395,40 +395,41 @@ def test_imported_rows_beyond_the_seats_wait_in_order_and_hear_their_place(
     assert "您的候补序号：3。" in mails[f"registration:{third.pk}:waitlisted"].body_text
 
 
-def test_messages_rendered_before_the_lock_are_used_only_if_the_outcome_is_the_same(
-    open_course,
-):
+def test_messages_of_many_registrations_match_each_rendered_alone(open_course):
+    """The import renders each template once and puts each trainee's name and place in;
+    every message must be the one rendered for that registration alone."""
     from django.db import transaction
 
     from enrollment.services.common import lock_course, seat_state
-    from enrollment.services.registration import (
-        register_many_locked,
-        registration_messages_prepare,
-    )
+    from enrollment.services.notify import registration_message
+    from enrollment.services.registration import register_many_locked
 
-    people = [trainee_from("44", full_name=f"学员{n}") for n in range(3)]
-    prepared = registration_messages_prepare(
-        course_id=open_course.pk, trainees=people, by=None, source="import"
-    )
-    assert len(prepared) == 3  # all confirmed, as the seats were then
-    type(open_course).objects.filter(pk=open_course.pk).update(capacity=1)
+    open_course.capacity = 2
+    open_course.save()
+    people = [trainee_from("44", full_name=f"学员{n} & <{n}>") for n in range(6)]
+    people[1].preferred_language = "en"
+    people[1].save()
     with transaction.atomic():
         course = lock_course(open_course.pk)
         registrations, refusals = register_many_locked(
-            course=course,
-            seats=seat_state(course),
-            trainees=people,
-            by=None,
-            source="import",
-            prepared=prepared,
+            course=course, seats=seat_state(course), trainees=people, by=None, source="import"
         )
     assert not refusals
-    assert [r.status for r in registrations] == ["confirmed", "waitlisted", "waitlisted"]
-    keys = set(OutgoingMail.objects.values_list("key", flat=True))
-    assert keys == {
-        f"registration:{registrations[0].pk}:confirmed",
-        f"registration:{registrations[1].pk}:waitlisted",
-        f"registration:{registrations[2].pk}:waitlisted",
-    }
-    waiting = OutgoingMail.objects.get(key=f"registration:{registrations[2].pk}:waitlisted")
-    assert "您的候补序号：2。" in waiting.body_text
+    assert [r.status for r in registrations] == ["confirmed"] * 2 + ["waitlisted"] * 4
+    mails = {mail.key: mail for mail in OutgoingMail.objects.all()}
+    assert len(mails) == 6
+    for registration in registrations:
+        event = registration.status
+        alone = registration_message(registration, event, position=registration.place)
+        mail = mails[f"registration:{registration.pk}:{event}"]
+        assert (mail.to_email, mail.language, mail.subject, mail.body_text) == (
+            alone.to_email,
+            alone.language,
+            alone.subject,
+            alone.body_text,
+        )
+        assert registration.full_name in mail.body_text
+    assert "您的候补序号：4。" in mails[f"registration:{registrations[5].pk}:waitlisted"].body_text
+    assert mails[f"registration:{registrations[0].pk}:confirmed"].attachments[0]["mimetype"] == (
+        "text/calendar"
+    )

@@ -115,3 +115,40 @@ def test_a_rolled_back_savepoint_keeps_the_other_messages_dispatched(
     dispatched = [pk for batch in sent for pk in batch]
     assert kept.pk in dispatched
     assert not OutgoingMail.objects.filter(key="gone:1").exists()
+
+
+@pytest.mark.django_db
+def test_a_large_transaction_hands_its_batches_to_the_mail_worker_in_one_task(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from notifications.tasks import mail_dispatch_task
+
+    handed, batches = [], []
+    monkeypatch.setattr(
+        "notifications.tasks.mail_dispatch_task.delay", lambda ids: handed.append(list(ids))
+    )
+    monkeypatch.setattr(
+        "notifications.tasks.mail_send_many_task.delay", lambda ids: batches.append(list(ids))
+    )
+    count = outbox.FAN_OUT_BATCHES * outbox.BATCH_SIZE + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.enqueue_many(
+            [
+                outbox.Message(
+                    key=f"bulk:{number}",
+                    to_email="a@example.cn",
+                    recipient=None,
+                    language="zh-hans",
+                    subject="主题",
+                    body_text="正文",
+                    body_html="",
+                )
+                for number in range(count)
+            ]
+        )
+    assert len(handed) == 1 and batches == []
+    mail_dispatch_task(handed[0])  # what the mail worker runs
+    assert [len(batch) for batch in batches] == [outbox.BATCH_SIZE] * outbox.FAN_OUT_BATCHES + [1]
+    assert sorted(pk for batch in batches for pk in batch) == sorted(
+        OutgoingMail.objects.filter(key__startswith="bulk:").values_list("pk", flat=True)
+    )

@@ -1,3 +1,4 @@
+import copy
 import threading
 from datetime import timedelta
 
@@ -161,3 +162,72 @@ def test_templates_are_rendered_in_the_recipients_language(smtp_sink):
     assert by_recipient[chinese.email]["Subject"] == "测试邮件"
     assert "Training Course Portal" in body_text(by_recipient[english.email])
     assert "培训班管理平台" in body_text(by_recipient[chinese.email])
+
+
+def _invitation_drafts(users) -> list:
+    return [
+        outbox.Draft(
+            key=f"test:{user.pk}",
+            to=user,
+            template="enrollment/mail/invitation",
+            context={
+                "course": {"title": "培训班"},
+                "set_password_url": f"https://portal.example.cn/set/{user.pk}/",
+                "site_url": "https://portal.example.cn/",
+            },
+        )
+        for user in users
+    ]
+
+
+def _rendered_alone(draft) -> tuple:
+    message = outbox.render(
+        key=draft.key, to=draft.to, template=draft.template, context=draft.context
+    )
+    return message.to_email, message.language, message.subject, message.body_text
+
+
+def _masked(context, markers):
+    recipient = copy.copy(context["recipient"])
+    recipient.full_name = markers["name"]
+    return {**context, "recipient": recipient, "set_password_url": markers["link"]}
+
+
+@pytest.mark.django_db
+def test_render_many_puts_each_recipients_values_into_one_rendering():
+    users = [UserFactory(full_name=f"学员 {n} & <b>") for n in range(4)]
+    users.append(UserFactory(full_name="Alice", preferred_language="en"))
+    drafts = _invitation_drafts(users)
+    messages = outbox.render_many(
+        drafts,
+        values={
+            "name": lambda context: context["recipient"].full_name,
+            "link": lambda context: context["set_password_url"],
+        },
+        masked=_masked,
+    )
+    assert [m.key for m in messages] == [d.key for d in drafts]
+    for draft, message in zip(drafts, messages, strict=True):
+        assert (message.to_email, message.language, message.subject, message.body_text) == (
+            _rendered_alone(draft)
+        )
+        assert draft.context["set_password_url"] in message.body_text
+
+
+@pytest.mark.django_db
+def test_render_many_renders_each_message_when_a_value_is_not_named(caplog):
+    users = [UserFactory(full_name=f"学员{n}") for n in range(4)]
+    drafts = _invitation_drafts(users)
+    # The link is left out of `values`: the stencil would give everyone the first one's link.
+    messages = outbox.render_many(
+        drafts,
+        values={"name": lambda context: context["recipient"].full_name, "link": lambda c: ""},
+        masked=lambda context, markers: (
+            _masked(context, {**markers, "link": "x"})
+            | {"set_password_url": context["set_password_url"]}
+        ),
+    )
+    for draft, message in zip(drafts, messages, strict=True):
+        assert message.body_text == _rendered_alone(draft)[3]
+        assert draft.context["set_password_url"] in message.body_text
+    assert "rendering each message" in caplog.text
