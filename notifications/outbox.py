@@ -228,6 +228,11 @@ def enqueue(
         language=language,
         attachments=attachments,
     )
+    return enqueue_rendered(message)
+
+
+def enqueue_rendered(message: Message) -> OutgoingMail:
+    """Queue a message made by `render` once per its key."""
     return enqueue_message(
         key=message.key,
         to_email=message.to_email,

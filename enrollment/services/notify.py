@@ -176,16 +176,7 @@ def registration_notify(
         calendar_cache=calendar_cache,
         **extra,
     )
-    outbox.enqueue_message(
-        key=message.key,
-        to_email=message.to_email,
-        recipient=message.recipient,
-        language=message.language,
-        subject=message.subject,
-        body_text=message.body_text,
-        body_html=message.body_html,
-        attachments=message.attachments,
-    )
+    outbox.enqueue_rendered(message)
 
 
 def course_changed_notify(course, fields: list[str]) -> int:
