@@ -20,6 +20,10 @@ class AuditEvent(models.Model):
         DOCUMENT_CHANGED = "document.changed", _("Policy document changed")
         CERTIFICATE_ISSUED = "certificate.issued", _("Certificate issued by hand")
         CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
+        CERTIFICATES_ISSUED_BY_RULE = (
+            "certificates.issued_by_rule",
+            _("Certificates issued by the course's rule on request"),
+        )
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -90,12 +90,13 @@ def _new_certificate(row: selectors.Eligibility, *, now, by=None, reason="") -> 
     )
 
 
-def certificate_issue_for_course(*, course_id: int) -> int:
+def certificate_issue_for_course(*, course_id: int, by=None) -> int:
     """Issue a certificate to every confirmed trainee who meets the rule and has none yet.
 
     Idempotent and safe to run concurrently: one certificate per registration is a unique
     constraint, and the insert skips registrations that already have one (revoked ones
     included, so a revoked certificate never comes back by itself). Returns how many were new.
+    `by`: the organiser who asked for it now (audited); None for the automatic run.
     """
     course = Course.objects.get(pk=course_id)
     if not selectors.course_has_finished(course):
@@ -108,12 +109,17 @@ def certificate_issue_for_course(*, course_id: int) -> int:
         for row in selectors.eligibility_for_course(course)
         if row.qualifies and row.certificate is None
     ]
-    if not new:
-        return 0
     with transaction.atomic():
         before = Certificate.objects.filter(course=course).count()
         Certificate.objects.bulk_create(new, ignore_conflicts=True)
         created = Certificate.objects.filter(course=course).count() - before
+        if by is not None:
+            audit_record(
+                actor=by,
+                action=AuditEvent.Action.CERTIFICATES_ISSUED_BY_RULE,
+                target=course,
+                details={"new_certificates": max(created, 0)},
+            )
     logger.info("certificates: %s new for course %s", created, course.pk)
     return max(created, 0)
 

@@ -196,7 +196,7 @@ class IssueAllView(ManagedCourseMixin, View):
     def post(self, request, pk: int):
         course = self.course(request, pk)
         try:
-            count = services.certificate_issue_for_course(course_id=course.pk)
+            count = services.certificate_issue_for_course(course_id=course.pk, by=request.user)
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:

@@ -169,12 +169,19 @@ def test_organiser_issues_and_revokes_through_the_page(client, course, organiser
     assert certificate.status == Certificate.Status.REVOKED
 
 
-def test_issue_now_button(client, course, organiser, trainee):
+def test_issue_now_button_issues_by_the_rule_and_is_audited(client, course, organiser, trainee):
     rule(course, organiser)
     client.force_login(organiser)
     response = client.post(reverse("certificates:certificate-issue-all", args=[course.pk]))
     assert response.status_code == 302
     assert Certificate.objects.filter(registration=trainee).exists()
+    event = AuditEvent.objects.get(action="certificates.issued_by_rule")
+    assert event.actor == organiser
+    assert event.target_id == str(course.pk)
+    assert event.details == {"new_certificates": 1}
+    # The automatic run records nothing: nobody asked for it.
+    assert _issue_all(course) == 0
+    assert AuditEvent.objects.filter(action="certificates.issued_by_rule").count() == 1
 
 
 def test_rule_form_saves_the_rule(client, course, organiser):
