@@ -64,6 +64,20 @@ def _already_registered() -> ValidationError:
     )
 
 
+def _eligible_snapshot(course: Course, trainee: User) -> dict:
+    """The trainee's details as registered, if their organisation type may take the course."""
+    snapshot = _snapshot(trainee)
+    if (
+        course.eligible_organisation_types
+        and snapshot["organisation_type"] not in course.eligible_organisation_types
+    ):
+        raise ValidationError(
+            _("This course is not open to trainees from this type of organisation."),
+            code="not_eligible",
+        )
+    return snapshot
+
+
 def register_locked(
     *,
     course: Course,
@@ -79,15 +93,7 @@ def register_locked(
     The import uses this for many rows in one transaction; `registration_create` for one.
     """
     _ensure_open_for(course, by=by)
-    snapshot = _snapshot(trainee)
-    if (
-        course.eligible_organisation_types
-        and snapshot["organisation_type"] not in course.eligible_organisation_types
-    ):
-        raise ValidationError(
-            _("This course is not open to trainees from this type of organisation."),
-            code="not_eligible",
-        )
+    snapshot = _eligible_snapshot(course, trainee)
     # A second active registration of the same trainee is refused by the partial unique
     # index (`registration_one_active_per_trainee`) when saving below: no query for it here.
     if nominating_unit is not None and nominating_unit.seat_allowance is not None:
@@ -172,15 +178,7 @@ def _decide_many(
     registrations = []
     for index, trainee in enumerate(trainees):
         try:
-            snapshot = _snapshot(trainee)
-            if (
-                course.eligible_organisation_types
-                and snapshot["organisation_type"] not in course.eligible_organisation_types
-            ):
-                raise ValidationError(
-                    _("This course is not open to trainees from this type of organisation."),
-                    code="not_eligible",
-                )
+            snapshot = _eligible_snapshot(course, trainee)
             if trainee.pk in registered:
                 raise _already_registered()
             if allowance is not None and used >= allowance:
