@@ -58,12 +58,7 @@ def survey_question_add(
     *, user, survey: Survey, kind: str, text: str, choices: str = "", required: bool = True
 ) -> SurveyQuestion:
     _check_organiser(user, survey.course)
-    text = (text or "").strip()
-    if kind not in SurveyQuestion.Kind.values:
-        raise ValidationError(_("Choose a kind of question."), code="invalid_kind")
-    if not text:
-        raise ValidationError(_("Write the question."), code="empty")
-    lines = _clean_choices(kind, choices)
+    text, lines = _clean_question(kind, text, choices)
     with transaction.atomic():
         survey = _lock_survey(survey)
         _check_no_responses(survey)
@@ -81,6 +76,16 @@ def survey_question_add(
 def _lock_survey(survey: Survey) -> Survey:
     """Lock the survey row against responses being submitted (they hold a share lock on it)."""
     return Survey.objects.select_for_update().get(pk=survey.pk)
+
+
+def _clean_question(kind: str, text: str, choices: str) -> tuple[str, list[str]]:
+    """A question's wording and choices as stored, or ValidationError."""
+    text = (text or "").strip()
+    if kind not in SurveyQuestion.Kind.values:
+        raise ValidationError(_("Choose a kind of question."), code="invalid_kind")
+    if not text:
+        raise ValidationError(_("Write the question."), code="empty")
+    return text, _clean_choices(kind, choices)
 
 
 def _clean_choices(kind: str, choices: str) -> list[str]:
@@ -101,12 +106,7 @@ def survey_question_update(
     required may still change, and choices may be added; its kind may not, nor may a choice
     somebody chose be removed or renamed (the answers would no longer fit)."""
     _check_organiser(user, question.survey.course)
-    text = (text or "").strip()
-    if kind not in SurveyQuestion.Kind.values:
-        raise ValidationError(_("Choose a kind of question."), code="invalid_kind")
-    if not text:
-        raise ValidationError(_("Write the question."), code="empty")
-    lines = _clean_choices(kind, choices)
+    text, lines = _clean_question(kind, text, choices)
     with transaction.atomic():
         _lock_survey(question.survey)
         question = SurveyQuestion.objects.filter(pk=question.pk).first()
