@@ -1,16 +1,19 @@
-"""A trainee downloads their certificate from "My courses"; the QR code printed on it opens
-the public verification page, which confirms it."""
+"""A trainee downloads their certificate from "My courses" and the QR code printed on it opens
+the public verification page; an organiser issues and revokes by hand and downloads all as a ZIP."""
 
 import io
+import zipfile
 
 import pytest
 import zxingcpp
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from accounts.roles import Role
 from certificates import services
 from certificates.models import Certificate
 from tests.browser.test_courses import sign_in
-from tests.certificates.conftest import L, P, make_finished_course, mark, rule
+from tests.certificates.conftest import A, L, P, make_finished_course, mark, rule
 from tests.factories.accounts import UserFactory
 from tests.factories.enrollment import RegistrationFactory
 
@@ -62,3 +65,41 @@ def test_a_trainee_downloads_a_certificate_and_the_qr_code_verifies_it(
     page.locator("#id_code").fill(certificate.code.lower())
     page.locator("#verify-form button[type=submit]").click()
     assert page.locator("#verify-result").get_attribute("data-result") == "valid"
+
+
+@pytest.mark.parametrize("viewport", ["page", "phone_page"])
+def test_an_organiser_issues_and_revokes_by_hand_and_downloads_all_as_one_zip(
+    request, live_server, celery_worker, tmp_path, viewport
+):
+    page = request.getfixturevalue(viewport)
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    course = make_finished_course(organiser)
+    rule(course, organiser)
+    attended = RegistrationFactory(course=course, full_name="欧阳明月")
+    mark(attended, [P] * 10)
+    missed = RegistrationFactory(course=course, full_name="诸葛亮亮")
+    mark(missed, [P, P, P] + [A] * 7)
+    assert services.certificate_issue_for_course(course_id=course.pk) == 1
+
+    sign_in(page, live_server, organiser)
+    page.goto(f"{live_server.url}/certificates/course/{course.pk}/")
+    missed_row = page.locator(f".certificate-row[data-registration='{missed.pk}']")
+    expect(missed_row).to_contain_text("30 %")
+    missed_row.locator(".certificate-issue input[name=reason]").fill("因公出差，已补课")
+    missed_row.locator(".certificate-issue button").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(missed_row.locator(".certificate-status")).to_contain_text("因公出差，已补课")
+
+    attended_row = page.locator(f".certificate-row[data-registration='{attended.pk}']")
+    attended_row.locator(".certificate-revoke input[name=reason]").fill("出勤记录有误")
+    attended_row.locator(".certificate-revoke button").click()
+    expect(attended_row.locator(".certificate-status")).to_contain_text("出勤记录有误")
+    assert Certificate.objects.get(registration=attended).status == "revoked"
+
+    with page.expect_download(timeout=60000) as download_info:
+        page.locator("#certificate-archive").click()
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    saved = tmp_path / "all.zip"
+    download_info.value.save_as(saved)
+    names = zipfile.ZipFile(saved).namelist()
+    assert len(names) == 1 and "诸葛亮亮" in names[0]
