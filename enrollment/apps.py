@@ -9,5 +9,8 @@ class EnrollmentConfig(AppConfig):
     def ready(self) -> None:
         from courses import enrollment_hooks
         from enrollment.hooks import RegistrationHooks
+        from enrollment.services.notify import course_calendar_make
+        from notifications import outbox
 
         enrollment_hooks.register(RegistrationHooks())
+        outbox.register_attachment_maker("course_calendar", course_calendar_make)

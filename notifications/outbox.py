@@ -38,6 +38,64 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class MadeAttachment:
+    """An attachment made when the message is sent, by the maker registered under `made_by`
+    (`register_attachment_maker`) called with `params`: a course's calendar is stored as a
+    few bytes per message instead of its whole text, and is the course's calendar as it is
+    when the message leaves."""
+
+    made_by: str
+    params: tuple[tuple[str, object], ...]
+
+    def as_json(self) -> dict:
+        return {"made_by": self.made_by, "params": dict(self.params)}
+
+
+# Name -> callable(**params) returning the Attachment, or None when there is nothing to
+# attach any more (the course is gone).
+_MAKERS: dict[str, Callable[..., Attachment | None]] = {}
+
+
+def register_attachment_maker(name: str, maker: Callable[..., Attachment | None]) -> None:
+    """Register the maker of `MadeAttachment(made_by=name, ...)`; apps do this in `ready()`."""
+    _MAKERS[name] = maker
+
+
+def attachment_contents(stored: list[dict], cache: dict | None = None) -> list[Attachment]:
+    """The attachments of a queued message (its `attachments` column), made where needed.
+
+    `cache` (a dict) keeps what was made for the other messages of one batch. A maker's
+    failure is raised: the message is not sent without what it promised to carry.
+    """
+    contents = []
+    for entry in stored:
+        if "made_by" not in entry:
+            contents.append(
+                Attachment(
+                    filename=entry["filename"],
+                    content=base64.b64decode(entry["content_b64"]),
+                    mimetype=entry["mimetype"],
+                )
+            )
+            continue
+        key = (entry["made_by"], tuple(sorted(entry["params"].items())))
+        if cache is not None and key in cache:
+            made = cache[key]
+        else:
+            maker = _MAKERS.get(entry["made_by"])
+            if maker is None:
+                raise LookupError(f"no maker for the attachment {entry['made_by']!r}")
+            made = maker(**entry["params"])
+            if cache is not None:
+                cache[key] = made
+        if made is None:
+            logger.warning("attachment %s %s: nothing to attach any more", *key)
+            continue
+        contents.append(made)
+    return contents
+
+
+@dataclass(frozen=True)
 class Message:
     """A rendered message, ready to queue (see `render` and `enqueue_many`)."""
 
@@ -48,7 +106,7 @@ class Message:
     subject: str
     body_text: str
     body_html: str
-    attachments: tuple[Attachment, ...] = ()
+    attachments: tuple[Attachment | MadeAttachment, ...] = ()
 
 
 def _addressee(to, language: str | None) -> tuple:
@@ -78,7 +136,7 @@ def render(
     template: str,
     context: dict,
     language: str | None = None,
-    attachments: Iterable[Attachment] = (),
+    attachments: Iterable[Attachment | MadeAttachment] = (),
 ) -> Message:
     """Render `template` in the recipient's language, without queueing it.
 
@@ -110,7 +168,7 @@ class Draft:
     template: str
     context: dict
     language: str | None = None
-    attachments: tuple[Attachment, ...] = ()
+    attachments: tuple[Attachment | MadeAttachment, ...] = ()
 
 
 # Markers stand for the per-message values in a stencil: private-use characters, which no
@@ -217,7 +275,7 @@ def enqueue(
     template: str,
     context: dict,
     language: str | None = None,
-    attachments: Iterable[Attachment] = (),
+    attachments: Iterable[Attachment | MadeAttachment] = (),
 ) -> OutgoingMail:
     """Render `template` in the recipient's language and queue it once per `key`."""
     message = render(
@@ -254,7 +312,7 @@ def enqueue_message(
     subject: str,
     body_text: str,
     body_html: str = "",
-    attachments: Iterable[Attachment] = (),
+    attachments: Iterable[Attachment | MadeAttachment] = (),
 ) -> OutgoingMail:
     """Queue an already rendered message; a second call with the same key changes nothing.
 
@@ -322,8 +380,8 @@ def enqueue_many(messages: list[Message]) -> int:
         return 0
     encoded: dict[tuple, list] = {}
 
-    def attachments(each: tuple[Attachment, ...]) -> list:
-        # The same attachments (a course's calendar) are encoded once, stored in each row.
+    def attachments(each: tuple[Attachment | MadeAttachment, ...]) -> list:
+        # The same attachments are encoded once for all the rows that carry them.
         if each not in encoded:
             encoded[each] = [attachment.as_json() for attachment in each]
         return encoded[each]

@@ -1,6 +1,5 @@
 """Sending the outbox: claim a row, send it, record the outcome."""
 
-import base64
 import functools
 import logging
 import smtplib
@@ -17,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.models import OutgoingMail
+from notifications.outbox import attachment_contents
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,10 @@ def _drop_connection() -> None:
             logger.debug("closing a dropped SMTP connection failed", exc_info=True)
 
 
-def _build_message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
+def _build_message(
+    mail: OutgoingMail, connection, made: dict | None = None
+) -> EmailMultiAlternatives:
+    """`made` keeps the attachments made for the other messages of a batch."""
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body_text,
@@ -114,12 +117,8 @@ def _build_message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
     )
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")
-    for attachment in mail.attachments:
-        message.attach(
-            attachment["filename"],
-            base64.b64decode(attachment["content_b64"]),
-            attachment["mimetype"],
-        )
+    for attachment in attachment_contents(mail.attachments, made):
+        message.attach(attachment.filename, attachment.content, attachment.mimetype)
     return message
 
 
@@ -128,10 +127,10 @@ def _sanitized(address: str, encoding: str) -> str:
     return sanitize_address(address, encoding)
 
 
-def _send(connection, mail: OutgoingMail) -> None:
+def _send(connection, mail: OutgoingMail, made: dict | None = None) -> None:
     """What the SMTP backend's `send_messages` does for one message, with the sender's
     address encoded once per process instead of once per message."""
-    message = _build_message(mail, connection)
+    message = _build_message(mail, connection, made)
     smtp = getattr(connection, "connection", None)
     if not isinstance(connection, SMTPBackend) or smtp is None:
         message.send()
@@ -171,9 +170,10 @@ def mail_send_many(*, mail_ids: list[int]) -> dict[str, int]:
     for those sent by then)."""
     outcomes = {"skipped": len(set(mail_ids))}
     sent: list[int] = []
+    made: dict = {}
     try:
         for mail in mail_claim_many(mail_ids=list(set(mail_ids))):
-            outcome = _deliver(mail)
+            outcome = _deliver(mail, made)
             outcomes["skipped"] -= 1
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             if outcome == "sent":
@@ -190,11 +190,13 @@ def _record_sent(mail_ids: list[int]) -> None:
         )
 
 
-def _deliver(mail: OutgoingMail) -> str:
-    """Send a claimed row; record a failure on it. The caller records "sent" (`_record_sent`)."""
+def _deliver(mail: OutgoingMail, made: dict | None = None) -> str:
+    """Send a claimed row; record a failure on it. The caller records "sent" (`_record_sent`).
+
+    `made` keeps the attachments made for the other messages of a batch."""
     try:
         connection = _open_connection()
-        _send(connection, mail)
+        _send(connection, mail, made)
         _release_connection(connection)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
         _drop_connection()

@@ -34,7 +34,7 @@ from enrollment.imports import (
 )
 from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
 from enrollment.services.common import lock_course, seat_state
-from enrollment.services.notify import course_calendar_attachment, site_url
+from enrollment.services.notify import site_url
 from enrollment.services.registration import register_many_locked
 from notifications import outbox
 from portal.bulk import insert_columns, insert_objects
@@ -334,10 +334,6 @@ def nominees_register(
             _invitations([user for user, created in accounts if created], unlocked_course, by)
         )
         trainees = [user for user, _created in accounts]
-        # The course's calendar, attached to the confirmations, is made before the lock; it
-        # is used only if the course is unchanged when locked.
-        calendar_cache: dict = {}
-        course_calendar_attachment(unlocked_course, calendar_cache)
         if progress is not None:
             progress(len(nominees) // 2)
         course = lock_course(course_id)
@@ -349,7 +345,6 @@ def nominees_register(
             by=by,
             source=source,
             nominating_unit=unit,
-            calendar_cache=calendar_cache,
         )
         if refusals:
             raise NomineeErrors(  # leaving the block rolls every row back

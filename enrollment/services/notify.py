@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from courses.calendar import course_calendar_ics
+from courses.models import Course
 from courses.selectors import session_list_for_course
 from enrollment.models import Registration
 from notifications import outbox
@@ -32,25 +33,27 @@ def site_url(path: str) -> str:
     return settings.PORTAL_SITE_URL.rstrip("/") + path
 
 
-def calendar_attachment(registration: Registration, cache: dict | None = None) -> outbox.Attachment:
-    """The course's .ics; `cache` (a dict) reuses it for many registrations of one course."""
-    return course_calendar_attachment(registration.course, cache)
+def calendar_attachment(registration: Registration) -> outbox.MadeAttachment:
+    """The course's .ics, made when the message is sent (`course_calendar_make`)."""
+    return course_calendar_attachment(registration.course_id)
 
 
-def course_calendar_attachment(course, cache: dict | None = None) -> outbox.Attachment:
-    """The course's .ics, kept in `cache` for this version of the course (a cached one is used
-    only while the course's `updated_at` is the same)."""
-    key = ("calendar", course.pk, course.updated_at)
-    if cache is not None and key in cache:
-        return cache[key]
+def course_calendar_attachment(course_id: int) -> outbox.MadeAttachment:
+    """A course's calendar as an attachment made when the message leaves: the queued row
+    stores only the course's id, and the trainee gets the calendar as it is then."""
+    return outbox.MadeAttachment("course_calendar", (("course_id", course_id),))
+
+
+def course_calendar_make(course_id: int) -> outbox.Attachment | None:
+    """The maker of `course_calendar_attachment` (registered in EnrollmentConfig.ready)."""
+    course = Course.objects.filter(pk=course_id).first()
+    if course is None:
+        return None
     host = urlsplit(settings.PORTAL_SITE_URL).netloc or "localhost"
     body = course_calendar_ics(course, session_list_for_course(course), host=host)
-    attachment = outbox.Attachment(
+    return outbox.Attachment(
         filename=f"course-{course.pk}.ics", content=body, mimetype="text/calendar"
     )
-    if cache is not None:
-        cache[key] = attachment
-    return attachment
 
 
 def registration_message_key(registration: Registration, event: str, key_suffix: str = "") -> str:
@@ -64,7 +67,7 @@ def _registration_draft(
     *,
     key_suffix: str = "",
     position: int | None = None,
-    calendar_cache: dict | None = None,
+    cache: dict | None = None,
     **extra,
 ) -> outbox.Draft:
     assert event in EVENTS, event
@@ -75,15 +78,15 @@ def _registration_draft(
         template_event = event
     attachments = []
     if event in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
-        attachments.append(calendar_attachment(registration, calendar_cache))
-    urls = (calendar_cache or {}).get(("urls", course.pk))
+        attachments.append(calendar_attachment(registration))
+    urls = (cache or {}).get(("urls", course.pk))
     if urls is None:
         urls = {
             "course_url": site_url(reverse("courses:course-detail", args=[course.pk])),
             "mine_url": site_url(reverse("enrollment:registration-mine")),
         }
-        if calendar_cache is not None:
-            calendar_cache[("urls", course.pk)] = urls
+        if cache is not None:
+            cache[("urls", course.pk)] = urls
     return outbox.Draft(
         key=registration_message_key(registration, event, key_suffix),
         to=registration.trainee,
@@ -105,19 +108,18 @@ def registration_message(
     *,
     key_suffix: str = "",
     position: int | None = None,
-    calendar_cache: dict | None = None,
+    cache: dict | None = None,
     **extra,
 ) -> outbox.Message:
     """The rendered message for `event`, not yet queued (`registration_notify` queues it).
 
-    `calendar_cache` (a dict) keeps the course's calendar and links for many registrations
-    of one course."""
+    `cache` (a dict) keeps the course's links for many registrations of one course."""
     draft = _registration_draft(
         registration,
         event,
         key_suffix=key_suffix,
         position=position,
-        calendar_cache=calendar_cache,
+        cache=cache,
         **extra,
     )
     return outbox.render(
@@ -137,16 +139,14 @@ def _masked_registration(context: dict, markers: dict[str, str]) -> dict:
 
 
 def registration_messages(
-    events: list[tuple[Registration, str, int | None]], *, calendar_cache: dict | None = None
+    events: list[tuple[Registration, str, int | None]], *, cache: dict | None = None
 ) -> list[outbox.Message]:
     """`registration_message` for many (registration, event, waiting-list position): each
     template is rendered once, with each trainee's name and place put in
     (`outbox.render_many`)."""
     return outbox.render_many(
         [
-            _registration_draft(
-                registration, event, position=position, calendar_cache=calendar_cache
-            )
+            _registration_draft(registration, event, position=position, cache=cache)
             for registration, event, position in events
         ],
         values={
@@ -164,7 +164,7 @@ def registration_notify(
     *,
     key_suffix: str = "",
     position: int | None = None,
-    calendar_cache: dict | None = None,
+    cache: dict | None = None,
     **extra,
 ) -> None:
     """Queue the message for `event`; the key makes a second call for the same event a no-op."""
@@ -173,7 +173,7 @@ def registration_notify(
         event,
         key_suffix=key_suffix,
         position=position,
-        calendar_cache=calendar_cache,
+        cache=cache,
         **extra,
     )
     outbox.enqueue_rendered(message)
@@ -190,12 +190,11 @@ def course_changed_notify(course, fields: list[str]) -> int:
         course=course, status__in=ACTIVE_STATUSES
     ).select_related("trainee")
     count = 0
-    cache: dict = {}
     for registration in registrations.iterator(chunk_size=500):
         registration.course = course
         attachments = []
         if registration.status == Registration.Status.CONFIRMED:
-            attachments.append(calendar_attachment(registration, cache))
+            attachments.append(calendar_attachment(registration))
         outbox.enqueue(
             key=f"registration:{registration.pk}:course_changed:{stamp}",
             to=registration.trainee,

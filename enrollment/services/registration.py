@@ -13,11 +13,7 @@ from courses.models import Course
 from courses.selectors import course_can_edit
 from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
 from enrollment.services.common import SeatState, ensure_can_manage, lock_course, seat_state
-from enrollment.services.notify import (
-    course_calendar_attachment,
-    registration_messages,
-    registration_notify,
-)
+from enrollment.services.notify import registration_messages, registration_notify
 from enrollment.services.waitlist import waitlist_position, waitlist_promote
 from notifications import outbox
 from portal.bulk import insert_objects
@@ -86,12 +82,9 @@ def register_locked(
     by: User | None,
     source: str = Registration.Source.ONLINE,
     nominating_unit: NominatingUnit | None = None,
-    calendar_cache: dict | None = None,
 ) -> Registration:
-    """Register one trainee while the caller holds the course lock and its seat state.
-
-    The import uses this for many rows in one transaction; `registration_create` for one.
-    """
+    """Register one trainee while the caller holds the course lock and its seat state
+    (`registration_create`; many at once: `register_many_locked`)."""
     _ensure_open_for(course, by=by)
     snapshot = _eligible_snapshot(course, trainee)
     # A second active registration of the same trainee is refused by the partial unique
@@ -139,7 +132,7 @@ def register_locked(
         Registration.Status.PENDING: "pending",
         Registration.Status.WAITLISTED: "waitlisted",
     }[status]
-    registration_notify(registration, event, position=position, calendar_cache=calendar_cache)
+    registration_notify(registration, event, position=position)
     registration.place = position
     return registration
 
@@ -238,7 +231,6 @@ def register_many_locked(
     by: User | None,
     source: str,
     nominating_unit: NominatingUnit | None = None,
-    calendar_cache: dict | None = None,
 ) -> tuple[list[Registration], dict[int, ValidationError]]:
     """`register_locked` for many trainees, in order, under the same rules: a handful of
     statements for the lot instead of several per trainee (the import of a long list holds
@@ -270,7 +262,7 @@ def register_many_locked(
             (registration, _EVENTS[registration.status], registration.place)
             for registration in registrations
         ],
-        calendar_cache=calendar_cache,
+        cache={},
     )
     outbox.enqueue_many(messages)
     transaction.on_commit(bump_version)
@@ -291,19 +283,6 @@ def registration_create(
     when the course stayed locked by someone else for more than the lock timeout.
     """
     by = by or trainee
-    # The course's calendar (attached when the seat is confirmed) is built before taking the
-    # lock when the seats as they are now leave one for the trainee, so the others waiting for
-    # the lock wait less; it is used only if the course did not change meanwhile.
-    calendar_cache: dict = {}
-    unlocked = Course.objects.filter(pk=course_id).first()
-    region_id = getattr(trainee.organisation, "region_id", None)
-    if (
-        unlocked is not None
-        and region_id is not None
-        and not unlocked.requires_approval
-        and seat_state(unlocked).has_seat(region_id)
-    ):
-        course_calendar_attachment(unlocked, calendar_cache)
     with transaction.atomic(durable=True):
         course = lock_course(course_id)
         return register_locked(
@@ -313,7 +292,6 @@ def registration_create(
             by=by,
             source=source,
             nominating_unit=nominating_unit,
-            calendar_cache=calendar_cache,
         )
 
 

@@ -1,11 +1,15 @@
 """One message per state change, in the trainee's language; the calendar only with a seat."""
 
-import base64
+import json
 
 import pytest
 
 from enrollment import services
+from enrollment.services.notify import course_calendar_attachment
+from notifications import outbox
 from notifications.models import OutgoingMail
+from notifications.outbox import attachment_contents
+from notifications.services import mail_send_many
 from tests.enrollment.conftest import trainee_from
 
 pytestmark = pytest.mark.django_db
@@ -65,10 +69,10 @@ def test_each_state_change_sends_one_message(open_course, event, language):
     assert mail.language == language
     assert mail.subject.startswith(chinese if language == "zh-hans" else english)
     assert open_course.title in mail.subject
-    calendars = [a for a in mail.attachments if a["mimetype"] == "text/calendar"]
+    calendars = [a for a in attachment_contents(mail.attachments) if a.mimetype == "text/calendar"]
     assert bool(calendars) == with_calendar
     if calendars:
-        assert b"BEGIN:VCALENDAR" in base64.b64decode(calendars[0]["content_b64"])
+        assert b"BEGIN:VCALENDAR" in calendars[0].content
     if event == "rejected":
         assert "名额有限" in mail.body_text
     if event == "cancelled":
@@ -115,3 +119,43 @@ def test_changed_dates_or_venue_are_sent_to_active_registrants(open_course):
     assert "国家会议中心" in mail.body_text
     assert mail.attachments
     assert not mails.get(to_email=waiting.trainee.email).attachments
+
+
+def test_the_calendar_is_the_courses_as_it_is_when_the_mail_leaves(open_course, smtp_sink):
+    registration = services.registration_create(
+        course_id=open_course.pk, trainee=trainee_from("44")
+    )
+    mail = OutgoingMail.objects.get(key=f"registration:{registration.pk}:confirmed")
+    # The queued row names the calendar; it does not hold a copy of it.
+    assert "VCALENDAR" not in json.dumps(mail.attachments)
+    session = open_course.sessions.get()
+    session.title = "开班仪式（改到上午）"
+    session.save()
+
+    assert mail_send_many(mail_ids=[mail.pk]) == {"skipped": 0, "sent": 1}
+    (message,) = smtp_sink.messages
+    (calendar,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert "开班仪式（改到上午）" in calendar.get_payload(decode=True).decode()
+
+
+def test_a_calendar_of_a_course_that_is_gone_is_left_out(open_course, caplog):
+    missing = open_course.pk + 1000
+    made = attachment_contents([course_calendar_attachment(missing).as_json()])
+    assert made == []
+    assert "nothing to attach" in caplog.text
+
+
+def test_a_message_whose_attachment_cannot_be_made_fails_with_the_reason(smtp_sink):
+    mail = outbox.enqueue_message(
+        key="test:made",
+        to_email="someone@example.cn",
+        language="zh-hans",
+        subject="主题",
+        body_text="正文",
+        attachments=[outbox.MadeAttachment("no_such_maker", (("x", 1),))],
+    )
+    assert mail_send_many(mail_ids=[mail.pk]) == {"skipped": 0, "failed": 1}
+    mail.refresh_from_db()
+    assert mail.status == OutgoingMail.Status.FAILED
+    assert "no_such_maker" in mail.last_error
+    assert smtp_sink.messages == []

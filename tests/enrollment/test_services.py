@@ -1,4 +1,3 @@
-import base64
 import datetime
 
 import pytest
@@ -13,6 +12,7 @@ from enrollment import services
 from enrollment.models import Registration
 from enrollment.services.reminders import registration_remind
 from notifications.models import OutgoingMail
+from notifications.outbox import attachment_contents
 from tests.enrollment.conftest import set_quotas, trainee_from
 from tests.factories.accounts import UserFactory, region
 from tests.factories.enrollment import RegistrationFactory
@@ -37,9 +37,9 @@ def test_free_seat_confirms_and_the_mail_carries_the_calendar(open_course):
     message = mail(registration, "confirmed")
     assert message.to_email == trainee.email
     assert "报名成功" in message.subject or "确认" in message.subject
-    (attachment,) = message.attachments
-    assert attachment["mimetype"] == "text/calendar"
-    assert b"BEGIN:VEVENT" in base64.b64decode(attachment["content_b64"])
+    (attachment,) = attachment_contents(message.attachments)
+    assert attachment.mimetype == "text/calendar"
+    assert b"BEGIN:VEVENT" in attachment.content
 
 
 def test_the_mail_is_in_the_trainees_language(open_course):
