@@ -16,6 +16,7 @@ import re
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -29,8 +30,15 @@ _PLACEHOLDER = rb"\g<1>__csrf_token__\g<2>"
 
 
 def bump_version(sender=None, **kwargs) -> None:
+    """Drop the cached pages once the change is committed: a page cached under the new version
+    before then could show the old data, and the bump would run while the saving transaction
+    holds its locks (a registration holds the course's)."""
     if sender is not None and sender._meta.app_label not in WATCHED_APPS:
         return
+    transaction.on_commit(_bump_now, robust=True)
+
+
+def _bump_now() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
