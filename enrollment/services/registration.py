@@ -119,9 +119,9 @@ def register_locked(
         **snapshot,
     )
     try:
-        # The savepoint keeps the transaction usable when the index refuses the row.
-        with transaction.atomic():
-            registration.save()
+        # No savepoint: the caller's transaction ends with the refusal (`registration_create`
+        # holds nothing else), so nothing runs in it after the index refuses the row.
+        registration.save()
     except IntegrityError:
         raise _already_registered() from None
     if registration.holds_seat:
