@@ -123,7 +123,7 @@ def run(*, quick: bool) -> dict:
     uncached = _uncached_ms(course.pk)
 
     seconds = 3 if quick else 10
-    server = Gunicorn(workers=3)
+    server = Gunicorn()
     try:
         wrk(server.url + "/bench/bare", seconds=2)  # warm-up
         baseline = wrk(server.url + "/bench/bare", seconds=seconds)

@@ -40,7 +40,8 @@ def wait_port(port: int, timeout: float = 30) -> None:
 class Gunicorn:
     """The production web server with the bench settings, on a free loopback port."""
 
-    def __init__(self, workers: int = 3, threads: int = 1):
+    # The deployment's defaults for two cores (deploy/portal.env.example).
+    def __init__(self, workers: int = 4, threads: int = 1):
         self.port = free_port()
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         self.log = open(LOG_DIR / "gunicorn.log", "ab")  # noqa: SIM115

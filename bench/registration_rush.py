@@ -237,7 +237,7 @@ def run(*, quick: bool) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as data:
         data.write("\n".join(seeded["lines"]) + "\n")
     watch = _Watch(seeded, trainees)
-    server = Gunicorn(workers=3)
+    server = Gunicorn()
     try:
         wrk(server.url + "/bench/bare", seconds=1)  # warm-up
         _scratch(course_id)
