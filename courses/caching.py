@@ -25,6 +25,8 @@ from django.utils.translation import get_language
 PUBLIC_PAGE_SECONDS = 30
 VERSION_KEY = "courses:public-pages:version"
 WATCHED_APPS = {"courses", "enrollment"}
+# Their rows never show on the public pages: jobs and personal settings.
+UNSEEN_MODELS = {"courses.readingpackbundle", "enrollment.importjob", "enrollment.calendarfeed"}
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = rb"\g<1>__csrf_token__\g<2>"
 
@@ -33,7 +35,9 @@ def bump_version(sender=None, **kwargs) -> None:
     """Drop the cached pages once the change is committed: a page cached under the new version
     before then could show the old data, and the bump would run while the saving transaction
     holds its locks (a registration holds the course's)."""
-    if sender is not None and sender._meta.app_label not in WATCHED_APPS:
+    if sender is not None and (
+        sender._meta.app_label not in WATCHED_APPS or sender._meta.label_lower in UNSEEN_MODELS
+    ):
         return
     transaction.on_commit(_bump_now, robust=True)
 

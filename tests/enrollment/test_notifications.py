@@ -6,7 +6,6 @@ import pytest
 
 from enrollment import services
 from enrollment.services.notify import course_calendar_attachment
-from notifications import outbox
 from notifications.models import OutgoingMail
 from notifications.outbox import attachment_contents
 from notifications.services import mail_send_many
@@ -143,19 +142,3 @@ def test_a_calendar_of_a_course_that_is_gone_is_left_out(open_course, caplog):
     made = attachment_contents([course_calendar_attachment(missing).as_json()])
     assert made == []
     assert "nothing to attach" in caplog.text
-
-
-def test_a_message_whose_attachment_cannot_be_made_fails_with_the_reason(smtp_sink):
-    mail = outbox.enqueue_message(
-        key="test:made",
-        to_email="someone@example.cn",
-        language="zh-hans",
-        subject="主题",
-        body_text="正文",
-        attachments=[outbox.MadeAttachment("no_such_maker", (("x", 1),))],
-    )
-    assert mail_send_many(mail_ids=[mail.pk]) == {"skipped": 0, "failed": 1}
-    mail.refresh_from_db()
-    assert mail.status == OutgoingMail.Status.FAILED
-    assert "no_such_maker" in mail.last_error
-    assert smtp_sink.messages == []

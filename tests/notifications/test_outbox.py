@@ -8,14 +8,14 @@ from django.utils import timezone
 
 from notifications import outbox
 from notifications.models import OutgoingMail
-from notifications.services import mail_resend, mail_send, mail_sweep
+from notifications.services import mail_resend, mail_send, mail_send_many, mail_sweep
 from tests.factories.accounts import UserFactory
 from tests.fixtures.smtp import body_text
 
 
-def _queue(key: str = "test:1", to: str = "someone@example.cn") -> OutgoingMail:
+def _queue(key: str = "test:1", to: str = "someone@example.cn", **extra) -> OutgoingMail:
     return outbox.enqueue_message(
-        key=key, to_email=to, language="zh-hans", subject="测试主题", body_text="正文"
+        key=key, to_email=to, language="zh-hans", subject="测试主题", body_text="正文", **extra
     )
 
 
@@ -231,3 +231,13 @@ def test_render_many_renders_each_message_when_a_value_is_not_named(caplog):
         assert message.body_text == _rendered_alone(draft)[3]
         assert draft.context["set_password_url"] in message.body_text
     assert "rendering each message" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_message_whose_attachment_cannot_be_made_fails_with_the_reason(smtp_sink):
+    mail = _queue(attachments=[outbox.MadeAttachment("no_such_maker", (("x", 1),))])
+    assert mail_send_many(mail_ids=[mail.pk]) == {"skipped": 0, "failed": 1}
+    mail.refresh_from_db()
+    assert mail.status == OutgoingMail.Status.FAILED
+    assert "no_such_maker" in mail.last_error
+    assert smtp_sink.messages == []
