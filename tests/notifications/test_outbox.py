@@ -241,3 +241,13 @@ def test_a_message_whose_attachment_cannot_be_made_fails_with_the_reason(smtp_si
     assert mail.status == OutgoingMail.Status.FAILED
     assert "no_such_maker" in mail.last_error
     assert smtp_sink.messages == []
+
+
+@pytest.mark.django_db
+def test_an_attachment_given_whole_is_stored_and_sent_as_it_is(smtp_sink):
+    content = bytes(range(256))
+    mail = _queue(attachments=[outbox.Attachment("名单.bin", content, "application/octet-stream")])
+    assert mail_send(mail_id=mail.pk) == "sent"
+    (message,) = smtp_sink.messages
+    (part,) = [p for p in message.walk() if p.get_filename() == "名单.bin"]
+    assert part.get_payload(decode=True) == content
