@@ -74,6 +74,48 @@ def _eligible_snapshot(course: Course, trainee: User) -> dict:
     return snapshot
 
 
+def _allowance_used(allowance: int) -> ValidationError:
+    return ValidationError(
+        _("The nominating unit has used all of its %(allowance)s places."),
+        code="allowance_used",
+        params={"allowance": allowance},
+    )
+
+
+def _new_registration(
+    *,
+    course: Course,
+    seats: SeatState,
+    trainee: User,
+    snapshot: dict,
+    by: User | None,
+    source: str,
+    nominating_unit: NominatingUnit | None,
+    now,
+) -> Registration:
+    """The unsaved registration the seat rules give `trainee`: a seat (pending approval when
+    the course requires it) if `seats` has one for their region, else the waiting list. The
+    caller takes the seat."""
+    if seats.has_seat(snapshot["region_id"]):
+        status = (
+            Registration.Status.PENDING
+            if course.requires_approval
+            else Registration.Status.CONFIRMED
+        )
+    else:
+        status = Registration.Status.WAITLISTED
+    return Registration(
+        course=course,
+        trainee=trainee,
+        status=status,
+        source=source,
+        registered_by=by,
+        nominating_unit=nominating_unit,
+        waitlisted_at=now if status == Registration.Status.WAITLISTED else None,
+        **snapshot,
+    )
+
+
 def register_locked(
     *,
     course: Course,
@@ -94,29 +136,16 @@ def register_locked(
             nominating_unit=nominating_unit, status__in=ACTIVE_STATUSES
         ).count()
         if used >= nominating_unit.seat_allowance:
-            raise ValidationError(
-                _("The nominating unit has used all of its %(allowance)s places."),
-                code="allowance_used",
-                params={"allowance": nominating_unit.seat_allowance},
-            )
-    now = timezone.now()
-    if seats.has_seat(snapshot["region_id"]):
-        status = (
-            Registration.Status.PENDING
-            if course.requires_approval
-            else Registration.Status.CONFIRMED
-        )
-    else:
-        status = Registration.Status.WAITLISTED
-    registration = Registration(
+            raise _allowance_used(nominating_unit.seat_allowance)
+    registration = _new_registration(
         course=course,
+        seats=seats,
         trainee=trainee,
-        status=status,
+        snapshot=snapshot,
+        by=by,
         source=source,
-        registered_by=by,
         nominating_unit=nominating_unit,
-        waitlisted_at=now if status == Registration.Status.WAITLISTED else None,
-        **snapshot,
+        now=timezone.now(),
     )
     try:
         # No savepoint: the caller's transaction ends with the refusal (`registration_create`
@@ -127,12 +156,7 @@ def register_locked(
     if registration.holds_seat:
         seats.take(registration.region_id)
     position = waitlist_position(registration)
-    event = {
-        Registration.Status.CONFIRMED: "confirmed",
-        Registration.Status.PENDING: "pending",
-        Registration.Status.WAITLISTED: "waitlisted",
-    }[status]
-    registration_notify(registration, event, position=position)
+    registration_notify(registration, _EVENTS[registration.status], position=position)
     registration.place = position
     return registration
 
@@ -175,38 +199,26 @@ def _decide_many(
             if trainee.pk in registered:
                 raise _already_registered()
             if allowance is not None and used >= allowance:
-                raise ValidationError(
-                    _("The nominating unit has used all of its %(allowance)s places."),
-                    code="allowance_used",
-                    params={"allowance": allowance},
-                )
+                raise _allowance_used(allowance)
         except ValidationError as exc:
             refusals[index] = exc
             continue
         registered.add(trainee.pk)
         if used is not None:
             used += 1
-        if seats.has_seat(snapshot["region_id"]):
-            status = (
-                Registration.Status.PENDING
-                if course.requires_approval
-                else Registration.Status.CONFIRMED
-            )
-            seats.take(snapshot["region_id"])
-        else:
-            status = Registration.Status.WAITLISTED
-        registrations.append(
-            Registration(
-                course=course,
-                trainee=trainee,
-                status=status,
-                source=source,
-                registered_by=by,
-                nominating_unit=nominating_unit,
-                waitlisted_at=now if status == Registration.Status.WAITLISTED else None,
-                **snapshot,
-            )
+        registration = _new_registration(
+            course=course,
+            seats=seats,
+            trainee=trainee,
+            snapshot=snapshot,
+            by=by,
+            source=source,
+            nominating_unit=nominating_unit,
+            now=now,
         )
+        if registration.holds_seat:
+            seats.take(registration.region_id)
+        registrations.append(registration)
     if refusals:
         return [], refusals
     waiting = [r for r in registrations if r.status == Registration.Status.WAITLISTED]
@@ -265,7 +277,7 @@ def register_many_locked(
         cache={},
     )
     outbox.enqueue_many(messages)
-    transaction.on_commit(bump_version)
+    bump_version()  # drops the cached public pages once this commits
     return registrations, {}
 
 
