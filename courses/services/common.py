@@ -21,7 +21,7 @@ def ensure_organiser(by) -> None:
         raise PermissionDenied(_("Only organisers and administrators can do this."))
 
 
-def set_course_lock_timeout() -> None:
+def _set_course_lock_timeout() -> None:
     """Wait at most PORTAL_COURSE_LOCK_TIMEOUT seconds for row locks in this transaction."""
     milliseconds = max(1, int(settings.PORTAL_COURSE_LOCK_TIMEOUT * 1000))
     with connection.cursor() as cursor:
@@ -30,7 +30,7 @@ def set_course_lock_timeout() -> None:
 
 def lock_course(course_id: int) -> Course:
     """The course row is the one serialisation point for its seats and timetable."""
-    set_course_lock_timeout()
+    _set_course_lock_timeout()
     return Course.objects.select_for_update(no_key=True).get(pk=course_id)
 
 

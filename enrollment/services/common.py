@@ -10,7 +10,7 @@ from psycopg2 import errors as pg_errors
 
 from courses.models import Course, RegionalQuota
 from courses.selectors import course_can_edit
-from courses.services.common import set_course_lock_timeout
+from courses.services.common import lock_course as courses_lock_course
 from enrollment.models import HELD_STATUSES, Registration
 
 BUSY_MESSAGE = _("Many people are registering right now, please try again in a moment.")
@@ -37,8 +37,7 @@ def lock_course(course_id: int) -> Course:
     edit elsewhere makes registrations answer "busy" quickly instead of piling up.
     """
     try:
-        set_course_lock_timeout()
-        return Course.objects.select_for_update(no_key=True).get(pk=course_id)
+        return courses_lock_course(course_id)
     except OperationalError as exc:
         if isinstance(exc.__cause__, pg_errors.LockNotAvailable):
             raise CourseBusy from exc
