@@ -6,7 +6,6 @@ sweeper picks up rows that are still pending).
 """
 
 import base64
-import json
 import logging
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -290,17 +289,24 @@ def enqueue(
 
 
 def enqueue_rendered(message: Message) -> OutgoingMail:
-    """Queue a message made by `render` once per its key."""
-    return enqueue_message(
-        key=message.key,
-        to_email=message.to_email,
+    """Queue a message made by `render` once per its key; a second call with the same key
+    changes nothing and returns the queued row.
+
+    One statement (INSERT ... ON CONFLICT DO NOTHING): registering holds the course lock
+    while it queues its message, so the fewer round trips the better.
+    """
+    columns = _columns([message], timezone.now())
+    ids = insert_columns(OutgoingMail, columns, skip_conflicts_on="key")
+    if not ids:
+        return OutgoingMail.objects.get(key=message.key)
+    _dispatch_on_commit(ids)
+    mail = OutgoingMail(
+        pk=ids[0],
         recipient=message.recipient,
-        language=message.language,
-        subject=message.subject,
-        body_text=message.body_text,
-        body_html=message.body_html,
-        attachments=message.attachments,
+        **{name: values[0] for name, values in columns.items() if name != "recipient_id"},
     )
+    mail._state.adding, mail._state.db = False, connection.alias
+    return mail
 
 
 def enqueue_message(
@@ -314,70 +320,23 @@ def enqueue_message(
     body_html: str = "",
     attachments: Iterable[Attachment | MadeAttachment] = (),
 ) -> OutgoingMail:
-    """Queue an already rendered message; a second call with the same key changes nothing.
-
-    One statement (INSERT ... ON CONFLICT DO NOTHING): registering holds the course lock
-    while it queues its message, so the fewer round trips the better.
-    """
-    now = timezone.now()
-    table = OutgoingMail._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (key, recipient_id, to_email, language, subject, body_text,
-                body_html, attachments, status, attempts, next_attempt_at, last_error,
-                created_at)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 0, %s, '', %s)
-            ON CONFLICT (key) DO NOTHING
-            RETURNING id
-            """,
-            [
-                key,
-                getattr(recipient, "pk", None),
-                to_email,
-                language,
-                subject[:255],
-                body_text,
-                body_html,
-                json.dumps([attachment.as_json() for attachment in attachments]),
-                OutgoingMail.Status.PENDING,
-                now,
-                now,
-            ],
+    """Queue an already rendered message (`enqueue_rendered`)."""
+    return enqueue_rendered(
+        Message(
+            key=key,
+            to_email=to_email,
+            recipient=recipient,
+            language=language,
+            subject=subject,
+            body_text=body_text,
+            body_html=body_html,
+            attachments=tuple(attachments),
         )
-        row = cursor.fetchone()
-    if row is None:
-        return OutgoingMail.objects.get(key=key)
-    _dispatch_on_commit([row[0]])
-    mail = OutgoingMail(
-        pk=row[0],
-        key=key,
-        recipient=recipient,
-        to_email=to_email,
-        language=language,
-        subject=subject[:255],
-        body_text=body_text,
-        body_html=body_html,
-        attachments=[attachment.as_json() for attachment in attachments],
-        status=OutgoingMail.Status.PENDING,
-        next_attempt_at=now,
-        created_at=now,
     )
-    mail._state.adding, mail._state.db = False, connection.alias
-    return mail
 
 
-def enqueue_many(messages: list[Message]) -> int:
-    """Queue many rendered messages in one statement per 5,000; keys already queued are
-    skipped (ON CONFLICT DO NOTHING), as `enqueue_message` skips them one by one. Returns how
-    many rows were added."""
-    fresh, seen = [], set()
-    for message in messages:
-        if message.key not in seen:
-            seen.add(message.key)
-            fresh.append(message)
-    if not fresh:
-        return 0
+def _columns(messages: list[Message], now) -> dict[str, list]:
+    """The outbox rows of `messages`, a list of values per column (`insert_columns`)."""
     encoded: dict[tuple, list] = {}
 
     def attachments(each: tuple[Attachment | MadeAttachment, ...]) -> list:
@@ -386,26 +345,35 @@ def enqueue_many(messages: list[Message]) -> int:
             encoded[each] = [attachment.as_json() for attachment in each]
         return encoded[each]
 
-    now = timezone.now()
-    ids = insert_columns(
-        OutgoingMail,
-        {
-            "key": [message.key for message in fresh],
-            "recipient_id": [getattr(message.recipient, "pk", None) for message in fresh],
-            "to_email": [message.to_email for message in fresh],
-            "language": [message.language for message in fresh],
-            "subject": [message.subject[:255] for message in fresh],
-            "body_text": [message.body_text for message in fresh],
-            "body_html": [message.body_html for message in fresh],
-            "attachments": [attachments(message.attachments) for message in fresh],
-            "status": [OutgoingMail.Status.PENDING.value] * len(fresh),
-            "attempts": [0] * len(fresh),
-            "next_attempt_at": [now] * len(fresh),
-            "last_error": [""] * len(fresh),
-            "created_at": [now] * len(fresh),
-        },
-        skip_conflicts_on="key",
-    )
+    return {
+        "key": [message.key for message in messages],
+        "recipient_id": [getattr(message.recipient, "pk", None) for message in messages],
+        "to_email": [message.to_email for message in messages],
+        "language": [message.language for message in messages],
+        "subject": [message.subject[:255] for message in messages],
+        "body_text": [message.body_text for message in messages],
+        "body_html": [message.body_html for message in messages],
+        "attachments": [attachments(message.attachments) for message in messages],
+        "status": [OutgoingMail.Status.PENDING.value] * len(messages),
+        "attempts": [0] * len(messages),
+        "next_attempt_at": [now] * len(messages),
+        "last_error": [""] * len(messages),
+        "created_at": [now] * len(messages),
+    }
+
+
+def enqueue_many(messages: list[Message]) -> int:
+    """Queue many rendered messages in one statement per 5,000; keys already queued are
+    skipped (ON CONFLICT DO NOTHING), as `enqueue_rendered` skips them one by one. Returns how
+    many rows were added."""
+    fresh, seen = [], set()
+    for message in messages:
+        if message.key not in seen:
+            seen.add(message.key)
+            fresh.append(message)
+    if not fresh:
+        return 0
+    ids = insert_columns(OutgoingMail, _columns(fresh, timezone.now()), skip_conflicts_on="key")
     _dispatch_on_commit(ids)
     return len(ids)
 
