@@ -189,25 +189,28 @@ def course_changed_notify(course, fields: list[str]) -> int:
     registrations = Registration.objects.filter(
         course=course, status__in=ACTIVE_STATUSES
     ).select_related("trainee")
-    count = 0
+    shared = {
+        "course": course,
+        "dates_changed": bool({"starts_on", "ends_on", "time_zone"} & set(fields)),
+        "venue_changed": bool({"venue", "city"} & set(fields)),
+        "course_url": site_url(reverse("courses:course-detail", args=[course.pk])),
+        "mine_url": site_url(reverse("enrollment:registration-mine")),
+    }
+    messages = []
     for registration in registrations.iterator(chunk_size=500):
         registration.course = course
         attachments = []
         if registration.status == Registration.Status.CONFIRMED:
             attachments.append(calendar_attachment(registration))
-        outbox.enqueue(
-            key=f"registration:{registration.pk}:course_changed:{stamp}",
-            to=registration.trainee,
-            template="enrollment/mail/course_changed",
-            context={
-                "registration": registration,
-                "course": course,
-                "dates_changed": bool({"starts_on", "ends_on", "time_zone"} & set(fields)),
-                "venue_changed": bool({"venue", "city"} & set(fields)),
-                "course_url": site_url(reverse("courses:course-detail", args=[course.pk])),
-                "mine_url": site_url(reverse("enrollment:registration-mine")),
-            },
-            attachments=attachments,
+        messages.append(
+            outbox.render(
+                key=registration_message_key(registration, "course_changed", f":{stamp}"),
+                to=registration.trainee,
+                template="enrollment/mail/course_changed",
+                context={"registration": registration, **shared},
+                attachments=attachments,
+            )
         )
-        count += 1
-    return count
+    # One insert for everyone: the caller holds the course lock.
+    outbox.enqueue_many(messages)
+    return len(messages)
