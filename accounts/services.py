@@ -59,40 +59,17 @@ def profile_update(
     ):
         return user
     with transaction.atomic():
-        return _profile_save(
-            user=user,
-            full_name=full_name,
-            phone=phone,
-            position=position,
-            organisation_name=organisation_name,
-            organisation_type=organisation_type,
-            region=region,
-            preferred_language=preferred_language,
+        user.full_name = full_name
+        user.phone = phone.strip()
+        user.position = position.strip()
+        user.organisation = organisation_get_or_create(
+            name=organisation_name, type=organisation_type, region=region
         )
-
-
-def _profile_save(
-    *,
-    user: User,
-    full_name: str,
-    phone: str,
-    position: str,
-    organisation_name: str,
-    organisation_type: str,
-    region: Region,
-    preferred_language: str,
-) -> User:
-    user.full_name = full_name
-    user.phone = phone.strip()
-    user.position = position.strip()
-    user.organisation = organisation_get_or_create(
-        name=organisation_name, type=organisation_type, region=region
-    )
-    user.preferred_language = preferred_language
-    user.full_clean(exclude=["password", "email"])
-    user.save(
-        update_fields=["full_name", "phone", "position", "organisation", "preferred_language"]
-    )
+        user.preferred_language = preferred_language
+        user.full_clean(exclude=["password", "email"])
+        user.save(
+            update_fields=["full_name", "phone", "position", "organisation", "preferred_language"]
+        )
     return user
 
 
