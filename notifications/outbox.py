@@ -142,19 +142,39 @@ def render(
     `to` is a user (their address and preferred language are used) or an e-mail address.
     Templates: `<template>_subject.txt`, `<template>_body.txt` and optionally `_body.html`.
     """
-    recipient, to_email, language = _addressee(to, language)
-    subject, body_text, body_html = _render_parts(
-        template, {"recipient": recipient, **context}, language
+    return render_draft(
+        Draft(
+            key=key,
+            to=to,
+            template=template,
+            context=context,
+            language=language,
+            attachments=tuple(attachments),
+        )
     )
+
+
+def render_draft(draft: "Draft") -> Message:
+    """`render` with its arguments in a `Draft`."""
+    addressee = _addressee(draft.to, draft.language)
+    context = {"recipient": addressee[0], **draft.context}
+    return _message(draft, addressee, _render_parts(draft.template, context, addressee[2]))
+
+
+def _message(draft: "Draft", addressee: tuple, parts: tuple[str, str, str]) -> Message:
+    """The Message of `draft` for its (recipient, address, language) and rendered
+    (subject, text body, HTML body)."""
+    recipient, to_email, language = addressee
+    subject, body_text, body_html = parts
     return Message(
-        key=key,
+        key=draft.key,
         to_email=to_email,
         recipient=recipient,
         language=language,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
-        attachments=tuple(attachments),
+        attachments=tuple(draft.attachments),
     )
 
 
@@ -240,23 +260,10 @@ def render_many(
                     fill(stencil[1], context),
                     "",
                 )
-    messages = []
-    for draft, (recipient, to_email, language), (subject, body_text, body_html) in zip(
-        drafts, addressees, parts, strict=True
-    ):
-        messages.append(
-            Message(
-                key=draft.key,
-                to_email=to_email,
-                recipient=recipient,
-                language=language,
-                subject=subject,
-                body_text=body_text,
-                body_html=body_html,
-                attachments=tuple(draft.attachments),
-            )
-        )
-    return messages
+    return [
+        _message(draft, addressee, part)
+        for draft, addressee, part in zip(drafts, addressees, parts, strict=True)
+    ]
 
 
 def _has_html_body(template: str) -> bool:
@@ -277,15 +284,16 @@ def enqueue(
     attachments: Iterable[Attachment | MadeAttachment] = (),
 ) -> OutgoingMail:
     """Render `template` in the recipient's language and queue it once per `key`."""
-    message = render(
-        key=key,
-        to=to,
-        template=template,
-        context=context,
-        language=language,
-        attachments=attachments,
+    return enqueue_rendered(
+        render(
+            key=key,
+            to=to,
+            template=template,
+            context=context,
+            language=language,
+            attachments=attachments,
+        )
     )
-    return enqueue_rendered(message)
 
 
 def enqueue_rendered(message: Message) -> OutgoingMail:

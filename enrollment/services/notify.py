@@ -114,20 +114,15 @@ def registration_message(
     """The rendered message for `event`, not yet queued (`registration_notify` queues it).
 
     `cache` (a dict) keeps the course's links for many registrations of one course."""
-    draft = _registration_draft(
-        registration,
-        event,
-        key_suffix=key_suffix,
-        position=position,
-        cache=cache,
-        **extra,
-    )
-    return outbox.render(
-        key=draft.key,
-        to=draft.to,
-        template=draft.template,
-        context=draft.context,
-        attachments=draft.attachments,
+    return outbox.render_draft(
+        _registration_draft(
+            registration,
+            event,
+            key_suffix=key_suffix,
+            position=position,
+            cache=cache,
+            **extra,
+        )
     )
 
 
