@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -224,9 +225,11 @@ def certificate_pdf_file(*, certificate: Certificate):
     stored = Certificate.objects.filter(pk=certificate.pk, pdf=certificate.pdf.name or "").update(
         pdf=name
     )
-    if not stored:  # someone else stored it first: use theirs
+    if stored:
+        certificate.pdf = name
+    else:  # someone else stored it first: use theirs
         default_storage.delete(name)
-    certificate.refresh_from_db(fields=["pdf"])
+        certificate.refresh_from_db(fields=["pdf"])
     return certificate.pdf
 
 
@@ -270,11 +273,16 @@ def archive_build(*, archive_id: int) -> str:
     with translation.override(archive.language):
         if archive.attempts > ARCHIVE_MAX_ATTEMPTS:
             return archive.fail(_("Building the file stopped several times. Please try again."))
+        course = archive.course
+        if not course.hosts:  # the PDFs name the hosting organisations or the organisers
+            prefetch_related_objects([course], "host_organisations", "organisers")
         certificates = list(
-            Certificate.objects.filter(course=archive.course, status=Certificate.Status.ISSUED)
-            .select_related("course")
-            .order_by("trainee_name", "pk")
+            Certificate.objects.filter(course=course, status=Certificate.Status.ISSUED).order_by(
+                "trainee_name", "pk"
+            )
         )
+        for certificate in certificates:
+            certificate.course = course
         CertificateArchive.objects.filter(pk=archive.pk).update(
             files_total=len(certificates), files_done=0
         )
