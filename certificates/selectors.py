@@ -136,8 +136,13 @@ def eligibility_for_course(
     return result
 
 
-def eligibility_for_registration(registration: Registration) -> Eligibility | None:
-    rows = eligibility_for_course(registration.course, registration_ids=[registration.pk])
+def eligibility_for_registration(
+    registration: Registration, *, rule: CertificateRule | None = None
+) -> Eligibility | None:
+    """`rule`: the course's rule (or its defaults) when the caller has it already."""
+    rows = eligibility_for_course(
+        registration.course, registration_ids=[registration.pk], rule=rule
+    )
     return rows[0] if rows else None
 
 

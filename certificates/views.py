@@ -127,18 +127,25 @@ class CertificateMineView(LoginRequiredMixin, View):
         if registration is None:
             raise Http404
         course = registration.course
+        rule = selectors.rule_or_default(course)
+        row = selectors.eligibility_for_registration(registration, rule=rule)
+        if row is not None:  # it holds the registration's certificate, if any
+            certificate = row.certificate
+            revoked = certificate is not None and certificate.status == Certificate.Status.REVOKED
+        else:
+            revoked = Certificate.objects.filter(
+                registration=registration, status=Certificate.Status.REVOKED
+            ).exists()
         return render(
             request,
             self.template_name,
             {
                 "course": course,
                 "finished": selectors.course_has_finished(course),
-                "revoked": Certificate.objects.filter(
-                    registration=registration, status=Certificate.Status.REVOKED
-                ).exists(),
-                "row": selectors.eligibility_for_registration(registration),
-                "rule": selectors.rule_or_default(course),
-                "has_rule": selectors.rule_for(course) is not None,
+                "revoked": revoked,
+                "row": row,
+                "rule": rule,
+                "has_rule": rule.pk is not None,  # not the unsaved defaults
             },
         )
 
