@@ -489,9 +489,6 @@ class ZipJob(models.Model):
     heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    # In `build_zip(**done_also)`: the moment the job was marked done.
-    NOW = object()
-
     class Meta:
         abstract = True
 
@@ -553,12 +550,10 @@ class ZipJob(models.Model):
         file_name: str,
         write: Callable[[zipfile.ZipFile], None],
         on_error: Callable[[Exception], str],
-        **done_also,
     ) -> str:
         """Write the ZIP in a temporary file under `tmp_dir` (`write` fills it), store it as
         `file_name` and mark the job done: "done", or what `on_error` returns for an exception
-        (it runs inside the handler, so it may log the traceback). `done_also`: more fields for
-        the final update; a value of `ZipJob.NOW` is the time the job was marked done."""
+        (it runs inside the handler, so it may log the traceback)."""
         tmp_dir.mkdir(parents=True, exist_ok=True)
         handle, tmp_path = tempfile.mkstemp(dir=tmp_dir, suffix=".zip")
         os.close(handle)
@@ -568,16 +563,14 @@ class ZipJob(models.Model):
             with open(tmp_path, "rb") as stream:
                 self.file.save(file_name, File(stream), save=False)
             now = timezone.now()
-            also = {
-                name: now if value is ZipJob.NOW else value for name, value in done_also.items()
-            }
             type(self).objects.filter(pk=self.pk).update(
                 status=self.Status.DONE,
                 file=self.file.name,
                 size=os.path.getsize(tmp_path),
                 error="",
+                files_done=self.files_total,
+                heartbeat_at=now,
                 finished_at=now,
-                **also,
             )
             return "done"
         except Exception as exc:  # noqa: BLE001 - on_error records (and logs) every failure

@@ -231,8 +231,6 @@ def reading_pack_bundle_build(*, bundle_id: int) -> str:
             file_name="pack.zip",
             write=partial(_write_zip, bundle, manifest),
             on_error=partial(_failed, bundle),
-            files_done=bundle.files_total,
-            heartbeat_at=ReadingPackBundle.NOW,
         )
 
 
