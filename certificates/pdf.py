@@ -32,26 +32,22 @@ _TOKENS = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef\U00020000-\U0003ffff]+\s*|
 NO_LINE_START = set("，。、；：！？）」』”’》")
 
 
-def _width(text: str, size: float, latin: str = LATIN) -> float:
-    return pdf_fonts.width(text, size, latin)
-
-
-def _draw(pdf, x: float, y: float, text: str, size: float, latin: str = LATIN) -> None:
-    pdf_fonts.draw(pdf, x, y, text, size, latin)
-
-
 def _wrap(text: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
     line = ""
     for token in _TOKENS.findall(text):
-        if not line or token in NO_LINE_START or _width(line + token.rstrip(), size) <= width:
+        if (
+            not line
+            or token in NO_LINE_START
+            or pdf_fonts.width(line + token.rstrip(), size) <= width
+        ):
             line += token
             continue
         lines.append(line.rstrip())
         line = token.lstrip()
-        while _width(line.rstrip(), size) > width:  # a very long word or URL
+        while pdf_fonts.width(line.rstrip(), size) > width:  # a very long word or URL
             cut = len(line)
-            while cut > 1 and _width(line[:cut], size) > width:
+            while cut > 1 and pdf_fonts.width(line[:cut], size) > width:
                 cut -= 1
             lines.append(line[:cut])
             line = line[cut:]
@@ -111,7 +107,8 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     width, height = landscape(A4)
     pdf = pdf_fonts.canvas(buffer, pagesize=(width, height))
     pdf.setTitle(f"{TITLE_ZH} · {certificate.trainee_name} · {certificate.course.title}")
-    pdf.setAuthor(course_hosts(certificate))
+    hosts = course_hosts(certificate)
+    pdf.setAuthor(hosts)
 
     # A double frame in the portal's dark red.
     red = HexColor("#8b1a1a")
@@ -127,14 +124,14 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 
     def centred(text: str, size: float, gap: float, latin: str = LATIN) -> None:
         nonlocal y
-        _draw(pdf, (width - _width(text, size, latin)) / 2, y, text, size, latin)
+        pdf_fonts.draw_centred(pdf, width / 2, y, text, size, latin)
         y -= size + gap
 
     def paragraph(text: str, size: float, gap: float = 6, narrow: bool = False) -> None:
         nonlocal y
         # Beside the QR code (the lines at the bottom), leave it room.
         for line in _wrap(text, size, text_width - 140 if narrow else text_width):
-            _draw(pdf, margin, y, line, size)
+            pdf_fonts.draw(pdf, margin, y, line, size)
             y -= size + gap
 
     pdf.setFillColor(red)
@@ -155,7 +152,6 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     en += f", {hours} hours in all, and completed the course requirements."
     paragraph(en, 12, 6)
 
-    hosts = course_hosts(certificate)
     issued = certificate.issued_at.astimezone(certificate.course.tz).date()
     y = 150
     if hosts:
@@ -177,9 +173,9 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     pdf.drawImage(ImageReader(png), left, bottom, size, size)
     pdf.linkURL(url, (left, bottom, left + size, bottom + size), relative=0)
     caption = "扫码验证 Scan to verify"
-    _draw(pdf, left + (size - _width(caption, 7)) / 2, bottom - 10, caption, 7)
+    pdf_fonts.draw(pdf, left + (size - pdf_fonts.width(caption, 7)) / 2, bottom - 10, caption, 7)
     for n, line in enumerate(_wrap(url, 6, 220)):
-        _draw(pdf, left + size - _width(line, 6), bottom - 22 - 8 * n, line, 6)
+        pdf_fonts.draw(pdf, left + size - pdf_fonts.width(line, 6), bottom - 22 - 8 * n, line, 6)
 
     pdf.showPage()
     pdf.save()

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,16 +18,6 @@ from enrollment.models import Registration
 from feedback.models import SurveyResponse
 
 ATTENDED = {Attendance.Status.PRESENT, Attendance.Status.LATE}
-
-
-def course_for_organiser(*, user, course_id: int) -> Course:
-    """A course whose certificates `user` manages (its organisers, administrators), else
-    Course.DoesNotExist."""
-    return course_list_editable_by(user).get(pk=course_id)
-
-
-def can_manage(*, user, course: Course) -> bool:
-    return course_list_editable_by(user).filter(pk=course.pk).exists()
 
 
 def rule_for(course: Course) -> CertificateRule | None:
@@ -146,8 +136,13 @@ def eligibility_for_course(
     return result
 
 
-def eligibility_for_registration(registration: Registration) -> Eligibility | None:
-    rows = eligibility_for_course(registration.course, registration_ids=[registration.pk])
+def eligibility_for_registration(
+    registration: Registration, *, rule: CertificateRule | None = None
+) -> Eligibility | None:
+    """`rule`: the course's rule (or its defaults) when the caller has it already."""
+    rows = eligibility_for_course(
+        registration.course, registration_ids=[registration.pk], rule=rule
+    )
     return rows[0] if rows else None
 
 
@@ -167,10 +162,6 @@ def course_list_due_for_certificates(days: int = 30) -> QuerySet[Course]:
     ).order_by("pk")
 
 
-def certificate_list_for_course(course: Course) -> QuerySet[Certificate]:
-    return Certificate.objects.filter(course=course).select_related("registration")
-
-
 def certificate_for_trainee(*, user, course_id: int) -> Certificate:
     """The user's own valid certificate for the course, else Certificate.DoesNotExist."""
     if not user.is_authenticated:
@@ -188,14 +179,8 @@ def certificate_by_code(code: str) -> Certificate | None:
     return Certificate.objects.select_related("course").filter(code=code).first()
 
 
-def archive_for_user(*, user, archive_id: int) -> CertificateArchive:
-    """An archive of a course the user manages, else CertificateArchive.DoesNotExist."""
-    return CertificateArchive.objects.select_related("course").get(
-        pk=archive_id, course__in=course_list_editable_by(user)
-    )
-
-
-def registration_confirmed(*, course: Course, registration_id) -> Registration:
-    return Registration.objects.get(
-        Q(status=Registration.Status.CONFIRMED), course=course, pk=registration_id
+def archive_list_for_user(user) -> QuerySet[CertificateArchive]:
+    """The archives of the courses the user manages."""
+    return CertificateArchive.objects.select_related("course").filter(
+        course__in=course_list_editable_by(user)
     )

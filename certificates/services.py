@@ -2,18 +2,16 @@
 the stored PDF, and the ZIP of a course's certificates."""
 
 import logging
-import os
-import tempfile
 import zipfile
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -227,9 +225,11 @@ def certificate_pdf_file(*, certificate: Certificate):
     stored = Certificate.objects.filter(pk=certificate.pk, pdf=certificate.pdf.name or "").update(
         pdf=name
     )
-    if not stored:  # someone else stored it first: use theirs
+    if stored:
+        certificate.pdf = name
+    else:  # someone else stored it first: use theirs
         default_storage.delete(name)
-    certificate.refresh_from_db(fields=["pdf"])
+        certificate.refresh_from_db(fields=["pdf"])
     return certificate.pdf
 
 
@@ -273,58 +273,49 @@ def archive_build(*, archive_id: int) -> str:
     with translation.override(archive.language):
         if archive.attempts > ARCHIVE_MAX_ATTEMPTS:
             return archive.fail(_("Building the file stopped several times. Please try again."))
+        course = archive.course
+        if not course.hosts:  # the PDFs name the hosting organisations or the organisers
+            prefetch_related_objects([course], "host_organisations", "organisers")
         certificates = list(
-            Certificate.objects.filter(course=archive.course, status=Certificate.Status.ISSUED)
-            .select_related("course")
-            .order_by("trainee_name", "pk")
+            Certificate.objects.filter(course=course, status=Certificate.Status.ISSUED).order_by(
+                "trainee_name", "pk"
+            )
         )
+        for certificate in certificates:
+            certificate.course = course
         CertificateArchive.objects.filter(pk=archive.pk).update(
             files_total=len(certificates), files_done=0
         )
-        tmp_dir = settings.MEDIA_ROOT / "certificates" / "tmp"
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        handle, tmp_path = tempfile.mkstemp(dir=tmp_dir, suffix=".zip")
-        os.close(handle)
-        try:
-            with zipfile.ZipFile(tmp_path, "w", zipfile.ZIP_DEFLATED) as bundle:
-                for position, certificate in enumerate(certificates, start=1):
-                    stored = certificate_pdf_file(certificate=certificate)
-                    with stored.open("rb") as stream:
-                        bundle.writestr(archive_entry_name(position, certificate), stream.read())
-                    CertificateArchive.objects.filter(pk=archive.pk).update(
-                        files_done=position, heartbeat_at=timezone.now()
-                    )
-            with open(tmp_path, "rb") as stream:
-                archive.file.save("certificates.zip", File(stream), save=False)
-            CertificateArchive.objects.filter(pk=archive.pk).update(
-                status=CertificateArchive.Status.DONE,
-                file=archive.file.name,
-                size=os.path.getsize(tmp_path),
-                error="",
-                finished_at=timezone.now(),
-            )
-            return "done"
-        except Exception as exc:
-            logger.exception("certificate archive %s failed", archive.pk)
-            return archive.fail(
-                _("The file could not be built: %(error)s") % {"error": type(exc).__name__}
-            )
-        finally:
-            if os.path.exists(tmp_path):
-                os.remove(tmp_path)
+        return archive.build_zip(
+            tmp_dir=settings.MEDIA_ROOT / "certificates" / "tmp",
+            file_name="certificates.zip",
+            write=partial(_write_archive, archive, certificates),
+            on_error=partial(_archive_failed, archive),
+        )
+
+
+def _write_archive(
+    archive: CertificateArchive, certificates: list[Certificate], bundle: zipfile.ZipFile
+) -> None:
+    for position, certificate in enumerate(certificates, start=1):
+        stored = certificate_pdf_file(certificate=certificate)
+        with stored.open("rb") as stream:
+            bundle.writestr(archive_entry_name(position, certificate), stream.read())
+        archive.advance(position)
+
+
+def _archive_failed(archive: CertificateArchive, exc: Exception) -> str:
+    logger.exception("certificate archive %s failed", archive.pk)
+    return archive.fail(_("The file could not be built: %(error)s") % {"error": type(exc).__name__})
 
 
 def archive_cleanup() -> int:
     """Delete archives older than a few days (the certificates stay; the ZIP is rebuilt on
     request)."""
-    removed = 0
     cutoff = timezone.now() - timedelta(days=ARCHIVE_KEEP_DAYS)
-    for archive in CertificateArchive.objects.filter(created_at__lt=cutoff):
-        if archive.file:
-            default_storage.delete(archive.file.name)
-        archive.delete()
-        removed += 1
-    return removed
+    return CertificateArchive.delete_with_files(
+        CertificateArchive.objects.filter(created_at__lt=cutoff)
+    )
 
 
 def archive_filename(archive: CertificateArchive) -> str:

@@ -24,6 +24,7 @@ from certificates.forms import (
 from certificates.models import Certificate, CertificateArchive, normalise_code
 from certificates.pdf import certificate_filename
 from courses.models import Course
+from courses.selectors import course_list_editable_by
 from enrollment.models import Registration
 from portal.downloads import private_file_response
 from portal.forms import error_text
@@ -126,28 +127,32 @@ class CertificateMineView(LoginRequiredMixin, View):
         if registration is None:
             raise Http404
         course = registration.course
+        rule = selectors.rule_or_default(course)
+        row = selectors.eligibility_for_registration(registration, rule=rule)
+        if row is not None:  # it holds the registration's certificate, if any
+            certificate = row.certificate
+            revoked = certificate is not None and certificate.status == Certificate.Status.REVOKED
+        else:
+            revoked = Certificate.objects.filter(
+                registration=registration, status=Certificate.Status.REVOKED
+            ).exists()
         return render(
             request,
             self.template_name,
             {
                 "course": course,
                 "finished": selectors.course_has_finished(course),
-                "revoked": Certificate.objects.filter(
-                    registration=registration, status=Certificate.Status.REVOKED
-                ).exists(),
-                "row": selectors.eligibility_for_registration(registration),
-                "rule": selectors.rule_or_default(course),
-                "has_rule": selectors.rule_for(course) is not None,
+                "revoked": revoked,
+                "row": row,
+                "rule": rule,
+                "has_rule": rule.pk is not None,  # not the unsaved defaults
             },
         )
 
 
 class ManagedCourseMixin(LoginRequiredMixin):
     def course(self, request, pk: int) -> Course:
-        try:
-            return selectors.course_for_organiser(user=request.user, course_id=pk)
-        except Course.DoesNotExist:
-            raise Http404 from None
+        return get_object_or_404(course_list_editable_by(request.user), pk=pk)
 
 
 class CertificateManageView(ManagedCourseMixin, View):
@@ -273,10 +278,7 @@ class ArchiveRequestView(ManagedCourseMixin, View):
 
 class ArchiveMixin(LoginRequiredMixin):
     def archive(self, request, archive_id: int) -> CertificateArchive:
-        try:
-            return selectors.archive_for_user(user=request.user, archive_id=archive_id)
-        except CertificateArchive.DoesNotExist:
-            raise Http404 from None
+        return get_object_or_404(selectors.archive_list_for_user(request.user), pk=archive_id)
 
 
 class ArchiveDetailView(ArchiveMixin, View):

@@ -1,13 +1,18 @@
 """Courses, their timetable (sessions), speakers, discussion groups, regional quotas and materials."""
 
 import datetime
+import os
+import tempfile
 import uuid
+import zipfile
 import zoneinfo
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.files import File
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
@@ -533,6 +538,57 @@ class ZipJob(models.Model):
             status=self.Status.FAILED, error=message, finished_at=timezone.now()
         )
         return "failed"
+
+    def advance(self, done: int) -> None:
+        """Record that `done` files are in (and that the builder is alive)."""
+        type(self).objects.filter(pk=self.pk).update(files_done=done, heartbeat_at=timezone.now())
+
+    def build_zip(
+        self,
+        *,
+        tmp_dir,
+        file_name: str,
+        write: Callable[[zipfile.ZipFile], None],
+        on_error: Callable[[Exception], str],
+    ) -> str:
+        """Write the ZIP in a temporary file under `tmp_dir` (`write` fills it), store it as
+        `file_name` and mark the job done: "done", or what `on_error` returns for an exception
+        (it runs inside the handler, so it may log the traceback)."""
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        handle, tmp_path = tempfile.mkstemp(dir=tmp_dir, suffix=".zip")
+        os.close(handle)
+        try:
+            with zipfile.ZipFile(tmp_path, "w", zipfile.ZIP_DEFLATED) as archive:
+                write(archive)
+            with open(tmp_path, "rb") as stream:
+                self.file.save(file_name, File(stream), save=False)
+            now = timezone.now()
+            type(self).objects.filter(pk=self.pk).update(
+                status=self.Status.DONE,
+                file=self.file.name,
+                size=os.path.getsize(tmp_path),
+                error="",
+                files_done=self.files_total,
+                heartbeat_at=now,
+                finished_at=now,
+            )
+            return "done"
+        except Exception as exc:  # noqa: BLE001 - on_error records (and logs) every failure
+            return on_error(exc)
+        finally:
+            if os.path.exists(tmp_path):
+                os.remove(tmp_path)
+
+    @classmethod
+    def delete_with_files(cls, jobs) -> int:
+        """Delete the jobs of queryset `jobs` and their stored files: how many."""
+        removed = 0
+        for job in jobs:
+            if job.file:
+                job.file.storage.delete(job.file.name)
+            job.delete()
+            removed += 1
+        return removed
 
 
 class ReadingPackBundle(ZipJob):

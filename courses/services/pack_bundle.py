@@ -11,9 +11,7 @@ the bundle's hash, so nobody receives a file they may not (or no longer) see.
 import hashlib
 import json
 import logging
-import os
 import shutil
-import tempfile
 import zipfile
 from datetime import timedelta
 from functools import partial
@@ -21,7 +19,6 @@ from functools import partial
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -229,66 +226,45 @@ def reading_pack_bundle_build(*, bundle_id: int) -> str:
     with translation.override(manifest.get("language", "zh-hans")):
         if bundle.attempts > MAX_ATTEMPTS:
             return bundle.fail(_("Building the reading pack stopped several times. Try again."))
-        tmp_dir = settings.MEDIA_ROOT / "reading-packs" / "tmp"
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        handle, tmp_path = tempfile.mkstemp(dir=tmp_dir, suffix=".zip")
-        os.close(handle)
-        try:
-            _write_zip(bundle, manifest, tmp_path)
-            with open(tmp_path, "rb") as stream:
-                bundle.file.save("pack.zip", File(stream), save=False)
-            now = timezone.now()
-            ReadingPackBundle.objects.filter(pk=bundle.pk).update(
-                status=ReadingPackBundle.Status.DONE,
-                file=bundle.file.name,
-                size=os.path.getsize(tmp_path),
-                files_done=bundle.files_total,
-                error="",
-                finished_at=now,
-                heartbeat_at=now,
-            )
-            return "done"
-        except PackChanged:
-            return bundle.fail(
-                _("The reading pack changed while it was being built. Please ask for it again."),
-            )
-        except SoftTimeLimitExceeded:
-            return bundle.fail(_("Building the reading pack took too long. Try again later."))
-        except Exception as exc:
-            logger.exception("reading pack bundle %s failed", bundle.pk)
-            return bundle.fail(
-                _("Building the reading pack failed: %(error)s") % {"error": type(exc).__name__},
-            )
-        finally:
-            if os.path.exists(tmp_path):
-                os.remove(tmp_path)
+        return bundle.build_zip(
+            tmp_dir=settings.MEDIA_ROOT / "reading-packs" / "tmp",
+            file_name="pack.zip",
+            write=partial(_write_zip, bundle, manifest),
+            on_error=partial(_failed, bundle),
+        )
 
 
-def _write_zip(bundle: ReadingPackBundle, manifest: dict, path: str) -> None:
+def _failed(bundle: ReadingPackBundle, exc: Exception) -> str:
+    if isinstance(exc, PackChanged):
+        return bundle.fail(
+            _("The reading pack changed while it was being built. Please ask for it again."),
+        )
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return bundle.fail(_("Building the reading pack took too long. Try again later."))
+    logger.exception("reading pack bundle %s failed", bundle.pk)
+    return bundle.fail(
+        _("Building the reading pack failed: %(error)s") % {"error": type(exc).__name__},
+    )
+
+
+def _write_zip(bundle: ReadingPackBundle, manifest: dict, archive: zipfile.ZipFile) -> None:
     pdf_name, html_name = contents_names()
     done = 0
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(pdf_name, contents_pdf(manifest))
-        archive.writestr(html_name, contents_html(manifest))
-        for section in manifest["sections"]:
-            for item in section["items"]:
-                for entry in item["files"]:
-                    stored = _source(entry)
-                    with stored.open("rb") as source, archive.open(entry["name"], "w") as target:
-                        shutil.copyfileobj(source, target, 1024 * 1024)
-                    done += 1
-                    ReadingPackBundle.objects.filter(pk=bundle.pk).update(
-                        files_done=done, heartbeat_at=timezone.now()
-                    )
+    archive.writestr(pdf_name, contents_pdf(manifest))
+    archive.writestr(html_name, contents_html(manifest))
+    for section in manifest["sections"]:
+        for item in section["items"]:
+            for entry in item["files"]:
+                stored = _source(entry)
+                with stored.open("rb") as source, archive.open(entry["name"], "w") as target:
+                    shutil.copyfileobj(source, target, 1024 * 1024)
+                done += 1
+                bundle.advance(done)
 
 
 def reading_pack_bundle_cleanup() -> int:
     """Delete bundles nobody asked for in KEEP_DAYS days (and their files)."""
     cutoff = timezone.now() - timedelta(days=KEEP_DAYS)
-    removed = 0
-    for bundle in ReadingPackBundle.objects.filter(last_requested_at__lt=cutoff):
-        if bundle.file:
-            bundle.file.storage.delete(bundle.file.name)
-        bundle.delete()
-        removed += 1
-    return removed
+    return ReadingPackBundle.delete_with_files(
+        ReadingPackBundle.objects.filter(last_requested_at__lt=cutoff)
+    )

@@ -452,7 +452,8 @@ def test_the_zip_is_downloaded_by_its_course_organisers_only(client, course, org
 
 
 def test_a_very_long_course_title_still_fits_on_one_page(course, organiser, trainee):
-    from certificates.pdf import _width, _wrap
+    from certificates.pdf import _wrap
+    from portal.pdf_fonts import width as _width
 
     course.title = "全国高技能人才政策培训班（第十五号文件解读与实施，" * 6 + "）"
     course.save()
