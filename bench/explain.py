@@ -98,10 +98,9 @@ def _queries() -> dict:
 def main() -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     sys.argv = sys.argv[:1]
-    from bench.run import _dotenv
+    from bench.common import bench_database_url
 
-    base = os.environ.get("DATABASE_URL") or _dotenv("DATABASE_URL") or "postgres:///portal"
-    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + base.rsplit("/", 1)[1] + "_bench"
+    os.environ["DATABASE_URL"] = bench_database_url()
     import django
 
     django.setup()
