@@ -490,27 +490,9 @@ class CrossCourseAttendanceExporter(Exporter):
                 common[course_id] += n
         return common, grouped
 
-    def write(self, book, progress) -> None:
-        types = dict(Organisation.Type.choices)
-        sheet = book.sheet(
-            _("Attendance across courses"),
-            [
-                Column(_("Course"), 30),
-                Column(_("First day"), 11, number_format=DATE),
-                Column(_("Last day"), 11, number_format=DATE),
-                Column(_("Full name"), 12),
-                Column(_("Organisation"), 30),
-                Column(_("Organisation type"), 16),
-                Column(_("Region"), 10),
-                Column(_("Group"), 10),
-                Column(_("Mobile number"), 14),
-                Column(_("E-mail"), 24),
-                Column(_("Sessions attended"), 10),
-                Column(_("Sessions held"), 10),
-                Column(_("Attendance rate"), 10, number_format=PERCENT),
-            ],
-        )
-        common, grouped = self._held()
+    def rows(self):
+        """The sheet's rows in order, with each registration's sessions attended (what
+        `write` streams; bench/explain.py explains it)."""
         attended = (
             Attendance.objects.filter(registration=OuterRef("pk"), status__in=ATTENDED_STATUSES)
             .order_by()
@@ -518,7 +500,7 @@ class CrossCourseAttendanceExporter(Exporter):
             .annotate(n=Count("pk"))
             .values("n")
         )
-        rows = (
+        return (
             self.queryset()
             .annotate(attended=Coalesce(Subquery(attended, output_field=IntegerField()), 0))
             .order_by(
@@ -540,7 +522,29 @@ class CrossCourseAttendanceExporter(Exporter):
                 "attended",
             )
         )
-        for count, row in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
+
+    def write(self, book, progress) -> None:
+        types = dict(Organisation.Type.choices)
+        sheet = book.sheet(
+            _("Attendance across courses"),
+            [
+                Column(_("Course"), 30),
+                Column(_("First day"), 11, number_format=DATE),
+                Column(_("Last day"), 11, number_format=DATE),
+                Column(_("Full name"), 12),
+                Column(_("Organisation"), 30),
+                Column(_("Organisation type"), 16),
+                Column(_("Region"), 10),
+                Column(_("Group"), 10),
+                Column(_("Mobile number"), 14),
+                Column(_("E-mail"), 24),
+                Column(_("Sessions attended"), 10),
+                Column(_("Sessions held"), 10),
+                Column(_("Attendance rate"), 10, number_format=PERCENT),
+            ],
+        )
+        common, grouped = self._held()
+        for count, row in enumerate(self.rows().iterator(chunk_size=CHUNK), start=1):
             course_id, title, first, last, name, org, kind, region, group_id, group = row[:10]
             phone, email, attended_n = row[10:]
             held = common[course_id] + (grouped[(course_id, group_id)] if group_id else 0)

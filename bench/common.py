@@ -16,6 +16,68 @@ VENV = ROOT / ".venv" / "bin"
 LOG_DIR = ROOT / ".local" / "bench-logs"
 
 
+def dotenv(key: str) -> str:
+    """A setting from the project's .env, or ""."""
+    env_file = ROOT / ".env"
+    if env_file.exists():
+        for line in env_file.read_text(encoding="utf-8").splitlines():
+            if line.startswith(f"{key}="):
+                return line.split("=", 1)[1].strip()
+    return ""
+
+
+def bench_database_url() -> str:
+    """The benchmarks' own database: the portal's (DATABASE_URL, else .env) with `_bench`
+    after its name, so the demo data is never touched."""
+    base = os.environ.get("DATABASE_URL") or dotenv("DATABASE_URL") or "postgres:///portal"
+    return base.rsplit("/", 1)[0] + "/" + base.rsplit("/", 1)[1] + "_bench"
+
+
+def open_course(
+    *,
+    title: str,
+    capacity: int,
+    starts_in_days: int,
+    days: int,
+    closes_in_days: int,
+    session_title: str,
+    venue: str = "培训中心",
+    city: str = "北京",
+    region=None,
+):
+    """A published course open for registration since yesterday, starting in
+    `starts_in_days` and lasting `days`, with one two-hour special lecture when it starts.
+    Call after django.setup()."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from courses.models import Course, Session
+
+    today = timezone.localdate()
+    course = Course.objects.create(
+        title=title,
+        status=Course.Status.PUBLISHED,
+        capacity=capacity,
+        starts_on=today + dt.timedelta(days=starts_in_days),
+        ends_on=today + dt.timedelta(days=starts_in_days + days - 1),
+        registration_opens_at=timezone.now() - dt.timedelta(days=1),
+        registration_closes_at=timezone.now() + dt.timedelta(days=closes_in_days),
+        venue=venue,
+        city=city,
+        region=region,
+    )
+    starts = timezone.now() + dt.timedelta(days=starts_in_days)
+    Session.objects.create(
+        course=course,
+        kind="special_lecture",
+        title=session_title,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=2),
+    )
+    return course
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -98,10 +98,9 @@ def _queries() -> dict:
 def main() -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     sys.argv = sys.argv[:1]
-    from bench.run import _dotenv
+    from bench.common import bench_database_url
 
-    base = os.environ.get("DATABASE_URL") or _dotenv("DATABASE_URL") or "postgres:///portal"
-    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + base.rsplit("/", 1)[1] + "_bench"
+    os.environ["DATABASE_URL"] = bench_database_url()
     import django
 
     django.setup()
@@ -120,32 +119,9 @@ def main() -> int:
         print(queryset.explain(analyze=True, buffers=True))
         print()
     print("== cross-course export: the rows, in order (first 2,000, one chunk)")
-    rows = cross_rows(cross)
+    rows = cross.rows()[:2000]
     print(rows.explain(analyze=True, buffers=True))
     return 0
-
-
-def cross_rows(cross):
-    """The exporter's row query (the same expression as in its `write`)."""
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce, Collate
-
-    from accounts.models import PINYIN_COLLATION
-    from attendance.models import ATTENDED_STATUSES, Attendance
-
-    attended = (
-        Attendance.objects.filter(registration=OuterRef("pk"), status__in=ATTENDED_STATUSES)
-        .order_by()
-        .values("registration")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        cross.queryset()
-        .annotate(attended=Coalesce(Subquery(attended, output_field=IntegerField()), 0))
-        .order_by("course__starts_on", "course_id", Collate("full_name", PINYIN_COLLATION), "pk")
-        .values_list("course_id", "full_name", "trainee__email", "attended")[:2000]
-    )
 
 
 if __name__ == "__main__":

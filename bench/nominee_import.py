@@ -6,7 +6,6 @@ reported: how long the import held the course row locked (online registrations f
 wait meanwhile), measured by a second connection trying the lock every 20 ms.
 """
 
-import datetime as dt
 import io
 import os
 import threading
@@ -15,7 +14,7 @@ from urllib.parse import urlparse
 
 from openpyxl import Workbook, load_workbook
 
-from bench.common import Worker
+from bench.common import Worker, open_course
 
 ROWS = 5000
 QUICK_ROWS = 1000
@@ -43,34 +42,6 @@ def _spreadsheet(run_id: str, rows: int) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _course(run_id: str, capacity: int):
-    from django.utils import timezone
-
-    from courses.models import Course, Session
-
-    today = timezone.localdate()
-    course = Course.objects.create(
-        title=f"名单导入压测培训班{run_id}",
-        status=Course.Status.PUBLISHED,
-        capacity=capacity,
-        starts_on=today + dt.timedelta(days=30),
-        ends_on=today + dt.timedelta(days=32),
-        registration_opens_at=timezone.now() - dt.timedelta(days=1),
-        registration_closes_at=timezone.now() + dt.timedelta(days=20),
-        venue="培训中心",
-        city="北京",
-    )
-    starts = timezone.now() + dt.timedelta(days=30)
-    Session.objects.create(
-        course=course,
-        kind="special_lecture",
-        title="开班式",
-        starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=2),
-    )
-    return course
 
 
 def _baseline(data: bytes) -> float:
@@ -139,7 +110,14 @@ def run(*, quick: bool) -> dict:
     run_id = str(int(time.time()))
     data = _spreadsheet(run_id, rows)
     baseline_seconds = min(_baseline(data) for _ in range(3))
-    course = _course(run_id, capacity=rows)
+    course = open_course(
+        title=f"名单导入压测培训班{run_id}",
+        capacity=rows,
+        starts_in_days=30,
+        days=3,
+        closes_in_days=20,
+        session_title="开班式",
+    )
     user = administrator()
     worker = Worker("default", concurrency=1)
     probe = LockProbe(course.pk)

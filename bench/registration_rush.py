@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
-from bench.common import Gunicorn, wrk
+from bench.common import Gunicorn, open_course, wrk
 from bench.urls import RUSH_CAPACITY, SCRATCH
 
 CLIENTS = 32
@@ -50,8 +50,7 @@ def _seed(run_id: str, trainees: int) -> dict:
     from django.utils.module_loading import import_string
 
     from accounts.models import Organisation, Region, User
-    from courses.models import Course, RegionalQuota
-    from courses.models import Session as CourseSession
+    from courses.models import RegionalQuota
 
     regions = list(Region.objects.exclude(code="99").order_by("sort_order")[:REGIONS])
     organisations = Organisation.objects.bulk_create(
@@ -73,26 +72,14 @@ def _seed(run_id: str, trainees: int) -> dict:
         )
         for n in range(trainees)
     )
-    today = timezone.localdate()
-    course = Course.objects.create(
+    course = open_course(
         title=f"报名压力测试培训班{run_id}",
-        status=Course.Status.PUBLISHED,
         capacity=RUSH_CAPACITY,
-        starts_on=today + dt.timedelta(days=20),
-        ends_on=today + dt.timedelta(days=21),
-        registration_opens_at=timezone.now() - dt.timedelta(days=1),
-        registration_closes_at=timezone.now() + dt.timedelta(days=10),
-        venue="培训中心",
-        city="北京",
+        starts_in_days=20,
+        days=2,
+        closes_in_days=10,
+        session_title="专题讲座",
         region=regions[0],
-    )
-    starts = timezone.now() + dt.timedelta(days=20)
-    CourseSession.objects.create(
-        course=course,
-        kind="special_lecture",
-        title="专题讲座",
-        starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=2),
     )
     quotas = {regions[0].pk: RUSH_CAPACITY // 5, regions[1].pk: RUSH_CAPACITY // 5}
     RegionalQuota.objects.bulk_create(

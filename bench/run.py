@@ -15,6 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import bench_database_url  # noqa: E402
+
 # Benchmark name -> module in bench/.
 BENCHMARKS = {
     "registration_rush": "registration_rush",
@@ -55,10 +57,8 @@ def main() -> int:
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     # The benchmarks have a database of their own, so the demo data is never touched.
-    base = os.environ.get("DATABASE_URL") or _dotenv("DATABASE_URL") or "postgres:///portal"
-    database = base.rsplit("/", 1)[1] + "_bench"
-    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + database
-    _setup_database(database)
+    os.environ["DATABASE_URL"] = bench_database_url()
+    _setup_database(os.environ["DATABASE_URL"].rsplit("/", 1)[1])
 
     import django
 
@@ -84,15 +84,6 @@ def main() -> int:
     _print_table(results)
     print(f"\nwritten to {path.relative_to(ROOT)}")
     return 0 if all(b.get("met") for b in results["benchmarks"].values()) else 1
-
-
-def _dotenv(key: str) -> str:
-    env_file = ROOT / ".env"
-    if env_file.exists():
-        for line in env_file.read_text(encoding="utf-8").splitlines():
-            if line.startswith(f"{key}="):
-                return line.split("=", 1)[1].strip()
-    return ""
 
 
 def _cell(data: dict, key: str, width: int) -> str:

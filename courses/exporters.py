@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.models import Course
 from courses.selectors import course_list_exportable_by
@@ -13,7 +13,17 @@ class CourseExporter(Exporter):
     """An export of one course (`params["course"]`), for its organisers and administrators.
 
     Not registered itself: apps subclass it with a `name`, `title`, `total` and `write`.
+    A subclass that needs more of the course (a survey, say) overrides `course_exists`
+    and the message and code of the error for a course that does not qualify.
     """
+
+    invalid_course_message = gettext_lazy("Choose a course.")
+    invalid_course_code = "invalid_course"
+
+    @classmethod
+    def course_exists(cls, course_id: int) -> bool:
+        """Whether `course_id` is a course this export can be of."""
+        return Course.objects.filter(pk=course_id).exists()
 
     @classmethod
     def clean_params(cls, data) -> dict:
@@ -21,8 +31,8 @@ class CourseExporter(Exporter):
             course_id = int(data.get("course") or 0)
         except (TypeError, ValueError):
             course_id = 0
-        if not Course.objects.filter(pk=course_id).exists():
-            raise ValidationError(_("Choose a course."), code="invalid_course")
+        if not cls.course_exists(course_id):
+            raise ValidationError(str(cls.invalid_course_message), code=cls.invalid_course_code)
         return {"course": course_id}
 
     @property

@@ -3,7 +3,6 @@ response (with the respondent's name only if the survey is not anonymous)."""
 
 from collections import defaultdict
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,22 +20,24 @@ class SurveyResultsExporter(CourseExporter):
     name = "feedback.results"
     title = gettext_lazy("Feedback")
 
+    invalid_course_message = gettext_lazy("Choose a course with a survey.")
+
     @classmethod
-    def clean_params(cls, data) -> dict:
-        try:
-            course_id = int(data.get("course") or 0)
-        except (TypeError, ValueError):
-            course_id = 0
-        if not Survey.objects.filter(course_id=course_id).exists():
-            raise ValidationError(_("Choose a course with a survey."), code="invalid_course")
-        return {"course": course_id}
+    def course_exists(cls, course_id: int) -> bool:
+        return Survey.objects.filter(course_id=course_id).exists()
 
     @property
     def survey(self) -> Survey:
         if not hasattr(self, "_survey"):
-            self._survey = Survey.objects.select_related("course").get(
-                course_id=self.params["course"]
-            )
+            if hasattr(self, "_course"):
+                self._survey = Survey.objects.get(course_id=self.params["course"])
+                self._survey.course = self._course
+            else:
+                self._survey = Survey.objects.select_related("course").get(
+                    course_id=self.params["course"]
+                )
+                # The course came with the survey: `self.course` need not fetch it again.
+                self._course = self._survey.course
         return self._survey
 
     def total(self) -> int:

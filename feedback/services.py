@@ -60,17 +60,24 @@ def survey_question_add(
     _check_organiser(user, survey.course)
     text, lines = _clean_question(kind, text, choices)
     with transaction.atomic():
-        survey = _lock_survey(survey)
-        _check_no_responses(survey)
-        last = survey.questions.aggregate(m=Max("order"))["m"] or 0
-        return SurveyQuestion.objects.create(
-            survey=survey,
-            kind=kind,
-            text=text,
-            choices="\n".join(lines),
-            required=required,
-            order=last + 1,
+        (question,) = _append_questions(
+            survey,
+            [SurveyQuestion(kind=kind, text=text, choices="\n".join(lines), required=required)],
         )
+    return question
+
+
+def _append_questions(survey: Survey, rows: list[SurveyQuestion]) -> list[SurveyQuestion]:
+    """Add the (unsaved) questions after the survey's last one, inside the caller's
+    transaction: the survey is locked first, and nothing is added once trainees have
+    responded (ValidationError `has_responses`)."""
+    survey = _lock_survey(survey)
+    _check_no_responses(survey)
+    last = survey.questions.aggregate(m=Max("order"))["m"] or 0
+    for n, row in enumerate(rows, start=1):
+        row.survey = survey
+        row.order = last + n
+    return SurveyQuestion.objects.bulk_create(rows)
 
 
 def _lock_survey(survey: Survey) -> Survey:
@@ -241,18 +248,17 @@ def survey_copy(*, user, course: Course, source: Course) -> int:
                 "anonymous": source_survey.anonymous,
             },
         )
-        _check_no_responses(survey)
-        last = survey.questions.aggregate(m=Max("order"))["m"] or 0
-        SurveyQuestion.objects.bulk_create(
-            SurveyQuestion(
-                survey=survey,
-                order=last + n,
-                kind=question.kind,
-                text=question.text,
-                choices=question.choices,
-                required=question.required,
-            )
-            for n, question in enumerate(source_questions, start=1)
+        _append_questions(
+            survey,
+            [
+                SurveyQuestion(
+                    kind=question.kind,
+                    text=question.text,
+                    choices=question.choices,
+                    required=question.required,
+                )
+                for question in source_questions
+            ],
         )
         audit_record(
             actor=user,
@@ -287,15 +293,20 @@ def survey_template_apply(*, user, survey: Survey) -> int:
         ),
         (SurveyQuestion.Kind.TEXT, _("Your suggestions for the organisers"), ""),
     ]
+    _check_organiser(user, survey.course)
+    rows = []
     for kind, text, choices in standard:
-        survey_question_add(
-            user=user,
-            survey=survey,
-            kind=kind,
-            text=text,
-            choices=choices,
-            required=kind != SurveyQuestion.Kind.TEXT,
+        text, lines = _clean_question(kind, text, choices)
+        rows.append(
+            SurveyQuestion(
+                kind=kind,
+                text=text,
+                choices="\n".join(lines),
+                required=kind != SurveyQuestion.Kind.TEXT,
+            )
         )
+    with transaction.atomic():
+        _append_questions(survey, rows)
     return len(standard)
 
 

@@ -189,15 +189,13 @@ def _setup_database(env: dict, name: str) -> None:
 
 def _seed(trainees: int, capacity: int) -> dict:
     """One open course with regional quotas, its trainees and an administrator."""
-    import datetime as dt
-
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
-    from django.utils import timezone
 
     from accounts.models import Organisation, Region, User
-    from courses.models import Course, RegionalQuota, Session
+    from bench.common import open_course
+    from courses.models import RegionalQuota
 
     regions = list(Region.objects.exclude(code="99").order_by("sort_order")[:6])
     password = make_password(PASSWORD)
@@ -227,28 +225,17 @@ def _seed(trainees: int, capacity: int) -> dict:
         EmailAddress(user=user, email=user.email, verified=True, primary=True)
         for user in [admin, *people]
     )
-    today = timezone.localdate()
-    course = Course.objects.create(
+    course = open_course(
         title="扩容测试培训班",
-        status=Course.Status.PUBLISHED,
         capacity=capacity,
-        starts_on=today + dt.timedelta(days=20),
-        ends_on=today + dt.timedelta(days=21),
-        registration_opens_at=timezone.now() - dt.timedelta(days=1),
-        registration_closes_at=timezone.now() + dt.timedelta(days=10),
+        starts_in_days=20,
+        days=2,
+        closes_in_days=10,
+        session_title="专题讲座",
         venue="北京",
-        city="北京",
         region=regions[0],
     )
     course.organisers.add(admin)
-    starts = timezone.now() + dt.timedelta(days=20)
-    Session.objects.create(
-        course=course,
-        kind="special_lecture",
-        title="专题讲座",
-        starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=2),
-    )
     quotas = {regions[0].pk: capacity // 5, regions[1].pk: capacity // 5}
     for region_id, seats in quotas.items():
         RegionalQuota.objects.create(course=course, region_id=region_id, seats=seats)
