@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from courses.models import Course
+from tests.browser.screenshots import save_screenshot
 from tests.factories.accounts import UserFactory
 from tests.factories.courses import CourseFactory, SessionFactory, SpeakerFactory
 
@@ -50,6 +51,7 @@ def test_organiser_creates_schedules_and_publishes_a_course(page, live_server):
     assert course.status == Course.Status.DRAFT
     # Publishing is not offered as complete yet: the timetable is empty.
     assert page.locator(".alert-warning li").count() >= 1
+    save_screenshot(page, "organiser-course-editor")
 
     page.locator(".manage-tabs a[href$='/sessions/']").click()
     page.locator("#id_kind").select_option("opening")
@@ -75,6 +77,7 @@ def test_organiser_creates_schedules_and_publishes_a_course(page, live_server):
     page.wait_for_load_state()
     assert page.locator("table.timetable tbody tr").count() == 2
     assert page.get_by_text("陈立新").first.is_visible()
+    save_screenshot(page, "organiser-timetable")
 
     page.locator(".manage-tabs a").first.click()
     page.locator("form[action$='/publish/'] button").click()

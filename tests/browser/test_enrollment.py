@@ -5,6 +5,7 @@ import pytest
 from accounts.roles import Role
 from courses.models import Course
 from enrollment.models import Registration
+from tests.browser.screenshots import save_screenshot
 from tests.browser.test_courses import sign_in
 from tests.enrollment.conftest import trainee_from
 from tests.factories.accounts import UserFactory
@@ -29,6 +30,7 @@ def test_trainee_registers_and_cancels_on_a_phone(phone_page, live_server):
     assert "已确认" in page.locator("#my-registration-status").inner_text()
     registration = Registration.objects.get(trainee=trainee)
     assert registration.status == "confirmed"
+    save_screenshot(page, "trainee-registered")
 
     page.goto(live_server.url + "/enrollment/mine/")
     assert "职业技能提升培训班" in page.locator("main").inner_text()
@@ -52,6 +54,7 @@ def test_organiser_approves_in_bulk(page, live_server):
 
     page.goto(live_server.url + f"/enrollment/course/{course.pk}/registrations/?status=pending")
     page.locator("#tick-all").check()
+    save_screenshot(page, "organiser-approve")
     page.locator("#approve-selected").click()
     page.wait_for_load_state()
     assert "已通过 3 条报名" in page.locator("main").inner_text()
