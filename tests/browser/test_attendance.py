@@ -11,6 +11,7 @@ from accounts.roles import Role
 from attendance.models import Attendance
 from attendance.services import qr_token_make
 from courses.models import Course
+from tests.browser.screenshots import save_screenshot
 from tests.browser.test_courses import sign_in
 from tests.factories.accounts import UserFactory
 from tests.factories.attendance import AttendanceFactory
@@ -69,6 +70,7 @@ def test_checkin_staff_marks_a_trainee_from_the_roster_on_a_phone(phone_page, li
     row.locator(".roster-status .badge[data-status='excused']").wait_for()
     assert "病假" in row.locator(".roster-meta").inner_text()
     assert Attendance.objects.get().remark == "病假"
+    save_screenshot(page, "checkin-roster")
 
 
 def test_trainee_checks_in_by_opening_the_qr_link(phone_page, live_server):
@@ -84,6 +86,7 @@ def test_trainee_checks_in_by_opening_the_qr_link(phone_page, live_server):
     result = page.locator("#checkin-result")
     result.wait_for()
     assert "签到成功" in result.inner_text()
+    save_screenshot(page, "trainee-checkin", english=False)  # opening it again checks in again
     mark = Attendance.objects.get()
     assert (mark.registration, mark.status, mark.method) == (registration, "present", "qr")
 
@@ -121,6 +124,7 @@ def test_administrator_exports_attendance_across_courses(
     download_button = page.get_by_role("link", name="下载电子表格")
     download_button.wait_for(state="visible", timeout=30000)
     assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "100"
+    save_screenshot(page, "attendance-export")
     with page.expect_download() as info:
         download_button.click()
     saved = tmp_path / info.value.suggested_filename
@@ -153,6 +157,7 @@ def test_qr_screen_and_roster_show_checkins_as_they_arrive(page, live_server):
     qr_checkin(token=token, user=registration.trainee)
     page.clock.run_for(31000)  # the code turns over; the page fetches a fresh one
     page.locator("#qr-attended", has_text="1").wait_for()
+    save_screenshot(page, "checkin-qr-screen")
 
     page.goto(live_server.url + f"/attendance/session/{session.pk}/")
     badge = page.locator(f"#r{registration.pk} .roster-status .badge")

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from accounts.roles import Role
 from certificates import services
 from certificates.models import Certificate
+from tests.browser.screenshots import save_screenshot
 from tests.browser.test_courses import sign_in
 from tests.certificates.conftest import A, L, P, make_finished_course, mark, rule
 from tests.factories.accounts import UserFactory
@@ -95,6 +96,8 @@ def test_an_organiser_issues_and_revokes_by_hand_and_downloads_all_as_one_zip(
     attended_row.locator(".certificate-revoke button").click()
     expect(attended_row.locator(".certificate-status")).to_contain_text("出勤记录有误")
     assert Certificate.objects.get(registration=attended).status == "revoked"
+    if viewport == "page":
+        save_screenshot(page, "organiser-certificates")
 
     with page.expect_download(timeout=60000) as download_info:
         page.locator("#certificate-archive").click()

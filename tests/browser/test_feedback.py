@@ -6,6 +6,7 @@ import pytest
 from accounts.roles import Role
 from feedback import services
 from feedback.models import SurveyAnswer, SurveyResponse
+from tests.browser.screenshots import save_screenshot
 from tests.browser.test_courses import sign_in
 from tests.factories.accounts import UserFactory
 from tests.factories.enrollment import RegistrationFactory
@@ -33,6 +34,7 @@ def test_a_trainee_fills_the_survey(phone_page, page, live_server):
     form.get_by_label("案例分析").check()
     form.get_by_label("现场教学").check()
     form.locator("textarea").fill("希望多安排案例分析。")
+    save_screenshot(phone_page, "trainee-survey")
     form.get_by_role("button", name="提交问卷").click()
     phone_page.locator("#survey-done").wait_for()
     response = SurveyResponse.objects.get()
@@ -44,6 +46,7 @@ def test_a_trainee_fills_the_survey(phone_page, page, live_server):
     assert "希望多安排案例分析。" in page.locator(".survey-texts").inner_text()
     assert "王小明" not in page.content()
     assert "100%" in page.locator("#survey-rate").inner_text()
+    save_screenshot(page, "organiser-survey-results")
 
 
 def test_an_organiser_copies_edits_and_reorders_survey_questions(phone_page, live_server):

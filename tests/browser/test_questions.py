@@ -6,6 +6,7 @@ import pytest
 from accounts.roles import Role
 from notifications.models import OutgoingMail
 from questions.models import Question, Vote
+from tests.browser.screenshots import save_screenshot
 from tests.browser.test_courses import sign_in
 from tests.factories.accounts import UserFactory
 from tests.factories.enrollment import RegistrationFactory
@@ -81,6 +82,7 @@ def test_an_organiser_answers_and_publishes_the_faq(page, live_server):
     item = page.locator(f"#question-{question.pk}")
     item.get_by_role("button", name="向学员公开").click()
     page.locator(f"#question-{question.pk} .badge", has_text="已公开").wait_for()
+    save_screenshot(page, "organiser-questions")
 
     publish = page.locator("#faq-publish")
     publish.locator("#id_grouping").select_option("session")

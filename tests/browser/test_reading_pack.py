@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from courses import enrollment_hooks
+from tests.browser.screenshots import save_screenshot
 from tests.courses.packs import FakeEnrollment, build_pack
 from tests.factories.accounts import UserFactory
 
@@ -53,6 +54,8 @@ def test_registered_trainee_finds_a_document_and_downloads_the_reading_pack(
     page.get_by_role("link", name=pack.course.title).click()
     expect(page.locator("h1")).to_have_text(pack.course.title)
     expect(page.locator("#reading-pack")).to_contain_text("部门配套文件")
+    if viewport == "page":
+        save_screenshot(page, "trainee-reading-pack", scroll_to="#reading-pack")
 
     with page.expect_download(timeout=60000) as download_info:
         page.get_by_role("button", name="下载全部文件汇编").click()
