@@ -14,3 +14,5 @@ class EnrollmentConfig(AppConfig):
 
         enrollment_hooks.register(RegistrationHooks())
         outbox.register_attachment_maker("course_calendar", course_calendar_make)
+
+        from enrollment import exporters  # noqa: F401 - registers the enrollment exporters
