@@ -487,6 +487,20 @@ def seed(*, stdout=None) -> dict[str, int]:
     return {"courses": created, "pack_items": pack_items}
 
 
+COURSE_A_OVER_HELP = (
+    "Move demo course A into the past (its last session ended yesterday) and fill in what "
+    "follows it: attendance, the published FAQ and survey responses."
+)
+
+
+def course_a_over(*, stdout=None) -> int:
+    """`seed_demo --course-a-over`: course A as it is after its last session."""
+    days = move_course_into_past()
+    if stdout:
+        stdout.write(f"courses: course A moved {days} days into the past")
+    return days
+
+
 def move_course_into_past(title: str = TITLE_A) -> int:
     """Move a demo course back by whole days so that its last session ended yesterday, to show
     what follows a course (attendance, the FAQ, survey results). Returns the days moved; 0 when
