@@ -31,35 +31,36 @@ class RegistrationListExporter(CourseExporter):
     def total(self) -> int:
         return Registration.objects.filter(course_id=self.params["course"]).count()
 
+    def columns(self) -> list[Column]:
+        """The sheet's columns, headed in the active language."""
+        return [
+            Column(_("Full name"), 12),
+            Column(_("Organisation"), 30),
+            Column(_("Organisation type"), 16),
+            Column(_("Region"), 10),
+            Column(_("Position"), 14),
+            Column(_("Mobile number"), 14),
+            Column(_("E-mail"), 24),
+            Column(_("Status"), 12),
+            Column(_("Source"), 12),
+            Column(_("Registered"), 17, number_format=DATETIME),
+            Column(_("Joined the waiting list"), 17, number_format=DATETIME),
+            Column(_("Waiting-list position"), 8),
+            Column(_("Decided"), 17, number_format=DATETIME),
+            Column(_("Decided by"), 12),
+            Column(_("Reason for the decision"), 30, wrap=True),
+            Column(_("Cancelled"), 17, number_format=DATETIME),
+            Column(_("Reason for cancelling"), 30, wrap=True),
+            Column(_("Nominating unit"), 24),
+            Column(_("Group"), 10),
+        ]
+
     def write(self, book, progress) -> None:
         types = dict(Organisation.Type.choices)
         statuses = dict(Registration.Status.choices)
         sources = dict(Registration.Source.choices)
         region_name = "name_en" if (get_language() or "").startswith("en") else "name_zh"
-        sheet = book.sheet(
-            _("Registrations"),
-            [
-                Column(_("Full name"), 12),
-                Column(_("Organisation"), 30),
-                Column(_("Organisation type"), 16),
-                Column(_("Region"), 10),
-                Column(_("Position"), 14),
-                Column(_("Mobile number"), 14),
-                Column(_("E-mail"), 24),
-                Column(_("Status"), 12),
-                Column(_("Source"), 12),
-                Column(_("Registered"), 17, number_format=DATETIME),
-                Column(_("Joined the waiting list"), 17, number_format=DATETIME),
-                Column(_("Waiting-list position"), 8),
-                Column(_("Decided"), 17, number_format=DATETIME),
-                Column(_("Decided by"), 12),
-                Column(_("Reason for the decision"), 30, wrap=True),
-                Column(_("Cancelled"), 17, number_format=DATETIME),
-                Column(_("Reason for cancelling"), 30, wrap=True),
-                Column(_("Nominating unit"), 24),
-                Column(_("Group"), 10),
-            ],
-        )
+        sheet = book.sheet(_("Registrations"), self.columns())
         rows = self.queryset().values_list(
             "full_name",
             "organisation_name",
