@@ -7,4 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from accounts import demo as accounts_demo
         from accounts import exporters  # noqa: F401 - registers the exporters
+        from portal import demo
+
+        demo.register("accounts", accounts_demo.seed)

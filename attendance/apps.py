@@ -7,4 +7,8 @@ class AttendanceConfig(AppConfig):
     verbose_name = _("Attendance")
 
     def ready(self) -> None:
+        from attendance import demo as attendance_demo
         from attendance import exporters  # noqa: F401 - registers the attendance exporters
+        from portal import demo
+
+        demo.register("attendance", attendance_demo.seed, after=["enrollment"])

@@ -1,5 +1,5 @@
-"""The attendance spreadsheets: a course's attendance sheet, registration list and printable
-sign-in sheets, and the administrators' attendance across courses.
+"""The attendance spreadsheets: a course's attendance sheet and printable sign-in sheets, and
+the administrators' attendance across courses.
 
 Every query streams with `.iterator()` and aggregates in SQL; no query runs per row.
 """
@@ -24,7 +24,6 @@ from attendance.models import ATTENDED_STATUSES, Attendance
 from courses.exporters import CourseExporter
 from courses.models import Course, DiscussionGroup, Session
 from enrollment.models import Registration
-from enrollment.selectors import registration_list_for_course
 from exports.registry import Exporter, register
 from exports.writer import Column
 
@@ -220,98 +219,6 @@ class AttendanceSheetExporter(_CourseExporter):
         for heading, buckets in ((_("Region"), by_region), (_("Organisation type"), by_type)):
             for label, (trainees, attended, held) in sorted(buckets.items()):
                 breakdown.append([heading, label, trainees, attended, held, _rate(attended, held)])
-
-
-@register
-class RegistrationListExporter(_CourseExporter):
-    """Every registration of a course, whatever its status."""
-
-    name = "attendance.registrations"
-    title = gettext_lazy("Registration list")
-
-    def queryset(self):
-        return registration_list_for_course(self.course)
-
-    def total(self) -> int:
-        return Registration.objects.filter(course_id=self.params["course"]).count()
-
-    def write(self, book, progress) -> None:
-        types = dict(Organisation.Type.choices)
-        statuses = dict(Registration.Status.choices)
-        sources = dict(Registration.Source.choices)
-        sheet = book.sheet(
-            _("Registrations"),
-            [
-                Column(_("Full name"), 12),
-                Column(_("Organisation"), 30),
-                Column(_("Organisation type"), 16),
-                Column(_("Region"), 10),
-                Column(_("Position"), 14),
-                Column(_("Mobile number"), 14),
-                Column(_("E-mail"), 24),
-                Column(_("Status"), 12),
-                Column(_("Source"), 12),
-                Column(_("Registered"), 17, number_format=DATETIME),
-                Column(_("Joined the waiting list"), 17, number_format=DATETIME),
-                Column(_("Waiting-list position"), 8),
-                Column(_("Decided"), 17, number_format=DATETIME),
-                Column(_("Decided by"), 12),
-                Column(_("Reason for the decision"), 30, wrap=True),
-                Column(_("Cancelled"), 17, number_format=DATETIME),
-                Column(_("Reason for cancelling"), 30, wrap=True),
-                Column(_("Nominating unit"), 24),
-                Column(_("Group"), 10),
-            ],
-        )
-        rows = self.queryset().values_list(
-            "full_name",
-            "organisation_name",
-            "organisation_type",
-            f"region__{_region_field()}",
-            "position",
-            "phone",
-            "trainee__email",
-            "status",
-            "source",
-            "created_at",
-            "waitlisted_at",
-            "ahead",
-            "decided_at",
-            "decided_by__full_name",
-            "decision_reason",
-            "cancelled_at",
-            "cancel_reason",
-            "nominating_unit__organisation__name",
-            "discussion_group__name",
-        )
-        for count, row in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
-            (name, org, kind, region, position, phone, email, status, source, created) = row[:10]
-            waitlisted, ahead, decided, decided_by, reason, cancelled, cancel_reason = row[10:17]
-            unit, group = row[17:]
-            sheet.append(
-                [
-                    name,
-                    org,
-                    types.get(kind, kind),
-                    region,
-                    position,
-                    phone,
-                    email,
-                    str(statuses.get(status, status)),
-                    str(sources.get(source, source)),
-                    created,
-                    waitlisted,
-                    (ahead or 0) + 1 if status == Registration.Status.WAITLISTED else None,
-                    decided,
-                    decided_by or "",
-                    reason,
-                    cancelled,
-                    cancel_reason,
-                    unit or "",
-                    group or "",
-                ]
-            )
-            progress(count)
 
 
 @register

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from attendance.models import Attendance
-from policies.uploads import FileKind, validate_upload
+from portal.uploads import FileKind, validate_upload
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        from certificates import demo as certificates_demo
+        from portal import demo
+
+        demo.register("certificates", certificates_demo.seed, after=["attendance", "feedback"])

@@ -17,3 +17,11 @@ class CoursesConfig(AppConfig):
         from courses.caching import connect_signals
 
         connect_signals()
+
+        from courses import demo as courses_demo
+        from portal import demo
+
+        demo.register("courses", courses_demo.seed, after=["accounts", "policies"])
+        demo.register_option(
+            "--course-a-over", help=courses_demo.COURSE_A_OVER_HELP, run=courses_demo.course_a_over
+        )

@@ -14,74 +14,21 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Region, User
 from courses import services
+from courses.demo_content import (
+    DESCRIPTION_A,
+    DESCRIPTION_B,
+    LECTURES_A,
+    PACK_A,
+    PACK_B,
+    SPEAKERS_A,
+    SPEAKERS_B,
+)
 from courses.models import Course, Material, Session, Speaker
 
 ORGANISER_EMAIL = "organiser@example.cn"
 TITLE_A = "全国高技能人才政策培训班"
 TITLE_B = "产教融合校企双制试点工作培训班"
 HALL = "一楼报告厅"
-
-# name, title, organisation
-SPEAKERS_A = {
-    "vice_minister": ("刘建华", "副部长", "人力资源和社会保障部"),
-    "deputy_director": ("孙卫东", "副局长", "中央组织部人才工作局"),
-    "l1": ("陈立新", "司长", "人力资源和社会保障部职业能力建设司"),
-    "l2": ("周晓岚", "副司长", "人力资源和社会保障部职业能力建设司"),
-    "l3": ("郑国强", "主任", "人力资源和社会保障部职业技能鉴定中心"),
-    "l4": ("王海涛", "处长", "人力资源和社会保障部职业能力建设司技工教育处"),
-    "l5": ("李文博", "研究员", "中国劳动和社会保障科学研究院"),
-    "l6": ("赵雪梅", "副主任", "人力资源和社会保障部职业技能鉴定中心"),
-    "l7": ("黄志勇", "副司长", "人力资源和社会保障部劳动关系司"),
-    "l8": ("吴明华", "处长", "人力资源和社会保障部专业技术人员管理司"),
-    "l9": ("徐静怡", "副司长", "财政部社会保障司"),
-    "l10": ("杨振华", "教授", "北京师范大学职业与成人教育研究所"),
-}
-LECTURES_A = [
-    ("l1", "《关于加强新时代高技能人才队伍建设的意见》总体解读"),
-    ("l2", "健全高技能人才培养体系政策解读"),
-    ("l3", "职业技能等级认定与评价制度改革"),
-    ("l4", "技工教育高质量发展政策解读"),
-    ("l5", "企业新型学徒制政策与实践"),
-    ("l6", "职业技能竞赛体系建设"),
-    ("l7", "技能人才薪酬分配指引解读"),
-    ("l8", "高技能人才与专业技术人才职业发展贯通"),
-    ("l9", "职业技能培训补贴资金管理政策"),
-    ("l10", "高技能人才培训基地和技能大师工作室建设"),
-]
-SPEAKERS_B = {
-    "inspector": ("马立军", "副巡视员", "人力资源和社会保障部职业能力建设司"),
-    "director": ("高建平", "司长", "人力资源和社会保障部职业能力建设司"),
-    "e1": ("林晓峰", "研究员", "国家发展和改革委员会宏观经济研究院"),
-    "e2": ("韩素芳", "教授", "教育部职业技术教育中心研究所"),
-    "e3": ("曹志远", "处长", "国家开发银行评审管理局"),
-    "e4": ("冯德明", "项目主任", "德国国际合作机构（GIZ）北京代表处"),
-}
-
-DESCRIPTION_A = """\
-为深入贯彻落实中共中央办公厅、国务院办公厅印发的《关于加强新时代高技能人才队伍建设的意见》\
-（第15号文件），帮助各地区、各部门准确把握政策要义，举办本期培训班。
-
-## 培训对象
-- 各省、自治区、直辖市人力资源社会保障厅（局）分管负责同志和职业能力建设处负责同志
-- 地级市人力资源社会保障局相关负责同志
-- 有关行业、中央企业人力资源部门和技师学院、高级技工学校负责同志
-
-## 培训方式
-专题讲座、课堂学习、个人自学、分组讨论、集中答疑和座谈交流相结合。\
-培训前将向每位学员发放《高技能人才政策文件汇编》。
-
-## 有关要求
-请学员按时报到，遵守培训纪律；课件会后在本页面“课件”栏目提供下载。
-"""
-
-DESCRIPTION_B = """\
-为做好《关于开展产教融合校企双制试点工作的通知》（发改振兴〔2015〕2103号）的贯彻实施，\
-由人力资源和社会保障部职业能力建设司举办本期培训班，解读试点方案，交流试点经验。
-
-## 参训人员
-国家发展改革委、教育部、人力资源社会保障部、国家开发银行有关同志，德国国际合作机构代表，\
-以及四个试点省和一个试点市的发展改革委、教育厅、人力资源社会保障厅（局）有关负责同志和试点城市代表。
-"""
 
 
 def _at(day: datetime.date, hhmm: str, tz) -> datetime.datetime:
@@ -389,38 +336,6 @@ def _course_b(by: User, today: datetime.date) -> Course:
     return services.course_publish(course=course, by=by)
 
 
-# (heading, note, [(document number | material title, note)]); materials are matched by title.
-PACK_A = [
-    (
-        "中央领导同志重要指示批示",
-        "",
-        [("material:中央领导同志关于技能人才工作重要指示批示摘编", "开班前请认真学习。")],
-    ),
-    (
-        "中央文件",
-        "",
-        [
-            ("中办发〔2022〕15号", "本期培训班重点解读的文件（“15号文件”）。"),
-            ("material:课件：《关于加强新时代高技能人才队伍建设的意见》总体解读", "第一讲课件。"),
-        ],
-    ),
-    (
-        "部门配套文件",
-        "人力资源社会保障部等部门为贯彻落实15号文件出台的配套文件。",
-        [
-            ("人社部发〔2022〕14号", "“新八级工”职业技能等级制度。"),
-            ("人社部发〔2019〕101号", "已由人社部发〔2022〕14号修订，对照学习。"),
-            ("人社部发〔2021〕48号", ""),
-            ("人社部发〔2023〕7号", ""),
-        ],
-    ),
-]
-PACK_B = [
-    ("中央文件", "", [("国发〔2014〕19号", "")]),
-    ("试点文件", "", [("发改振兴〔2015〕2103号", "本期培训班解读的试点方案。")]),
-]
-
-
 def _pack_material(course: Course, by: User, title: str) -> Material | None:
     material = course.materials.filter(title=title).first()
     if material is None and title.startswith("中央领导同志"):
@@ -485,6 +400,20 @@ def seed(*, stdout=None) -> dict[str, int]:
     if stdout:
         stdout.write(f"courses: {created} new demo courses, {pack_items} new reading-pack items")
     return {"courses": created, "pack_items": pack_items}
+
+
+COURSE_A_OVER_HELP = (
+    "Move demo course A into the past (its last session ended yesterday) and fill in what "
+    "follows it: attendance, the published FAQ and survey responses."
+)
+
+
+def course_a_over(*, stdout=None) -> int:
+    """`seed_demo --course-a-over`: course A as it is after its last session."""
+    days = move_course_into_past()
+    if stdout:
+        stdout.write(f"courses: course A moved {days} days into the past")
+    return days
 
 
 def move_course_into_past(title: str = TITLE_A) -> int:

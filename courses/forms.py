@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region
 from courses.models import DEFAULT_TIME_ZONE, Course, DiscussionGroup, Material, Session, Speaker
+from courses.services.course import COURSE_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -62,29 +63,7 @@ class CourseForm(forms.ModelForm):
 
     class Meta:
         model = Course
-        fields = [
-            "title",
-            "summary",
-            "description",
-            "category",
-            "hosts",
-            "host_organisations",
-            "venue",
-            "city",
-            "region",
-            "time_zone",
-            "starts_on",
-            "ends_on",
-            "registration_opens_at",
-            "registration_closes_at",
-            "capacity",
-            "requires_approval",
-            "eligible_organisation_types",
-            "language",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-        ]
+        fields = COURSE_FIELDS
         widgets = {
             "starts_on": DATE_WIDGET,
             "ends_on": DATE_WIDGET,

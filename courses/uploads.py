@@ -1,6 +1,6 @@
 """Checks on uploaded course materials.
 
-The rules are the portal's shared upload rules (policies.uploads: type by content, size,
+The rules are the portal's shared upload rules (portal.uploads: type by content, size,
 macros, ZIP and XML bombs, safe display names); this adds the checksum the material keeps.
 """
 
@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from policies.uploads import FileKind, safe_display_name, validate_upload
+from portal.uploads import FileKind, safe_display_name, validate_upload
 
 MATERIAL_KINDS = frozenset(FileKind)  # PDF, PPTX, DOCX, XLSX, PNG, JPEG
 

@@ -14,3 +14,9 @@ class EnrollmentConfig(AppConfig):
 
         enrollment_hooks.register(RegistrationHooks())
         outbox.register_attachment_maker("course_calendar", course_calendar_make)
+
+        from enrollment import demo as enrollment_demo
+        from enrollment import exporters  # noqa: F401 - registers the enrollment exporters
+        from portal import demo
+
+        demo.register("enrollment", enrollment_demo.seed, after=["accounts", "courses"])

@@ -49,6 +49,9 @@ class ExportJob(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("export")
         verbose_name_plural = _("exports")
+        # Whoever holds it sees and downloads everyone's exports, not only their own. Exports
+        # knows no roles: the app that owns the roles grants it (accounts, to administrators).
+        permissions = [("view_every_export", "Can see and download every export")]
         indexes = [
             models.Index(fields=["requested_by", "-created_at"], name="export_by_user"),
             models.Index(

@@ -7,4 +7,8 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback")
 
     def ready(self) -> None:
+        from feedback import demo as feedback_demo
         from feedback import exporters  # noqa: F401 - registers the feedback export
+        from portal import demo
+
+        demo.register("feedback", feedback_demo.seed, after=["enrollment"])

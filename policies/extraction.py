@@ -6,7 +6,7 @@ import zipfile
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from policies.uploads import CONTENT_TYPES, FileKind
+from portal.uploads import CONTENT_TYPES, FileKind
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,8 @@ from policies.models import (
 )
 from policies.numbers import number_parts
 from policies.selectors import document_can_edit, user_is_library_staff
-from policies.uploads import ATTACHMENT_KINDS, ORIGINAL_KINDS, safe_display_name, validate_upload
+from policies.uploads import ATTACHMENT_KINDS, ORIGINAL_KINDS
+from portal.uploads import safe_display_name, validate_upload
 
 logger = logging.getLogger(__name__)
 

@@ -7,4 +7,8 @@ class QuestionsConfig(AppConfig):
     verbose_name = _("Questions")
 
     def ready(self) -> None:
+        from portal import demo
+        from questions import demo as questions_demo
         from questions import exporters  # noqa: F401 - registers the questions export
+
+        demo.register("questions", questions_demo.seed, after=["enrollment"])

@@ -70,7 +70,7 @@ if [ "$mode" = bench ]; then
 fi
 
 # 4. PostgreSQL and Redis: reachable, started, or installed.
-.venv/bin/python scripts/services.py
+.venv/bin/python scripts/start_services.py
 
 # 5. Translations, schema and demo data.
 .venv/bin/python manage.py compilemessages -l zh_Hans --ignore '.venv/*' -v 0

@@ -27,13 +27,15 @@ from courses.services.common import (
 from courses.services.reading_pack import pack_copy
 from notifications import outbox
 
-# The fields organisers fill in on the course form; everything else is set by the services.
+# The fields organisers fill in on the course form, in the form's order; everything else is
+# set by the services. The host organisations are a many-to-many list, saved after the course.
 COURSE_FIELDS = (
     "title",
     "summary",
     "description",
     "category",
     "hosts",
+    "host_organisations",
     "venue",
     "city",
     "region",
@@ -57,7 +59,7 @@ NOTIFIED_FIELDS = ("starts_on", "ends_on", "venue", "city", "time_zone")
 
 
 def _apply(course: Course, data: Mapping[str, Any]) -> None:
-    unknown = set(data) - set(COURSE_FIELDS) - {"host_organisations"}
+    unknown = set(data) - set(COURSE_FIELDS)
     if unknown:
         raise TypeError(f"unknown course fields: {sorted(unknown)}")
     for field, value in data.items():

@@ -186,7 +186,7 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Largest file a user may upload (policy documents, materials); checked by policies.uploads.
+# Largest file a user may upload (policy documents, materials); checked by portal.uploads.
 PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 PORTAL_MATERIAL_MAX_BYTES = env.int("PORTAL_MATERIAL_MAX_BYTES", default=50 * 1024 * 1024)
 # Nominee spreadsheets: largest file, and above how many rows a worker imports it with progress.

@@ -17,10 +17,10 @@ from accounts.roles import Role
 from attendance.exporters import (
     AttendanceSheetExporter,
     CrossCourseAttendanceExporter,
-    RegistrationListExporter,
     SignInSheetExporter,
 )
 from courses.models import Course
+from enrollment.exporters import RegistrationListExporter
 from enrollment.models import Registration
 from exports.writer import SafeWorkbook
 from tests.factories.accounts import OrganisationFactory, UserFactory, region

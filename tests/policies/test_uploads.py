@@ -4,15 +4,9 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 
-from policies.uploads import (
-    ATTACHMENT_KINDS,
-    CONTENT_TYPES,
-    ORIGINAL_KINDS,
-    FileKind,
-    safe_display_name,
-    validate_upload,
-)
+from policies.uploads import ATTACHMENT_KINDS, ORIGINAL_KINDS
 from portal.downloads import content_disposition as attachment_disposition
+from portal.uploads import CONTENT_TYPES, FileKind, safe_display_name, validate_upload
 from tests.policies.files import DOCM_MAIN, docx_bytes, pdf_bytes, upload
 
 

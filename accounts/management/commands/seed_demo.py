@@ -1,8 +1,6 @@
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
+
+from portal import demo
 
 
 class Command(BaseCommand):
@@ -11,26 +9,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--course-a-over",
-            action="store_true",
-            help="Move demo course A into the past (its last session ended yesterday) and fill in "
-            "what follows it: attendance, the published FAQ and survey responses.",
-        )
+        # The apps offer the options (portal.demo.register_option), e.g. --course-a-over.
+        for option in demo.option_list():
+            parser.add_argument(option.flag, action="store_true", help=option.help)
 
     def handle(self, *args, **options):
-        self._seed_all()
-        if options["course_a_over"]:
-            days = import_module("courses.demo").move_course_into_past()
-            self.stdout.write(f"courses: course A moved {days} days into the past")
-            self._seed_all()
+        # Each app registers its step in its AppConfig.ready(); they run in dependency order.
+        demo.demo_seed(stdout=self.stdout)
+        chosen = [option for option in demo.option_list() if options[option.dest]]
+        for option in chosen:
+            option.run(stdout=self.stdout)
+        if chosen:
+            demo.demo_seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
-
-    def _seed_all(self):
-        # Each app that has demo data offers `<app>.demo.seed(stdout=...)`; run them in the order
-        # of INSTALLED_APPS, which follows the import direction (accounts before courses...).
-        for app_config in apps.get_app_configs():
-            module_name = f"{app_config.name}.demo"
-            if find_spec(module_name) is None:
-                continue
-            import_module(module_name).seed(stdout=self.stdout)
