@@ -4,19 +4,16 @@ organisers' dashboard and editors, and the permission-checked material download.
 import logging
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import Organisation, Region
-from accounts.roles import user_is_organiser
 from courses import selectors, services
 from courses.caching import anonymous_page_cache
 from courses.calendar import course_calendar_ics
@@ -32,6 +29,7 @@ from courses.forms import (
     SessionForm,
     SpeakerForm,
 )
+from courses.mixins import ManagedCourseMixin, OrganiserRequiredMixin
 from courses.models import Course, DiscussionGroup, Material, Session, Speaker
 from portal.downloads import private_file_response
 from portal.forms import add_service_errors as add_errors
@@ -167,30 +165,6 @@ class MaterialDownloadView(View):
 
 
 # -- Organisers -------------------------------------------------------------------------------
-
-
-class OrganiserRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not user_is_organiser(request.user):
-            raise PermissionDenied(_("This page is for course organisers."))
-        return super().dispatch(request, *args, **kwargs)
-
-
-class ManagedCourseMixin(OrganiserRequiredMixin):
-    """Fetches `self.course` from the courses the user may change: anyone else gets 404."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and "pk" in kwargs:
-            self.course = get_object_or_404(
-                selectors.course_list_editable_by(request.user).select_related("region"),
-                pk=kwargs["pk"],
-            )
-        return super().dispatch(request, *args, **kwargs)
-
-    def manage_url(self) -> str:
-        return reverse("courses:course-manage", args=[self.course.pk])
 
 
 class CourseDashboardView(OrganiserRequiredMixin, View):

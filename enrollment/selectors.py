@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Region
 from courses.models import Course
-from courses.selectors import course_list_editable_by
 from enrollment.models import ACTIVE_STATUSES, HELD_STATUSES, NominatingUnit, Registration
 
 
@@ -80,16 +79,32 @@ def registration_list_mine(user) -> MyCourses:
     return MyCourses(upcoming=upcoming, past=past)
 
 
+def registration_list_confirmed_for(user) -> QuerySet[Registration]:
+    """The user's confirmed registrations: what makes someone a course's trainee (materials
+    for trainees, the reading pack, questions, the survey, certificates)."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    return Registration.objects.filter(trainee=user, status=Registration.Status.CONFIRMED)
+
+
+def is_confirmed_trainee(*, user, course: Course) -> bool:
+    return registration_list_confirmed_for(user).filter(course=course).exists()
+
+
+def course_ids_confirmed_for(user) -> QuerySet:
+    """Ids of the courses `user` is a confirmed trainee of, as a subquery."""
+    return registration_list_confirmed_for(user).values("course_id")
+
+
+def registration_list_confirmed_of(course_id: int) -> QuerySet[Registration]:
+    """A course's confirmed registrations: its trainees."""
+    return Registration.objects.filter(course_id=course_id, status=Registration.Status.CONFIRMED)
+
+
 def confirmed_courses_for(user) -> QuerySet[Course]:
-    return Course.objects.filter(
-        registrations__trainee=user,
-        registrations__status=Registration.Status.CONFIRMED,
-    ).exclude(status=Course.Status.DRAFT)
-
-
-def course_for_registrations(*, user, course_id: int) -> Course:
-    """A course whose registrations `user` manages, or Course.DoesNotExist."""
-    return course_list_editable_by(user).select_related("region").get(pk=course_id)
+    return Course.objects.filter(pk__in=course_ids_confirmed_for(user)).exclude(
+        status=Course.Status.DRAFT
+    )
 
 
 @dataclass(frozen=True)

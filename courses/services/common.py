@@ -13,7 +13,7 @@ from courses.selectors import course_can_edit
 
 def ensure_can_edit(course: Course, by) -> None:
     if not course_can_edit(course=course, user=by):
-        raise PermissionDenied(_("Only the course's organisers and administrators can change it."))
+        raise PermissionDenied(_("Only the course's organisers and administrators can do this."))
 
 
 def ensure_organiser(by) -> None:
