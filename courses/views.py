@@ -13,19 +13,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.models import Organisation, Region
+from accounts.models import Organisation
 from courses import selectors, services
 from courses.caching import anonymous_page_cache
 from courses.calendar import course_calendar_ics
 from courses.forms import (
     CatalogueFilterForm,
-    CourseCancelForm,
     CourseCloneForm,
     CourseForm,
     GroupForm,
     MaterialUploadForm,
     OrganiserAddForm,
-    QuotaForm,
     SessionForm,
     SpeakerForm,
 )
@@ -63,9 +61,6 @@ class CourseListView(View):
         paginator = Paginator(selectors.course_catalogue(filters), CATALOGUE_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         courses = list(page.object_list)
-        taken = selectors.course_seats_taken_many(course.pk for course in courses)
-        for course in courses:
-            course.seats_left = selectors.course_seats_left(course, taken.get(course.pk, 0))
         query = request.GET.copy()
         query.pop("page", None)
         return render(
@@ -96,7 +91,6 @@ class CourseDetailView(View):
         course = _visible_course(request, pk)
         can_edit = selectors.course_can_edit(course=course, user=request.user)
         sessions = list(selectors.session_list_for_course(course))
-        seats_taken = selectors.course_seats_taken(course)
         materials = selectors.material_list_visible_to(
             user=request.user, course=course, can_edit=can_edit
         )
@@ -108,8 +102,6 @@ class CourseDetailView(View):
                 "course": course,
                 "can_edit": can_edit,
                 "days": selectors.timetable_by_day(course, sessions),
-                "seats_taken": seats_taken,
-                "seats_left": selectors.course_seats_left(course, seats_taken),
                 "materials": list(materials),
                 "pack_visible": pack_visible,
                 "pack_sections": selectors.pack_for_course(
@@ -172,7 +164,7 @@ class CourseDashboardView(OrganiserRequiredMixin, View):
 
     def get(self, request):
         return render(
-            request, self.template_name, {"rows": selectors.course_dashboard_for(request.user)}
+            request, self.template_name, {"courses": selectors.course_dashboard_for(request.user)}
         )
 
 
@@ -219,31 +211,8 @@ class CourseManageView(ManagedCourseMixin, View):
                 "missing": services.course_missing_for_publication(course)
                 if course.is_draft
                 else [],
-                "seats_taken": selectors.course_seats_taken(course),
                 "organisers": list(course.organisers.all()),
             },
-        )
-
-
-class CourseUpdateView(ManagedCourseMixin, View):
-    template_name = "courses/course_update.html"
-
-    def get(self, request, pk: int):
-        form = CourseForm(instance=self.course)
-        return render(request, self.template_name, {"form": form, "course": self.course})
-
-    def post(self, request, pk: int):
-        form = CourseForm(request.POST, instance=Course.objects.get(pk=self.course.pk))
-        if form.is_valid():
-            try:
-                services.course_update(course=self.course, by=request.user, data=form.course_data())
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("The course is saved."))
-                return redirect(self.manage_url())
-        return render(
-            request, self.template_name, {"form": form, "course": self.course}, status=400
         )
 
 
@@ -267,33 +236,6 @@ class CourseActionView(ManagedCourseMixin, View):
             }
             messages.success(request, done[self.action])
         return redirect(self.manage_url())
-
-
-class CourseCancelView(ManagedCourseMixin, View):
-    template_name = "courses/course_cancel.html"
-
-    def get(self, request, pk: int):
-        return render(
-            request, self.template_name, {"form": CourseCancelForm(), "course": self.course}
-        )
-
-    def post(self, request, pk: int):
-        form = CourseCancelForm(request.POST)
-        if form.is_valid():
-            try:
-                services.course_cancel(
-                    course=self.course, by=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("The course is cancelled; everyone registered is told.")
-                )
-                return redirect(self.manage_url())
-        return render(
-            request, self.template_name, {"form": form, "course": self.course}, status=400
-        )
 
 
 class CourseDeleteView(ManagedCourseMixin, View):
@@ -571,32 +513,6 @@ class GroupDeleteView(GroupObjectMixin, View):
         else:
             messages.success(request, _("The discussion group is deleted."))
         return redirect("courses:group-list", pk=self.course.pk)
-
-
-class QuotaUpdateView(ManagedCourseMixin, View):
-    template_name = "courses/quota_update.html"
-
-    def form(self, data=None) -> QuotaForm:
-        return QuotaForm(data, course=self.course, regions=Region.objects.all())
-
-    def get(self, request, pk: int):
-        return render(request, self.template_name, {"course": self.course, "form": self.form()})
-
-    def post(self, request, pk: int):
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                services.quota_set(
-                    course=self.course, by=request.user, seats_by_region=form.seats_by_region()
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("The regional quotas are saved."))
-                return redirect(self.manage_url())
-        return render(
-            request, self.template_name, {"course": self.course, "form": form}, status=400
-        )
 
 
 class MaterialListView(ManagedCourseMixin, View):

@@ -511,8 +511,3 @@ def registration_move_to_waitlist(
                 code="nobody_waiting",
             )
         return registration
-
-
-def seats_changed(course: Course) -> None:
-    """Called by courses after capacity or quotas changed, with the course already locked."""
-    waitlist_promote(course=course)

@@ -8,6 +8,16 @@ from portal.forms import add_service_errors as add_errors  # noqa: F401 - used b
 from portal.forms import error_text  # noqa: F401 - used by the views
 
 
+class CourseBusyMixin:
+    """The course row locked elsewhere past the lock timeout: the busy page (503), not a 500."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except services.CourseBusy:
+            return busy_response(request)
+
+
 def busy_response(request) -> HttpResponse:
     response = render(
         request,

@@ -7,8 +7,7 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from courses import enrollment_hooks
-from tests.courses.packs import FakeEnrollment, build_pack
+from tests.courses.packs import Enrollment, build_pack
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -24,11 +23,7 @@ def _sign_in(page, live_server, email: str) -> None:
 
 @pytest.fixture
 def enrollment():
-    previous = enrollment_hooks.get()
-    fake = FakeEnrollment()
-    enrollment_hooks.register(fake)
-    yield fake
-    enrollment_hooks.register(previous)
+    return Enrollment()
 
 
 @pytest.mark.parametrize("viewport", ["page", "phone_page"])
