@@ -18,7 +18,26 @@ from django.views import View
 from portal.forms import add_service_errors, error_text
 
 
-class ServiceFormView(View):
+class _ServiceView(View):
+    """What both shapes share: after the service, the success message and the redirect."""
+
+    success_message: Any = ""
+    success_url = ""
+
+    def get_success_message(self, result) -> str:
+        return str(self.success_message)
+
+    def get_success_url(self, result) -> str:
+        return str(self.success_url)
+
+    def succeeded(self, result) -> HttpResponse:
+        message = self.get_success_message(result)
+        if message:
+            messages.success(self.request, message)
+        return HttpResponseRedirect(self.get_success_url(result))
+
+
+class ServiceFormView(_ServiceView):
     """GET shows the form; POST validates it, calls the service once, then redirects.
 
     Subclasses set `form_class`, `template_name` and `success_message` and implement
@@ -29,8 +48,6 @@ class ServiceFormView(View):
 
     form_class: Any = None
     template_name = ""
-    success_message: Any = ""
-    success_url = ""
     error_fields: Mapping[str, str] = {}
     invalid_status = 200
 
@@ -58,12 +75,6 @@ class ServiceFormView(View):
     def run_service(self, form) -> Any:
         raise NotImplementedError
 
-    def get_success_message(self, result) -> str:
-        return str(self.success_message)
-
-    def get_success_url(self, result) -> str:
-        return str(self.success_url)
-
     def get(self, request, *args, **kwargs) -> HttpResponse:
         return self.render_form(self.get_form())
 
@@ -76,39 +87,25 @@ class ServiceFormView(View):
         except ValidationError as exc:
             add_service_errors(form, exc, self.error_fields)
             return self.render_form(form, status=self.invalid_status)
-        message = self.get_success_message(result)
-        if message:
-            messages.success(request, message)
-        return HttpResponseRedirect(self.get_success_url(result))
+        return self.succeeded(result)
 
 
-class ServiceActionView(View):
+class ServiceActionView(_ServiceView):
     """A POST-only step without a form: call the service, say what happened, redirect.
 
     A ValidationError from the service becomes an error message; the redirect is the same.
     """
 
     http_method_names = ["post", "options"]
-    success_message: Any = ""
-    success_url = ""
 
     def run_service(self) -> Any:
         raise NotImplementedError
-
-    def get_success_message(self, result) -> str:
-        return str(self.success_message)
-
-    def get_success_url(self, result) -> str:
-        """Where to go after the step; `result` is None when the service refused."""
-        return str(self.success_url)
 
     def post(self, request, *args, **kwargs) -> HttpResponse:
         try:
             result = self.run_service()
         except ValidationError as exc:
             messages.error(request, error_text(exc))
+            # The same page either way; `get_success_url` gets None for a refusal.
             return HttpResponseRedirect(self.get_success_url(None))
-        message = self.get_success_message(result)
-        if message:
-            messages.success(request, message)
-        return HttpResponseRedirect(self.get_success_url(result))
+        return self.succeeded(result)
