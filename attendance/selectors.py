@@ -10,8 +10,12 @@ from accounts.models import PINYIN_COLLATION
 from accounts.roles import Role, user_has_role, user_is_administrator
 from attendance.models import Attendance, AttendanceSettings
 from courses.models import Course, Session
-from courses.selectors import course_list_exportable_by  # noqa: F401 - re-exported
+from courses.selectors import (
+    course_list_editable_by,
+    course_list_exportable_by,  # noqa: F401 - re-exported
+)
 from enrollment.models import Registration
+from enrollment.selectors import registration_list_confirmed_for, registration_list_confirmed_of
 
 # Check-in staff work at the venue of any course that is not a draft.
 STAFF_STATUSES = (Course.Status.PUBLISHED, Course.Status.ARCHIVED)
@@ -24,7 +28,7 @@ def course_list_for_attendance(user) -> QuerySet[Course]:
         return Course.objects.none()
     if user_is_administrator(user):
         return Course.objects.all()
-    scope = Q(organisers=user)
+    scope = Q(pk__in=course_list_editable_by(user).values("pk"))
     if user_has_role(user, Role.CHECKIN_STAFF):
         scope |= Q(status__in=STAFF_STATUSES)
     return Course.objects.filter(pk__in=Course.objects.filter(scope).values("pk"))
@@ -70,9 +74,7 @@ def attendance_settings_for(course: Course) -> AttendanceSettings:
 
 def roster_registrations(session: Session) -> QuerySet[Registration]:
     """The confirmed trainees expected at a session (a group session: that group's members)."""
-    registrations = Registration.objects.filter(
-        course_id=session.course_id, status=Registration.Status.CONFIRMED
-    )
+    registrations = registration_list_confirmed_of(session.course_id)
     if session.discussion_group_id:
         registrations = registrations.filter(discussion_group_id=session.discussion_group_id)
     return registrations
@@ -129,7 +131,7 @@ def session_counts_for_course(course: Course) -> list[SessionCounts]:
         .order_by("starts_at", "order", "pk")
     )
     by_group = dict(
-        Registration.objects.filter(course=course, status=Registration.Status.CONFIRMED)
+        registration_list_confirmed_of(course.pk)
         .values("discussion_group_id")
         .annotate(n=Count("pk"))
         .values_list("discussion_group_id", "n")
@@ -164,8 +166,8 @@ class MyAttendanceRow:
 def attendance_mine(*, user, course: Course) -> tuple[Registration, list[MyAttendanceRow]]:
     """The user's confirmed registration for the course and a row per session that applies to
     them; Registration.DoesNotExist when they have none."""
-    registration = Registration.objects.select_related("discussion_group").get(
-        course=course, trainee=user, status=Registration.Status.CONFIRMED
+    registration = (
+        registration_list_confirmed_for(user).select_related("discussion_group").get(course=course)
     )
     sessions = Session.objects.filter(course=course).order_by("starts_at", "order", "pk")
     sessions = sessions.filter(

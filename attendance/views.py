@@ -22,7 +22,8 @@ from attendance.exporters import CrossCourseExportForm
 from attendance.forms import AttendanceMarkForm, AttendanceSettingsUpdateForm, RosterFilterForm
 from attendance.imports import attendance_import_read
 from attendance.models import Attendance
-from courses.models import Course, DiscussionGroup
+from courses.mixins import ManagedCourseMixin
+from courses.models import DiscussionGroup
 from courses.selectors import course_list_visible_to
 from enrollment.models import Registration
 
@@ -33,10 +34,6 @@ SEEN_KEY = "attendance_checkin_seen"
 
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
-
-
-def _course_for(request, pk) -> Course:
-    return get_object_or_404(selectors.course_list_for_attendance(request.user), pk=pk)
 
 
 def _session_for(request, pk):
@@ -63,13 +60,16 @@ class CourseListView(LoginRequiredMixin, View):
         )
 
 
-class SessionListView(LoginRequiredMixin, View):
+class SessionListView(ManagedCourseMixin, View):
     """One course's sessions with their marks, links to rosters and QR codes, and exports."""
 
     template_name = "attendance/session_list.html"
 
+    def course_queryset(self, user):
+        return selectors.course_list_for_attendance(user)
+
     def get(self, request, pk):
-        course = _course_for(request, pk)
+        course = self.course
         can_export = selectors.course_list_exportable_by(request.user).filter(pk=pk).exists()
         return render(
             request,

@@ -15,6 +15,7 @@ from certificates.models import Certificate, CertificateArchive, CertificateRule
 from courses.models import Course, Session
 from courses.selectors import course_list_editable_by
 from enrollment.models import Registration
+from enrollment.selectors import registration_list_confirmed_of
 from feedback.models import SurveyResponse
 
 ATTENDED = {Attendance.Status.PRESENT, Attendance.Status.LATE}
@@ -87,9 +88,9 @@ def eligibility_for_course(
         counted.add(Attendance.Status.EXCUSED)
     required = {s.pk for s in rule.required_sessions.all()} if rule.pk else set()
     sessions = list(Session.objects.filter(course=course).order_by("starts_at", "order", "pk"))
-    registrations = Registration.objects.filter(
-        course=course, status=Registration.Status.CONFIRMED
-    ).order_by(Collate("full_name", PINYIN_COLLATION), "pk")
+    registrations = registration_list_confirmed_of(course.pk).order_by(
+        Collate("full_name", PINYIN_COLLATION), "pk"
+    )
     if registration_ids is not None:
         registrations = registrations.filter(pk__in=registration_ids)
     registrations = list(registrations)

@@ -23,9 +23,9 @@ from certificates.forms import (
 )
 from certificates.models import Certificate, CertificateArchive, normalise_code
 from certificates.pdf import certificate_filename
+from courses.mixins import ManagedCourseMixin
 from courses.models import Course
-from courses.selectors import course_list_editable_by
-from enrollment.models import Registration
+from enrollment.selectors import registration_list_confirmed_for
 from portal.downloads import private_file_response
 from portal.forms import error_text
 from portal.observability import client_ip_var
@@ -120,8 +120,9 @@ class CertificateMineView(LoginRequiredMixin, View):
                 file=stored, filename=certificate_filename(certificate), content_type=PDF
             )
         registration = (
-            Registration.objects.select_related("course")
-            .filter(course_id=pk, trainee=request.user, status=Registration.Status.CONFIRMED)
+            registration_list_confirmed_for(request.user)
+            .select_related("course")
+            .filter(course_id=pk)
             .first()
         )
         if registration is None:
@@ -150,11 +151,6 @@ class CertificateMineView(LoginRequiredMixin, View):
         )
 
 
-class ManagedCourseMixin(LoginRequiredMixin):
-    def course(self, request, pk: int) -> Course:
-        return get_object_or_404(course_list_editable_by(request.user), pk=pk)
-
-
 class CertificateManageView(ManagedCourseMixin, View):
     template_name = "certificates/certificate_manage.html"
 
@@ -180,10 +176,10 @@ class CertificateManageView(ManagedCourseMixin, View):
         )
 
     def get(self, request, pk: int):
-        return self.render_page(request, self.course(request, pk))
+        return self.render_page(request, self.course)
 
     def post(self, request, pk: int):
-        course = self.course(request, pk)
+        course = self.course
         form = CertificateRuleForm(request.POST, course=course)
         if not form.is_valid():
             messages.error(request, _("Please correct the errors below."))
@@ -199,7 +195,7 @@ class CertificateManageView(ManagedCourseMixin, View):
 
 class IssueAllView(ManagedCourseMixin, View):
     def post(self, request, pk: int):
-        course = self.course(request, pk)
+        course = self.course
         try:
             count = services.certificate_issue_for_course(course_id=course.pk, by=request.user)
         except ValidationError as exc:
@@ -219,7 +215,7 @@ class ReasonActionView(ManagedCourseMixin, View):
         raise NotImplementedError
 
     def post(self, request, pk: int, **kwargs):
-        course = self.course(request, pk)
+        course = self.course
         object_id = kwargs[self.object_kwarg]
         form = ReasonForm(request.POST)
         if not form.is_valid():
@@ -259,7 +255,7 @@ class CertificateDownloadView(ManagedCourseMixin, View):
     """An organiser's copy of any certificate of their course."""
 
     def get(self, request, pk: int, certificate_id: int):
-        course = self.course(request, pk)
+        course = self.course
         certificate = get_object_or_404(
             Certificate.objects.select_related("course"), pk=certificate_id, course=course
         )
@@ -271,7 +267,7 @@ class CertificateDownloadView(ManagedCourseMixin, View):
 
 class ArchiveRequestView(ManagedCourseMixin, View):
     def post(self, request, pk: int):
-        course = self.course(request, pk)
+        course = self.course
         archive = services.archive_request(course=course, by=request.user, language=get_language())
         return redirect("certificates:archive-detail", archive_id=archive.pk)
 

@@ -24,6 +24,7 @@ from courses.demo_content import (
     SPEAKERS_B,
 )
 from courses.models import Course, Material, Session, Speaker
+from courses.services.common import lock_course
 
 ORGANISER_EMAIL = "organiser@example.cn"
 TITLE_A = "全国高技能人才政策培训班"
@@ -138,15 +139,17 @@ def _course_a(by: User, today: datetime.date) -> Course:
     )
     hosts = Organisation.objects.filter(name="人力资源和社会保障部", region=beijing)
     course.host_organisations.set(hosts)
-    services.quota_set(
-        course=course,
-        by=by,
-        seats_by_region={
-            region.pk: seats
-            for code, seats in (("32", 30), ("44", 30), ("37", 25), ("33", 25), ("41", 20))
-            for region in Region.objects.filter(code=code)
-        },
-    )
+    with transaction.atomic():
+        # A new draft: nobody holds a seat yet.
+        services.quota_set_locked(
+            course=lock_course(course.pk),
+            seats_by_region={
+                region.pk: seats
+                for code, seats in (("32", 30), ("44", 30), ("37", 25), ("33", 25), ("41", 20))
+                for region in Region.objects.filter(code=code)
+            },
+            seats_held={},
+        )
     groups = [
         services.group_create(course=course, by=by, name=name, facilitator=facilitator, room=room)
         for name, facilitator, room in (

@@ -14,9 +14,9 @@ from django.views import View
 
 from courses import selectors, services
 from courses.forms import PackItemAddForm, PackItemNoteForm, PackSectionForm
+from courses.mixins import ManagedCourseMixin, OrganiserRequiredMixin
 from courses.models import Course, ReadingPackBundle, ReadingPackItem, ReadingPackSection
 from courses.services import pack_bundle
-from courses.views import ManagedCourseMixin, OrganiserRequiredMixin
 from policies.selectors import DocumentFilters, document_list_visible_to, document_search
 from portal.downloads import private_file_response
 from portal.forms import add_service_errors as add_errors

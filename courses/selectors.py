@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.roles import user_is_administrator, user_is_organiser
-from courses import enrollment_hooks
 from courses.models import (
     Course,
     Material,
@@ -31,6 +30,7 @@ from courses.models import (
     Session,
     Speaker,
 )
+from courses.trainees import is_trainee, trainee_course_ids
 from policies.hooks import CourseLink
 from policies.models import DocumentAuthority, DocumentFile
 from policies.selectors import document_list_visible_to
@@ -174,26 +174,6 @@ class Catalogue:
         return [by_id[pk] for pk in ids]
 
 
-def course_seats_taken(course: Course) -> int:
-    """Confirmed seats; the enrollment app answers through `courses.enrollment_hooks`."""
-    return enrollment_hooks.get().seats_taken([course.pk]).get(course.pk, 0)
-
-
-def course_seats_taken_many(course_ids: Iterable[int]) -> dict[int, int]:
-    return enrollment_hooks.get().seats_taken(list(course_ids))
-
-
-def course_seats_left(course: Course, taken: int | None = None) -> int | None:
-    if course.capacity is None:
-        return None
-    taken = course_seats_taken(course) if taken is None else taken
-    return max(0, course.capacity - taken)
-
-
-def course_registered_users(course: Course) -> Iterable:
-    return enrollment_hooks.get().registered_users(course.pk)
-
-
 def course_detail_for(*, course_id: int, user) -> Course:
     """One course with everything its page shows, or Course.DoesNotExist if out of scope."""
     return (
@@ -241,7 +221,7 @@ def material_levels_visible_to(*, user, course: Course, can_edit: bool) -> set[s
         return levels
     if can_edit:
         return {value for value, _label in Material.Visibility.choices}
-    if enrollment_hooks.get().is_registered(user, course.pk):
+    if is_trainee(user=user, course=course):
         levels.add(Material.Visibility.TRAINEES.value)
     return levels
 
@@ -269,21 +249,15 @@ def material_for_download(*, material_id: int, user) -> Material:
     return material
 
 
-@dataclass
-class DashboardRow:
-    course: Course
-    seats_taken: int
-    pending_approvals: int
-    waitlisted: int
+def course_dashboard_for(user) -> list[Course]:
+    """The organiser's courses with their next session, drafts first (one query).
 
-
-def course_dashboard_for(user) -> list[DashboardRow]:
-    """The organiser's courses with their counts and next session (constant queries)."""
+    Their registration counts come from enrollment (`{% with_seat_counts %}`)."""
     now = timezone.now()
     next_session = Session.objects.filter(course=OuterRef("pk"), ends_at__gte=now).order_by(
         "starts_at"
     )
-    courses = list(
+    return list(
         course_list_editable_by(user)
         .select_related("region")
         .annotate(
@@ -298,19 +272,6 @@ def course_dashboard_for(user) -> list[DashboardRow]:
         )
         .order_by("status_rank", F("starts_on").asc(nulls_first=True), "pk")
     )
-    ids = [course.pk for course in courses]
-    hooks = enrollment_hooks.get()
-    taken = hooks.seats_taken(ids)
-    queues = hooks.queue_counts(ids)
-    return [
-        DashboardRow(
-            course=course,
-            seats_taken=taken.get(course.pk, 0),
-            pending_approvals=queues.get(course.pk, (0, 0))[0],
-            waitlisted=queues.get(course.pk, (0, 0))[1],
-        )
-        for course in courses
-    ]
 
 
 def speaker_list() -> QuerySet[Speaker]:
@@ -326,7 +287,7 @@ def pack_can_view(*, user, course: Course, can_edit: bool | None = None) -> bool
         return False
     if can_edit is None:
         can_edit = course_can_edit(course=course, user=user)
-    return can_edit or enrollment_hooks.get().is_registered(user, course.pk)
+    return can_edit or is_trainee(user=user, course=course)
 
 
 def pack_exists(course: Course) -> bool:
@@ -387,10 +348,11 @@ def pack_for_course(*, course: Course, user, can_edit: bool) -> list[PackSection
 
 
 def registered_document_ids(user) -> QuerySet:
-    """For the library: documents in the packs of courses `user` is registered in."""
-    course_ids = enrollment_hooks.get().registered_course_ids(user)
+    """For the library: documents in the packs of courses `user` attends as a trainee."""
     return (
-        ReadingPackItem.objects.filter(section__course_id__in=course_ids, document__isnull=False)
+        ReadingPackItem.objects.filter(
+            section__course_id__in=trainee_course_ids(user), document__isnull=False
+        )
         .order_by()
         .values("document_id")
     )
@@ -416,9 +378,5 @@ def course_links_for_document(document, user) -> list[CourseLink]:
 
 
 def course_list_exportable_by(user) -> QuerySet[Course]:
-    """Courses whose spreadsheets `user` may download: their organisers and administrators."""
-    if not user.is_authenticated:
-        return Course.objects.none()
-    if user_is_administrator(user):
-        return Course.objects.all()
-    return Course.objects.filter(organisers=user)
+    """Courses whose spreadsheets `user` may download: the ones they may edit."""
+    return course_list_editable_by(user)

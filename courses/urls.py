@@ -40,7 +40,6 @@ urlpatterns = [
     path("manage/", views.CourseDashboardView.as_view(), name="course-dashboard"),
     path("manage/new/", views.CourseCreateView.as_view(), name="course-create"),
     path("manage/<int:pk>/", views.CourseManageView.as_view(), name="course-manage"),
-    path("manage/<int:pk>/edit/", views.CourseUpdateView.as_view(), name="course-update"),
     path(
         "manage/<int:pk>/publish/",
         views.CourseActionView.as_view(action="publish"),
@@ -51,7 +50,6 @@ urlpatterns = [
         views.CourseActionView.as_view(action="archive"),
         name="course-archive",
     ),
-    path("manage/<int:pk>/cancel/", views.CourseCancelView.as_view(), name="course-cancel"),
     path("manage/<int:pk>/delete/", views.CourseDeleteView.as_view(), name="course-delete"),
     path("manage/<int:pk>/clone/", views.CourseCloneView.as_view(), name="course-clone"),
     path("manage/<int:pk>/organisers/", views.OrganiserListView.as_view(), name="organiser-list"),
@@ -78,7 +76,6 @@ urlpatterns = [
     path(
         "manage/groups/<int:group_id>/delete/", views.GroupDeleteView.as_view(), name="group-delete"
     ),
-    path("manage/<int:pk>/quotas/", views.QuotaUpdateView.as_view(), name="quota-update"),
     path("manage/<int:pk>/materials/", views.MaterialListView.as_view(), name="material-list"),
     path(
         "manage/materials/<int:material_id>/delete/",

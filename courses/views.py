@@ -4,34 +4,30 @@ organisers' dashboard and editors, and the permission-checked material download.
 import logging
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.models import Organisation, Region
-from accounts.roles import user_is_organiser
+from accounts.models import Organisation
 from courses import selectors, services
 from courses.caching import anonymous_page_cache
 from courses.calendar import course_calendar_ics
 from courses.forms import (
     CatalogueFilterForm,
-    CourseCancelForm,
     CourseCloneForm,
     CourseForm,
     GroupForm,
     MaterialUploadForm,
     OrganiserAddForm,
-    QuotaForm,
     SessionForm,
     SpeakerForm,
 )
+from courses.mixins import ManagedCourseMixin, OrganiserRequiredMixin
 from courses.models import Course, DiscussionGroup, Material, Session, Speaker
 from portal.downloads import private_file_response
 from portal.forms import add_service_errors as add_errors
@@ -65,9 +61,6 @@ class CourseListView(View):
         paginator = Paginator(selectors.course_catalogue(filters), CATALOGUE_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         courses = list(page.object_list)
-        taken = selectors.course_seats_taken_many(course.pk for course in courses)
-        for course in courses:
-            course.seats_left = selectors.course_seats_left(course, taken.get(course.pk, 0))
         query = request.GET.copy()
         query.pop("page", None)
         return render(
@@ -98,7 +91,6 @@ class CourseDetailView(View):
         course = _visible_course(request, pk)
         can_edit = selectors.course_can_edit(course=course, user=request.user)
         sessions = list(selectors.session_list_for_course(course))
-        seats_taken = selectors.course_seats_taken(course)
         materials = selectors.material_list_visible_to(
             user=request.user, course=course, can_edit=can_edit
         )
@@ -110,8 +102,6 @@ class CourseDetailView(View):
                 "course": course,
                 "can_edit": can_edit,
                 "days": selectors.timetable_by_day(course, sessions),
-                "seats_taken": seats_taken,
-                "seats_left": selectors.course_seats_left(course, seats_taken),
                 "materials": list(materials),
                 "pack_visible": pack_visible,
                 "pack_sections": selectors.pack_for_course(
@@ -169,36 +159,12 @@ class MaterialDownloadView(View):
 # -- Organisers -------------------------------------------------------------------------------
 
 
-class OrganiserRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not user_is_organiser(request.user):
-            raise PermissionDenied(_("This page is for course organisers."))
-        return super().dispatch(request, *args, **kwargs)
-
-
-class ManagedCourseMixin(OrganiserRequiredMixin):
-    """Fetches `self.course` from the courses the user may change: anyone else gets 404."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and "pk" in kwargs:
-            self.course = get_object_or_404(
-                selectors.course_list_editable_by(request.user).select_related("region"),
-                pk=kwargs["pk"],
-            )
-        return super().dispatch(request, *args, **kwargs)
-
-    def manage_url(self) -> str:
-        return reverse("courses:course-manage", args=[self.course.pk])
-
-
 class CourseDashboardView(OrganiserRequiredMixin, View):
     template_name = "courses/course_dashboard.html"
 
     def get(self, request):
         return render(
-            request, self.template_name, {"rows": selectors.course_dashboard_for(request.user)}
+            request, self.template_name, {"courses": selectors.course_dashboard_for(request.user)}
         )
 
 
@@ -245,31 +211,8 @@ class CourseManageView(ManagedCourseMixin, View):
                 "missing": services.course_missing_for_publication(course)
                 if course.is_draft
                 else [],
-                "seats_taken": selectors.course_seats_taken(course),
                 "organisers": list(course.organisers.all()),
             },
-        )
-
-
-class CourseUpdateView(ManagedCourseMixin, View):
-    template_name = "courses/course_update.html"
-
-    def get(self, request, pk: int):
-        form = CourseForm(instance=self.course)
-        return render(request, self.template_name, {"form": form, "course": self.course})
-
-    def post(self, request, pk: int):
-        form = CourseForm(request.POST, instance=Course.objects.get(pk=self.course.pk))
-        if form.is_valid():
-            try:
-                services.course_update(course=self.course, by=request.user, data=form.course_data())
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("The course is saved."))
-                return redirect(self.manage_url())
-        return render(
-            request, self.template_name, {"form": form, "course": self.course}, status=400
         )
 
 
@@ -293,33 +236,6 @@ class CourseActionView(ManagedCourseMixin, View):
             }
             messages.success(request, done[self.action])
         return redirect(self.manage_url())
-
-
-class CourseCancelView(ManagedCourseMixin, View):
-    template_name = "courses/course_cancel.html"
-
-    def get(self, request, pk: int):
-        return render(
-            request, self.template_name, {"form": CourseCancelForm(), "course": self.course}
-        )
-
-    def post(self, request, pk: int):
-        form = CourseCancelForm(request.POST)
-        if form.is_valid():
-            try:
-                services.course_cancel(
-                    course=self.course, by=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("The course is cancelled; everyone registered is told.")
-                )
-                return redirect(self.manage_url())
-        return render(
-            request, self.template_name, {"form": form, "course": self.course}, status=400
-        )
 
 
 class CourseDeleteView(ManagedCourseMixin, View):
@@ -597,32 +513,6 @@ class GroupDeleteView(GroupObjectMixin, View):
         else:
             messages.success(request, _("The discussion group is deleted."))
         return redirect("courses:group-list", pk=self.course.pk)
-
-
-class QuotaUpdateView(ManagedCourseMixin, View):
-    template_name = "courses/quota_update.html"
-
-    def form(self, data=None) -> QuotaForm:
-        return QuotaForm(data, course=self.course, regions=Region.objects.all())
-
-    def get(self, request, pk: int):
-        return render(request, self.template_name, {"course": self.course, "form": self.form()})
-
-    def post(self, request, pk: int):
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                services.quota_set(
-                    course=self.course, by=request.user, seats_by_region=form.seats_by_region()
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("The regional quotas are saved."))
-                return redirect(self.manage_url())
-        return render(
-            request, self.template_name, {"course": self.course, "form": form}, status=400
-        )
 
 
 class MaterialListView(ManagedCourseMixin, View):

@@ -7,12 +7,12 @@ class EnrollmentConfig(AppConfig):
     verbose_name = _("Enrollment")
 
     def ready(self) -> None:
-        from courses import enrollment_hooks
-        from enrollment.hooks import RegistrationHooks
+        from courses import trainees
+        from enrollment.selectors import course_ids_confirmed_for
         from enrollment.services.notify import course_calendar_make
         from notifications import outbox
 
-        enrollment_hooks.register(RegistrationHooks())
+        trainees.register(course_ids_confirmed_for)
         outbox.register_attachment_maker("course_calendar", course_calendar_make)
 
         from enrollment import demo as enrollment_demo

@@ -2,15 +2,15 @@
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from accounts.models import Organisation, Region
+from accounts.models import Organisation, Region, User
 from courses.models import Course
-from courses.selectors import course_list_editable_by
 from enrollment.models import ACTIVE_STATUSES, HELD_STATUSES, NominatingUnit, Registration
 
 
@@ -80,16 +80,81 @@ def registration_list_mine(user) -> MyCourses:
     return MyCourses(upcoming=upcoming, past=past)
 
 
+def registration_list_confirmed_for(user) -> QuerySet[Registration]:
+    """The user's confirmed registrations: what makes someone a course's trainee (materials
+    for trainees, the reading pack, questions, the survey, certificates)."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    return Registration.objects.filter(trainee=user, status=Registration.Status.CONFIRMED)
+
+
+def is_confirmed_trainee(*, user, course: Course) -> bool:
+    return registration_list_confirmed_for(user).filter(course=course).exists()
+
+
+def course_ids_confirmed_for(user) -> QuerySet:
+    """Ids of the courses `user` is a confirmed trainee of, as a subquery."""
+    return registration_list_confirmed_for(user).values("course_id")
+
+
+@dataclass(frozen=True)
+class SeatCounts:
+    """A course's registrations as its pages count them."""
+
+    taken: int = 0  # held seats: confirmed or pending approval
+    pending: int = 0
+    waitlisted: int = 0
+
+
+def seat_counts_for(course_ids: Iterable[int]) -> dict[int, SeatCounts]:
+    """Seat counts per course id, in one query; courses without registrations are left out."""
+    course_ids = list(course_ids)
+    if not course_ids:
+        return {}
+    rows = (
+        Registration.objects.filter(course_id__in=course_ids)
+        .values("course_id")
+        .annotate(
+            taken=Count("pk", filter=Q(status__in=HELD_STATUSES)),
+            pending=Count("pk", filter=Q(status=Registration.Status.PENDING)),
+            waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+        )
+    )
+    return {
+        row["course_id"]: SeatCounts(
+            taken=row["taken"], pending=row["pending"], waitlisted=row["waitlisted"]
+        )
+        for row in rows
+    }
+
+
+def course_seats_taken(course: Course) -> int:
+    """Held seats (confirmed or pending approval)."""
+    return Registration.objects.filter(course=course, status__in=HELD_STATUSES).count()
+
+
+def course_seats_left(course: Course, taken: int) -> int | None:
+    """Free seats, None when the course has no capacity."""
+    if course.capacity is None:
+        return None
+    return max(0, course.capacity - taken)
+
+
+def registered_users(course: Course) -> QuerySet[User]:
+    """Everyone with an active registration (confirmed, pending or waitlisted)."""
+    active = Registration.objects.filter(course=course, status__in=ACTIVE_STATUSES)
+    return User.objects.filter(pk__in=active.values("trainee_id")).order_by("pk")
+
+
+def registration_list_confirmed_of(course_id: int) -> QuerySet[Registration]:
+    """A course's confirmed registrations: its trainees."""
+    return Registration.objects.filter(course_id=course_id, status=Registration.Status.CONFIRMED)
+
+
 def confirmed_courses_for(user) -> QuerySet[Course]:
-    return Course.objects.filter(
-        registrations__trainee=user,
-        registrations__status=Registration.Status.CONFIRMED,
-    ).exclude(status=Course.Status.DRAFT)
-
-
-def course_for_registrations(*, user, course_id: int) -> Course:
-    """A course whose registrations `user` manages, or Course.DoesNotExist."""
-    return course_list_editable_by(user).select_related("region").get(pk=course_id)
+    return Course.objects.filter(pk__in=course_ids_confirmed_for(user)).exclude(
+        status=Course.Status.DRAFT
+    )
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from courses.models import Course, Session
 from courses.selectors import course_list_editable_by
-from enrollment.models import Registration
+from enrollment.selectors import course_ids_confirmed_for, registration_list_confirmed_of
 from feedback.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 
@@ -35,30 +35,12 @@ def survey_state(survey: Survey, now: datetime.datetime | None = None) -> str:
     return "open"
 
 
-def is_registered(*, user, course: Course) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Registration.objects.filter(
-        course=course, trainee=user, status=Registration.Status.CONFIRMED
-    ).exists()
-
-
-def can_manage(*, user, course: Course) -> bool:
-    return course_list_editable_by(user).filter(pk=course.pk).exists()
-
-
-def course_for_organiser(*, user, course_id: int) -> Course:
-    return course_list_editable_by(user).get(pk=course_id)
-
-
 def survey_for_trainee(*, user, course_id: int) -> Survey:
     """The survey of a course the user is a confirmed trainee of, else Survey.DoesNotExist."""
     if not user.is_authenticated:
         raise Survey.DoesNotExist
     return Survey.objects.select_related("course").get(
-        course_id=course_id,
-        course__registrations__trainee=user,
-        course__registrations__status=Registration.Status.CONFIRMED,
+        course_id=course_id, course_id__in=course_ids_confirmed_for(user)
     )
 
 
@@ -143,9 +125,7 @@ def _speaker_rows(session_rows: list[dict]) -> list[dict]:
 def survey_results(survey: Survey) -> SurveyResults:
     """Aggregates in SQL: averages and distributions per question and per session; free texts
     (with names only if the survey is not anonymous)."""
-    expected = Registration.objects.filter(
-        course=survey.course_id, status=Registration.Status.CONFIRMED
-    ).count()
+    expected = registration_list_confirmed_of(survey.course_id).count()
     responses = survey.responses.count()
     answers = SurveyAnswer.objects.filter(response__survey=survey)
     ratings = {

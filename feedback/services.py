@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from courses.models import Course, Session
-from enrollment.models import Registration
+from courses.selectors import course_can_edit
+from enrollment.selectors import is_confirmed_trainee, registration_list_confirmed_of
 from feedback import selectors
 from feedback.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from notifications.models import OutgoingMail
@@ -23,7 +24,7 @@ CHOICE_KINDS = (SurveyQuestion.Kind.SINGLE, SurveyQuestion.Kind.MULTIPLE)
 
 
 def _check_organiser(user, course: Course) -> None:
-    if not selectors.can_manage(user=user, course=course):
+    if not course_can_edit(user=user, course=course):
         raise ValidationError(_("Only the course's organisers can do this."), code="not_organiser")
 
 
@@ -227,7 +228,7 @@ def survey_copy(*, user, course: Course, source: Course) -> int:
     each session of the course it belongs to, so the copy rates this course's sessions.
     Returns the number of questions copied."""
     _check_organiser(user, course)
-    if not selectors.can_manage(user=user, course=source):
+    if not course_can_edit(user=user, course=source):
         raise ValidationError(
             _("You can only copy the survey of a course you organise."), code="not_organiser"
         )
@@ -319,7 +320,7 @@ def survey_submit(
     per-session ratings — a dict of session id to rating. `anonymous_seen` is whether the
     form the trainee filled in said the survey was anonymous: if the organisers changed that
     meanwhile, the response is refused rather than given under a promise no longer true."""
-    if not selectors.is_registered(user=user, course=survey.course):
+    if not is_confirmed_trainee(user=user, course=survey.course):
         raise ValidationError(
             _("Only confirmed trainees of this course can respond."), code="not_registered"
         )
@@ -438,7 +439,7 @@ def survey_notify(*, now=None) -> int:
         remind_at = max(closes - datetime.timedelta(days=1), opens + (closes - opens) / 2)
         kinds = ["invite"] + (["reminder"] if now >= remind_at else [])
         waiting = (
-            Registration.objects.filter(course=survey.course, status=Registration.Status.CONFIRMED)
+            registration_list_confirmed_of(survey.course_id)
             .exclude(trainee__survey_responses__survey=survey)
             .select_related("trainee")
         )

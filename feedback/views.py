@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from courses.models import Course
+from courses.mixins import ManagedCourseMixin
 from feedback import selectors, services
 from feedback.forms import (
     SurveyCopyForm,
@@ -19,23 +19,16 @@ from feedback.forms import (
 from feedback.models import Survey, SurveyQuestion
 
 
-def _course(request, pk) -> Course:
-    try:
-        return selectors.course_for_organiser(user=request.user, course_id=pk)
-    except Course.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def _error(request, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
 
 
-class SurveyUpdateView(LoginRequiredMixin, View):
+class SurveyUpdateView(ManagedCourseMixin, View):
     template_name = "feedback/survey_update.html"
 
     def get(self, request, pk, settings_form=None, question_form=None, copy_form=None):
-        course = _course(request, pk)
+        course = self.course
         survey = Survey.objects.filter(course=course).first()
         opens, closes = selectors.survey_window(survey) if survey else (None, None)
         questions = selectors.survey_questions(survey) if survey else []
@@ -60,7 +53,7 @@ class SurveyUpdateView(LoginRequiredMixin, View):
         )
 
     def post(self, request, pk):
-        course = _course(request, pk)
+        course = self.course
         action = request.POST.get("action")
         survey = Survey.objects.filter(course=course).first()
         success = _("The survey has been saved.")
@@ -134,13 +127,13 @@ def _int(value) -> int:
     return number if 0 < number < 2**31 else 0
 
 
-class SurveyQuestionUpdateView(LoginRequiredMixin, View):
+class SurveyQuestionUpdateView(ManagedCourseMixin, View):
     """Change one question's wording, kind, choices or whether it is required."""
 
     template_name = "feedback/surveyquestion_update.html"
 
     def _question(self, request, pk, question_pk) -> SurveyQuestion:
-        course = _course(request, pk)
+        course = self.course
         return get_object_or_404(
             SurveyQuestion.objects.select_related("survey__course"),
             survey__course=course,
@@ -244,11 +237,11 @@ class ResponseCreateView(LoginRequiredMixin, View):
         return self._render(request, survey, form)
 
 
-class SurveyPreviewView(LoginRequiredMixin, View):
+class SurveyPreviewView(ManagedCourseMixin, View):
     """The survey as trainees will see it, for its organisers; nothing can be submitted."""
 
     def get(self, request, pk):
-        course = _course(request, pk)
+        course = self.course
         survey = get_object_or_404(Survey, course=course)
         form = SurveyResponseForm(
             questions=selectors.survey_questions(survey),
@@ -268,11 +261,11 @@ class SurveyPreviewView(LoginRequiredMixin, View):
         )
 
 
-class SurveyResultsView(LoginRequiredMixin, View):
+class SurveyResultsView(ManagedCourseMixin, View):
     template_name = "feedback/survey_results.html"
 
     def get(self, request, pk):
-        course = _course(request, pk)
+        course = self.course
         survey = get_object_or_404(Survey, course=course)
         return render(
             request,

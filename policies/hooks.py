@@ -1,7 +1,11 @@
-"""Extension points for the apps that build on the library (courses, enrollment).
+"""Extension points for the apps that build on the library (courses registers both).
 
-Imports flow courses → policies, so the library never imports them; instead they register
-here from their `AppConfig.ready()`:
+Why a registry here: the library's own pages (document list, detail, search, downloads) must
+answer "may this user see this document?" and "which courses use it?", and those answers
+depend on reading packs and registrations, which live in apps above the library. No view or
+service of those apps stands between the library's pages and the question, so nothing could
+pass the answer down; and imports flow courses → policies, so the library never imports
+them. Instead they register here from their `AppConfig.ready()`:
 
 - a *registration provider* answers "which documents may this trainee see because they are
   registered in a course that links them?" — it governs documents whose visibility is

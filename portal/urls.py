@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from courses import urls as course_urls
+from enrollment import course_urls as course_editor_urls
 from portal import views
 
 urlpatterns = [
@@ -10,7 +12,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("courses/", include("courses.urls")),
+    # The course editors that move seats are enrollment's views, under the courses namespace.
+    path(
+        "courses/", include((course_urls.urlpatterns + course_editor_urls.urlpatterns, "courses"))
+    ),
     path("enrollment/", include("enrollment.urls")),
     path("attendance/", include("attendance.urls")),
     path("questions/", include("questions.urls")),

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from attendance.selectors import course_list_exportable_by
 from courses.models import Course
-from courses.selectors import course_list_editable_by
-from enrollment.models import Registration
+from courses.selectors import course_can_edit, course_list_editable_by
+from enrollment.selectors import course_ids_confirmed_for, is_confirmed_trainee
 from questions.models import ANSWERED_STATUSES, Faq, Question, Vote
 
 # Statuses trainees may see (when the organisers have made the question visible).
@@ -47,34 +47,15 @@ def course_has_ended(course: Course, now: datetime.datetime | None = None) -> bo
     return ends is not None and (now or timezone.now()) >= ends
 
 
-def is_registered(*, user, course: Course) -> bool:
-    """A confirmed registration: only those trainees ask and vote."""
-    if not user.is_authenticated:
-        return False
-    return Registration.objects.filter(
-        course=course, trainee=user, status=Registration.Status.CONFIRMED
-    ).exists()
-
-
-def can_triage(*, user, course: Course) -> bool:
-    return course_list_editable_by(user).filter(pk=course.pk).exists()
-
-
 def course_for_trainee(*, user, course_id: int) -> Course:
     """A course whose question queue `user` sees: confirmed trainees and its organisers, else
     Course.DoesNotExist."""
     if not user.is_authenticated:
         raise Course.DoesNotExist
-    scope = Q(
-        pk__in=Registration.objects.filter(
-            trainee=user, status=Registration.Status.CONFIRMED
-        ).values("course_id")
-    ) | Q(pk__in=course_list_editable_by(user).values("pk"))
+    scope = Q(pk__in=course_ids_confirmed_for(user)) | Q(
+        pk__in=course_list_editable_by(user).values("pk")
+    )
     return Course.objects.exclude(status=Course.Status.DRAFT).filter(scope).get(pk=course_id)
-
-
-def course_for_triage(*, user, course_id: int) -> Course:
-    return course_list_editable_by(user).get(pk=course_id)
 
 
 def _with_votes(queryset: QuerySet[Question], user) -> QuerySet[Question]:
@@ -128,8 +109,7 @@ def question_for_voter(*, user, question_id: int) -> Question:
             visible_to_trainees=True,
             merged_into__isnull=True,
             status__in=TRAINEE_STATUSES,
-            course__registrations__trainee=user,
-            course__registrations__status=Registration.Status.CONFIRMED,
+            course_id__in=course_ids_confirmed_for(user),
         )
         .select_related("course")
         .get(pk=question_id)
@@ -208,7 +188,9 @@ def faq_for(course: Course) -> Faq | None:
 
 def faq_can_view(*, user, course: Course) -> bool:
     """The published FAQ is for the course's confirmed trainees and its organisers."""
-    return can_triage(user=user, course=course) or is_registered(user=user, course=course)
+    return course_can_edit(user=user, course=course) or is_confirmed_trainee(
+        user=user, course=course
+    )
 
 
 def faq_questions(course: Course) -> QuerySet[Question]:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from courses.models import Course, Session, Speaker
+from courses.selectors import course_can_edit
+from enrollment.selectors import is_confirmed_trainee
 from notifications.outbox import enqueue
 from questions import selectors
 from questions.models import ANSWERED_STATUSES, Faq, Question, Vote
@@ -48,7 +50,7 @@ def question_ask(
     text = _clean_text(text)
     if course.status not in (Course.Status.PUBLISHED,):
         raise ValidationError(_("This course does not take questions."), code="course_closed")
-    if not selectors.is_registered(user=user, course=course):
+    if not is_confirmed_trainee(user=user, course=course):
         raise ValidationError(
             _("Only confirmed trainees of this course can ask questions."), code="not_registered"
         )
@@ -117,7 +119,7 @@ def vote_add(*, user, question: Question) -> bool:
         and question.status in selectors.TRAINEE_STATUSES
     ):
         raise ValidationError(_("This question is not open for votes."), code="not_visible")
-    if not selectors.is_registered(user=user, course=question.course):
+    if not is_confirmed_trainee(user=user, course=question.course):
         raise ValidationError(
             _("Only confirmed trainees of this course can vote."), code="not_registered"
         )
@@ -140,7 +142,7 @@ def vote_remove(*, user, question: Question) -> bool:
 
 
 def _check_organiser(user, course: Course) -> None:
-    if not selectors.can_triage(user=user, course=course):
+    if not course_can_edit(user=user, course=course):
         raise ValidationError(_("Only the course's organisers can do this."), code="not_organiser")
 
 

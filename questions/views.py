@@ -11,7 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from courses.mixins import ManagedCourseMixin
 from courses.models import Course
+from courses.selectors import course_can_edit
+from enrollment.selectors import is_confirmed_trainee
 from questions import selectors, services
 from questions.forms import (
     FaqPublishForm,
@@ -32,13 +35,6 @@ def _trainee_course(request, pk) -> Course:
         raise Http404 from exc
 
 
-def _triage_course(request, pk) -> Course:
-    try:
-        return selectors.course_for_triage(user=request.user, course_id=pk)
-    except Course.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def _error(request, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
@@ -52,7 +48,7 @@ class QuestionListView(LoginRequiredMixin, View):
     def get(self, request, pk, form=None):
         course = _trainee_course(request, pk)
         order = "time" if request.GET.get("order") == "time" else "votes"
-        registered = selectors.is_registered(user=request.user, course=course)
+        registered = is_confirmed_trainee(user=request.user, course=course)
         ended = selectors.course_has_ended(course)
         can_ask = registered and not ended and course.status == Course.Status.PUBLISHED
         return render(
@@ -71,7 +67,7 @@ class QuestionListView(LoginRequiredMixin, View):
                 "can_ask": can_ask,
                 "registered": registered,
                 "ended": ended,
-                "can_triage": selectors.can_triage(user=request.user, course=course),
+                "can_triage": course_can_edit(user=request.user, course=course),
                 "faq": selectors.faq_for(course),
             },
         )
@@ -151,11 +147,11 @@ class VoteView(LoginRequiredMixin, View):
         )
 
 
-class QuestionTriageView(LoginRequiredMixin, View):
+class QuestionTriageView(ManagedCourseMixin, View):
     template_name = "questions/question_triage.html"
 
     def get(self, request, pk):
-        course = _triage_course(request, pk)
+        course = self.course
         filter_form = TriageFilterForm(request.GET or None, course=course)
         filters = selectors.TriageFilters()
         if filter_form.is_valid():
@@ -250,9 +246,9 @@ class QuestionActionView(LoginRequiredMixin, View):
         return redirect(f"{url}#question-{question.pk}")
 
 
-class QuestionBulkView(LoginRequiredMixin, View):
+class QuestionBulkView(ManagedCourseMixin, View):
     def post(self, request, pk):
-        course = _triage_course(request, pk)
+        course = self.course
         ids = [int(v) for v in request.POST.getlist("questions") if v.isdigit()]
         action = request.POST.get("action")
         if not ids:
@@ -302,7 +298,7 @@ class FaqDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         course = _trainee_course(request, pk)
         faq = selectors.faq_for(course)
-        can_triage = selectors.can_triage(user=request.user, course=course)
+        can_triage = course_can_edit(user=request.user, course=course)
         if not (faq and faq.published_at) and not can_triage:
             raise Http404
         grouping = faq.grouping if faq else "session"
@@ -320,9 +316,9 @@ class FaqDetailView(LoginRequiredMixin, View):
         )
 
 
-class FaqPublishView(LoginRequiredMixin, View):
+class FaqPublishView(ManagedCourseMixin, View):
     def post(self, request, pk):
-        course = _triage_course(request, pk)
+        course = self.course
         if request.POST.get("action") == "unpublish":
             services.faq_unpublish(user=request.user, course=course)
             messages.success(request, _("The FAQ is no longer published."))

@@ -2,7 +2,7 @@
 
 from courses.services.course import (
     course_archive,
-    course_cancel,
+    course_cancel_locked,
     course_clone,
     course_create,
     course_delete,
@@ -10,7 +10,7 @@ from courses.services.course import (
     course_organiser_add,
     course_organiser_remove,
     course_publish,
-    course_update,
+    course_update_locked,
 )
 from courses.services.materials import material_delete, material_upload
 from courses.services.reading_pack import (
@@ -27,7 +27,7 @@ from courses.services.timetable import (
     group_create,
     group_delete,
     group_update,
-    quota_set,
+    quota_set_locked,
     session_create,
     session_delete,
     session_update,
@@ -38,7 +38,7 @@ from courses.services.timetable import (
 
 __all__ = [
     "course_archive",
-    "course_cancel",
+    "course_cancel_locked",
     "course_clone",
     "course_create",
     "course_delete",
@@ -46,7 +46,7 @@ __all__ = [
     "course_organiser_add",
     "course_organiser_remove",
     "course_publish",
-    "course_update",
+    "course_update_locked",
     "group_create",
     "group_delete",
     "group_update",
@@ -60,7 +60,7 @@ __all__ = [
     "pack_section_delete",
     "pack_section_move",
     "pack_section_update",
-    "quota_set",
+    "quota_set_locked",
     "session_create",
     "session_delete",
     "session_update",

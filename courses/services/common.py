@@ -1,4 +1,6 @@
-"""Helpers the course services share: permission checks and the course lock."""
+"""Helpers the course services share: permission checks, the course lock, the seat floor."""
+
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,14 +8,13 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import user_is_organiser
-from courses import enrollment_hooks
 from courses.models import Course
 from courses.selectors import course_can_edit
 
 
 def ensure_can_edit(course: Course, by) -> None:
     if not course_can_edit(course=course, user=by):
-        raise PermissionDenied(_("Only the course's organisers and administrators can change it."))
+        raise PermissionDenied(_("Only the course's organisers and administrators can do this."))
 
 
 def ensure_organiser(by) -> None:
@@ -41,15 +42,15 @@ def ensure_editable(course: Course) -> None:
         )
 
 
-def seats_below_taken(
-    *, course_id: int, capacity: int | None, quotas: dict[int, int]
+def seats_below_held(
+    *, held: Mapping[int | None, int], capacity: int | None, quotas: dict[int, int]
 ) -> list[ValidationError]:
-    """Why these seat numbers are lower than what registered trainees already hold.
+    """Why these seat numbers are lower than `held`, the seats registered trainees hold per
+    region (enrollment reads them under the course lock and passes them in).
 
     A quota is the most seats its region's trainees may hold; the other regions share what is
     left of the capacity. Lowering either below what is held would oversell, so it is refused.
     """
-    held = enrollment_hooks.get().held_by_region(course_id)
     problems = []
     for region_id, seats in quotas.items():
         if held.get(region_id, 0) > seats:

@@ -14,18 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import user_is_organiser
-from courses import enrollment_hooks
 from courses.models import Course, DiscussionGroup, Material, RegionalQuota, Session
-from courses.selectors import course_registered_users, course_seats_taken
 from courses.services.common import (
     ensure_can_edit,
     ensure_editable,
     ensure_organiser,
     lock_course,
-    seats_below_taken,
+    seats_below_held,
 )
 from courses.services.reading_pack import pack_copy
-from notifications import outbox
 
 # The fields organisers fill in on the course form, in the form's order; everything else is
 # set by the services. The host organisations are a many-to-many list, saved after the course.
@@ -54,10 +51,6 @@ COURSE_FIELDS = (
 )
 
 
-# Changes registered trainees are told about.
-NOTIFIED_FIELDS = ("starts_on", "ends_on", "venue", "city", "time_zone")
-
-
 def _apply(course: Course, data: Mapping[str, Any]) -> None:
     unknown = set(data) - set(COURSE_FIELDS)
     if unknown:
@@ -67,7 +60,8 @@ def _apply(course: Course, data: Mapping[str, Any]) -> None:
             setattr(course, field, value)
 
 
-def _validate(course: Course) -> None:
+def _validate(course: Course, seats_held: Mapping[int | None, int] | None = None) -> None:
+    """Check the course's fields; a saved course also against the seats trainees hold."""
     errors: dict[str, list[ValidationError]] = {}
 
     def add(field: str, message, code: str, params: dict | None = None) -> None:
@@ -107,7 +101,8 @@ def _validate(course: Course) -> None:
                 "quota_exceeds_capacity",
                 {"quotas": quota_sum},
             )
-        taken = course_seats_taken(course)
+        held = seats_held or {}
+        taken = sum(held.values())
         if course.capacity < taken:
             add(
                 "capacity",
@@ -117,9 +112,7 @@ def _validate(course: Course) -> None:
             )
         elif not errors.get("capacity"):
             quotas = dict(course.quotas.values_list("region_id", "seats"))
-            for problem in seats_below_taken(
-                course_id=course.pk, capacity=course.capacity, quotas=quotas
-            ):
+            for problem in seats_below_held(held=held, capacity=course.capacity, quotas=quotas):
                 errors.setdefault("capacity", []).append(problem)
     if course.pk and course.starts_on and course.ends_on and not errors:
         bounds = course.sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
@@ -154,23 +147,18 @@ def course_create(*, by: User, data: Mapping[str, Any]) -> Course:
     return course
 
 
-@transaction.atomic
-def course_update(*, course: Course, by: User, data: Mapping[str, Any]) -> Course:
-    ensure_can_edit(course, by)
-    course = lock_course(course.pk)
+def course_update_locked(
+    *, course: Course, data: Mapping[str, Any], seats_held: Mapping[int | None, int]
+) -> Course:
+    """Change the course's fields. The caller has checked `ensure_can_edit`, holds the course
+    lock and passes the seats trainees hold per region (`enrollment.services.course_update`),
+    so capacity and quotas are never lowered below them."""
     ensure_editable(course)
-    before = {field: getattr(course, field) for field in NOTIFIED_FIELDS}
     _apply(course, data)
-    _validate(course)
+    _validate(course, seats_held)
     course.save()
     if "host_organisations" in data:
         course.host_organisations.set(data["host_organisations"])
-    hooks = enrollment_hooks.get()
-    # A raised capacity lets the waiting list move up, in this transaction.
-    hooks.seats_changed(course)
-    changed = [field for field in NOTIFIED_FIELDS if getattr(course, field) != before[field]]
-    if changed and course.status == Course.Status.PUBLISHED:
-        hooks.course_changed(course, changed)
     return course
 
 
@@ -211,11 +199,9 @@ def course_publish(*, course: Course, by: User) -> Course:
     return course
 
 
-@transaction.atomic
-def course_cancel(*, course: Course, by: User, reason: str) -> Course:
-    """Cancel a published course and tell everyone registered, through the outbox."""
-    ensure_can_edit(course, by)
-    course = lock_course(course.pk)
+def course_cancel_locked(*, course: Course, reason: str) -> Course:
+    """Mark a published course cancelled. The caller has checked `ensure_can_edit`, holds the
+    course lock and tells everyone registered (`enrollment.services.course_cancel`)."""
     if course.status != Course.Status.PUBLISHED:
         raise ValidationError(_("Only a published course can be cancelled."), code="not_published")
     if course.phase == "finished":
@@ -227,20 +213,6 @@ def course_cancel(*, course: Course, by: User, reason: str) -> Course:
     course.cancel_reason = reason
     course.cancelled_at = timezone.now()
     course.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
-    for user in course_registered_users(course):
-        outbox.enqueue(
-            key=f"course:{course.pk}:cancelled:{user.pk}",
-            to=user,
-            template="courses/mail/course_cancelled",
-            context={
-                "course_title": course.title,
-                "starts_on": course.starts_on,
-                "reason": reason,
-                "contact_name": course.contact_name,
-                "contact_phone": course.contact_phone,
-                "contact_email": course.contact_email,
-            },
-        )
     return course
 
 

@@ -10,14 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, User
-from courses import enrollment_hooks
 from courses.models import Course, DiscussionGroup, RegionalQuota, Session, Speaker
 from courses.services.common import (
     ensure_can_edit,
     ensure_editable,
     ensure_organiser,
     lock_course,
-    seats_below_taken,
+    seats_below_held,
 )
 
 
@@ -283,13 +282,14 @@ def group_delete(*, group: DiscussionGroup, by: User) -> None:
     group.delete()
 
 
-@transaction.atomic
-def quota_set(
-    *, course: Course, by: User, seats_by_region: Mapping[int, int]
+def quota_set_locked(
+    *, course: Course, seats_by_region: Mapping[int, int], seats_held: Mapping[int | None, int]
 ) -> list[RegionalQuota]:
-    """Replace the course's regional quotas; zero or missing means no quota for that region."""
-    ensure_can_edit(course, by)
-    course = lock_course(course.pk)
+    """Replace the course's regional quotas; zero or missing means no quota for that region.
+
+    The caller has checked `ensure_can_edit`, holds the course lock and passes the seats
+    trainees hold per region (`enrollment.services.quota_set`): no quota drops below them.
+    """
     ensure_editable(course)
     wanted = {int(region_id): int(seats or 0) for region_id, seats in seats_by_region.items()}
     if any(seats < 0 for seats in wanted.values()):
@@ -310,7 +310,7 @@ def quota_set(
     known = set(Region.objects.filter(pk__in=wanted).values_list("pk", flat=True))
     if known != set(wanted):
         raise ValidationError(_("Unknown region."), code="region")
-    problems = seats_below_taken(course_id=course.pk, capacity=course.capacity, quotas=wanted)
+    problems = seats_below_held(held=seats_held, capacity=course.capacity, quotas=wanted)
     if problems:
         raise ValidationError(problems)
     course.quotas.exclude(region_id__in=wanted).delete()
@@ -318,6 +318,4 @@ def quota_set(
         RegionalQuota.objects.update_or_create(
             course=course, region_id=region_id, defaults={"seats": seats}
         )
-    # A raised quota lets the region's waiting trainees move up, in this transaction.
-    enrollment_hooks.get().seats_changed(course)
     return list(course.quotas.select_related("region"))

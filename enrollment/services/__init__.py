@@ -1,6 +1,7 @@
 """Every write with business meaning on registrations. Views, tasks and commands call these."""
 
 from enrollment.services.common import BUSY_MESSAGE, CourseBusy
+from enrollment.services.course_changes import course_cancel, course_update, quota_set
 from enrollment.services.registration import (
     registration_approve,
     registration_approve_many,
@@ -15,6 +16,9 @@ from enrollment.services.waitlist import waitlist_position, waitlist_promote
 __all__ = [
     "BUSY_MESSAGE",
     "CourseBusy",
+    "course_cancel",
+    "course_update",
+    "quota_set",
     "registration_approve",
     "registration_approve_many",
     "registration_cancel",

@@ -3,13 +3,11 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection
 from django.utils.translation import gettext_lazy as _
 from psycopg2 import errors as pg_errors
 
 from courses.models import Course, RegionalQuota
-from courses.selectors import course_can_edit
 from courses.services.common import lock_course as courses_lock_course
 from enrollment.models import HELD_STATUSES, Registration
 
@@ -23,11 +21,6 @@ class CourseBusy(Exception):
 
     def __init__(self):
         super().__init__(str(BUSY_MESSAGE))
-
-
-def ensure_can_manage(course: Course, by) -> None:
-    if not course_can_edit(course=course, user=by):
-        raise PermissionDenied(_("Only the course's organisers and administrators can do this."))
 
 
 def lock_course(course_id: int) -> Course:

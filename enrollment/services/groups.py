@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from courses.models import DiscussionGroup
+from courses.services.common import ensure_can_edit
 from enrollment.models import ACTIVE_STATUSES, Registration
-from enrollment.services.common import ensure_can_manage, lock_course
+from enrollment.services.common import lock_course
 
 
 def group_assign(
@@ -18,7 +19,7 @@ def group_assign(
     """Put the given registrations into one group (None takes them out of any group)."""
     with transaction.atomic(durable=True):
         course = lock_course(course_id)
-        ensure_can_manage(course, by)
+        ensure_can_edit(course, by)
         if (
             group_id is not None
             and not DiscussionGroup.objects.filter(course=course, pk=group_id).exists()
@@ -39,7 +40,7 @@ def group_assign_balanced(*, course_id: int, by: User) -> dict[int, int]:
     unit) land in different groups. Returns the number of trainees per group id."""
     with transaction.atomic(durable=True):
         course = lock_course(course_id)
-        ensure_can_manage(course, by)
+        ensure_can_edit(course, by)
         groups = list(DiscussionGroup.objects.filter(course=course).order_by("name", "pk"))
         if not groups:
             raise ValidationError(

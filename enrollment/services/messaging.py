@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from courses.models import Course
+from courses.services.common import ensure_can_edit
 from enrollment.models import Registration
 from enrollment.selectors import RegistrationFilters, registration_list_for_course
-from enrollment.services.common import ensure_can_manage
 from enrollment.services.notify import site_url
 from notifications import outbox
 
@@ -24,7 +24,7 @@ def registrants_message(
     filters: RegistrationFilters,
 ) -> int:
     """Queue one e-mail per matching registrant (cancelled and rejected only if filtered so)."""
-    ensure_can_manage(course, by)
+    ensure_can_edit(course, by)
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject or not body:
         raise ValidationError(_("Write a subject and a message."), code="message_empty")

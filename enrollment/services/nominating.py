@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from courses.models import Course
+from courses.services.common import ensure_can_edit
 from enrollment.models import NominatingUnit
-from enrollment.services.common import ensure_can_manage
 
 
 @transaction.atomic
@@ -15,7 +15,7 @@ def nominating_unit_appoint(
     *, course: Course, by: User, contact_email: str, seat_allowance: int | None = None
 ) -> NominatingUnit:
     """Appoint the contact's organisation as nominating unit, with the contact as its person."""
-    ensure_can_manage(course, by)
+    ensure_can_edit(course, by)
     contact = User.objects.filter(email__iexact=(contact_email or "").strip()).first()
     if contact is None or not contact.is_active:
         raise ValidationError(
@@ -59,5 +59,5 @@ def nominating_unit_appoint(
 @transaction.atomic
 def nominating_unit_remove(*, unit: NominatingUnit, by: User) -> None:
     """Registrations it made stay; the unit can no longer add people."""
-    ensure_can_manage(unit.course, by)
+    ensure_can_edit(unit.course, by)
     unit.delete()

@@ -5,11 +5,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.calendar import course_calendar_ics
 from courses.models import Course
 from courses.selectors import session_list_for_course
-from enrollment.models import Registration
+from enrollment.models import ACTIVE_STATUSES, Registration
 from notifications import outbox
 
 # The events a trainee hears about; each has templates enrollment/mail/<event>_subject.txt
@@ -174,12 +175,8 @@ def registration_notify(
     outbox.enqueue_rendered(message)
 
 
-def course_changed_notify(course, fields: list[str]) -> int:
+def course_changed_notify(course: Course, fields: list[str]) -> int:
     """Tell everyone with an active registration that the dates or venue changed."""
-    from django.utils import timezone
-
-    from enrollment.models import ACTIVE_STATUSES
-
     stamp = int(timezone.now().timestamp())
     registrations = Registration.objects.filter(
         course=course, status__in=ACTIVE_STATUSES

@@ -11,8 +11,9 @@ from audit.services import audit_record
 from courses.caching import bump_version
 from courses.models import Course
 from courses.selectors import course_can_edit
+from courses.services.common import ensure_can_edit
 from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
-from enrollment.services.common import SeatState, ensure_can_manage, lock_course, seat_state
+from enrollment.services.common import SeatState, lock_course, seat_state
 from enrollment.services.notify import registration_messages, registration_notify
 from enrollment.services.waitlist import waitlist_position, waitlist_promote
 from notifications import outbox
@@ -320,7 +321,7 @@ def registration_cancel(*, registration_id: int, by: User, reason: str = "") -> 
     with transaction.atomic(durable=True):
         course, registration = _locked_registration(registration_id)
         if registration.trainee_id != by.pk:
-            ensure_can_manage(course, by)
+            ensure_can_edit(course, by)
         if not registration.is_active:
             raise ValidationError(_("This registration is no longer active."), code="not_active")
         if course.phase in ("running", "finished"):
@@ -348,7 +349,7 @@ def _decide(
     reason: str,
     skip_others: bool = False,
 ) -> list[Registration]:
-    ensure_can_manage(course, by)
+    ensure_can_edit(course, by)
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ValidationError(_("Give a reason; the trainee will see it."), code="reason_required")
@@ -470,7 +471,7 @@ def registration_move_to_waitlist(
     """
     with transaction.atomic(durable=True):
         course, registration = _locked_registration(registration_id)
-        ensure_can_manage(course, by)
+        ensure_can_edit(course, by)
         if not registration.holds_seat:
             raise ValidationError(
                 _("Only a confirmed or pending registration can go to the waiting list."),
@@ -510,8 +511,3 @@ def registration_move_to_waitlist(
                 code="nobody_waiting",
             )
         return registration
-
-
-def seats_changed(course: Course) -> None:
-    """Called by courses after capacity or quotas changed, with the course already locked."""
-    waitlist_promote(course=course)

@@ -1,6 +1,14 @@
 from django import template
 
-from enrollment.selectors import nominating_unit_for, registration_active_for
+from enrollment.selectors import (
+    SeatCounts,
+    course_seats_left,
+    course_seats_taken,
+    nominating_unit_for,
+    registration_active_for,
+    seat_counts_for,
+)
+from enrollment.services.common import seat_state
 
 register = template.Library()
 
@@ -26,11 +34,36 @@ def my_nominating_unit(context, course):
 def my_seat_outlook(context, course):
     """True when a seat is free for the signed-in trainee's region, False when they would
     wait, None when unknown (anonymous, no organisation yet)."""
-    from enrollment.services.common import seat_state
-
     request = context.get("request")
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated or user.organisation_id is None:
         return None
     region_id = user.organisation.region_id
     return seat_state(course).has_seat(region_id)
+
+
+@register.simple_tag
+def with_seat_counts(courses):
+    """`courses` as a list, each with `seats_taken`, `seats_left` (None without a capacity),
+    `pending_approvals` and `waitlisted` set, counted in one query for the whole page."""
+    courses = list(courses)
+    counts = seat_counts_for(course.pk for course in courses)
+    for course in courses:
+        count = counts.get(course.pk, SeatCounts())
+        course.seats_taken = count.taken
+        course.seats_left = course_seats_left(course, count.taken)
+        course.pending_approvals = count.pending
+        course.waitlisted = count.waitlisted
+    return courses
+
+
+@register.simple_tag
+def seats_taken(course) -> int:
+    """Held seats of one course (confirmed or pending approval)."""
+    return course_seats_taken(course)
+
+
+@register.simple_tag
+def seats_left(course) -> int | None:
+    """Free seats of one course, None when it has no capacity."""
+    return course_seats_left(course, course_seats_taken(course))

@@ -1,16 +1,21 @@
-"""Helpers the enrollment pages share: errors onto forms, the busy page, the organisers' course."""
+"""Helpers the enrollment pages share: errors onto forms, the busy page, the list filters."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
-from accounts.roles import user_is_organiser
-from courses.models import Course
 from enrollment import selectors, services
 from portal.forms import add_service_errors as add_errors  # noqa: F401 - used by the views
 from portal.forms import error_text  # noqa: F401 - used by the views
+
+
+class CourseBusyMixin:
+    """The course row locked elsewhere past the lock timeout: the busy page (503), not a 500."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except services.CourseBusy:
+            return busy_response(request)
 
 
 def busy_response(request) -> HttpResponse:
@@ -22,23 +27,6 @@ def busy_response(request) -> HttpResponse:
     )
     response["Retry-After"] = "5"
     return response
-
-
-class ManagedCourseMixin(LoginRequiredMixin):
-    """`self.course` from the courses the user may change; anyone else gets 403/404."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not user_is_organiser(request.user):
-            raise PermissionDenied(_("This page is for course organisers."))
-        try:
-            self.course = selectors.course_for_registrations(
-                user=request.user, course_id=kwargs["pk"]
-            )
-        except Course.DoesNotExist:
-            raise Http404 from None
-        return super().dispatch(request, *args, **kwargs)
 
 
 def filters_from(form) -> selectors.RegistrationFilters:

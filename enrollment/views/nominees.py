@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from courses import selectors as course_selectors
+from courses.mixins import ManagedCourseMixin
 from enrollment import services
 from enrollment.forms import (
     NominatingUnitForm,
@@ -36,7 +37,6 @@ from enrollment.services.nominees import (
     nominees_import,
 )
 from enrollment.views.common import (
-    ManagedCourseMixin,
     add_errors,
     busy_response,
     error_text,
@@ -44,6 +44,8 @@ from enrollment.views.common import (
 
 
 class NominatingUnitListView(ManagedCourseMixin, View):
+    organiser_role_required = True
+
     template_name = "enrollment/nominatingunit_list.html"
 
     def render_page(self, request, form, status=200):
@@ -86,6 +88,8 @@ class NominatingUnitListView(ManagedCourseMixin, View):
 
 
 class NominatingUnitRemoveView(ManagedCourseMixin, View):
+    organiser_role_required = True
+
     def post(self, request, pk: int, unit_id: int):
         unit = get_object_or_404(NominatingUnit, course=self.course, pk=unit_id)
         nominating_unit_remove(unit=unit, by=request.user)

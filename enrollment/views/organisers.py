@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from courses import selectors as course_selectors
+from courses.mixins import ManagedCourseMixin
 from enrollment import selectors, services
 from enrollment.forms import (
     RegistrantMessageForm,
@@ -23,7 +24,6 @@ from enrollment.models import (
 from enrollment.services.groups import group_assign, group_assign_balanced
 from enrollment.services.messaging import registrants_message
 from enrollment.views.common import (
-    ManagedCourseMixin,
     add_errors,
     busy_response,
     error_text,
@@ -34,6 +34,8 @@ REGISTRATIONS_PAGE_SIZE = 50
 
 
 class RegistrationListView(ManagedCourseMixin, View):
+    organiser_role_required = True
+
     template_name = "enrollment/registration_list.html"
 
     def get(self, request, pk: int):
@@ -64,6 +66,8 @@ class RegistrationListView(ManagedCourseMixin, View):
 
 class RegistrationDecideView(ManagedCourseMixin, View):
     """Approve or reject the ticked registrations, all in one transaction."""
+
+    organiser_role_required = True
 
     def post(self, request, pk: int):
         form = RegistrationDecisionForm(request.POST, course=self.course)
@@ -162,6 +166,8 @@ def bar_chart(title: str, rows: list[tuple], *, colour: str = "#b22222") -> dict
 
 
 class CourseStatisticsView(ManagedCourseMixin, View):
+    organiser_role_required = True
+
     template_name = "enrollment/course_statistics.html"
 
     def get(self, request, pk: int):
@@ -200,6 +206,8 @@ def _back_to_list(request, course) -> str:
 
 
 class RegistrationGroupAssignView(ManagedCourseMixin, View):
+    organiser_role_required = True
+
     def post(self, request, pk: int):
         try:
             ids = [int(value) for value in request.POST.getlist("registrations")]
@@ -220,6 +228,8 @@ class RegistrationGroupAssignView(ManagedCourseMixin, View):
 
 
 class GroupBalanceView(ManagedCourseMixin, View):
+    organiser_role_required = True
+
     def post(self, request, pk: int):
         try:
             counts = group_assign_balanced(course_id=self.course.pk, by=request.user)
@@ -237,6 +247,8 @@ class GroupBalanceView(ManagedCourseMixin, View):
 
 
 class RegistrantMessageView(ManagedCourseMixin, View):
+    organiser_role_required = True
+
     template_name = "enrollment/registrant_message.html"
 
     def get(self, request, pk: int):

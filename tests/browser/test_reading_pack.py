@@ -7,9 +7,8 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from courses import enrollment_hooks
 from tests.browser.screenshots import save_screenshot
-from tests.courses.packs import FakeEnrollment, build_pack
+from tests.courses.packs import Enrollment, build_pack
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -25,11 +24,7 @@ def _sign_in(page, live_server, email: str) -> None:
 
 @pytest.fixture
 def enrollment():
-    previous = enrollment_hooks.get()
-    fake = FakeEnrollment()
-    enrollment_hooks.register(fake)
-    yield fake
-    enrollment_hooks.register(previous)
+    return Enrollment()
 
 
 @pytest.mark.parametrize("viewport", ["page", "phone_page"])

@@ -1,4 +1,4 @@
-"""A course with a reading pack covering every visibility, and a fake enrollment app.
+"""A course with a reading pack covering every visibility, and its registered trainees.
 
 The fixtures (`enrollment`, `media`, `pack`) are offered to tests/courses by its conftest.
 """
@@ -10,39 +10,27 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from accounts.roles import Role
-from courses import enrollment_hooks, services
+from courses import services
 from courses.models import Course, Material, ReadingPackSection
 from policies.models import DocumentFile, PolicyDocument
 from policies.services import document_file_add
 from tests.factories.accounts import UserFactory
 from tests.factories.courses import CourseFactory
+from tests.factories.enrollment import RegistrationFactory
 from tests.factories.policies import IssuingAuthorityFactory, PolicyDocumentFactory
 from tests.policies.files import pdf_bytes
 
 
-class FakeEnrollment(enrollment_hooks.NoEnrollment):
-    """Registrations as a dict: `fake.register(user, course)`."""
-
-    def __init__(self) -> None:
-        self.courses_by_user: dict[int, set[int]] = {}
+class Enrollment:
+    """Confirmed registrations written directly: `enrollment.register(user, course)`."""
 
     def register(self, user, course) -> None:
-        self.courses_by_user.setdefault(user.pk, set()).add(course.pk)
-
-    def is_registered(self, user, course_id: int) -> bool:
-        return course_id in self.courses_by_user.get(user.pk, set())
-
-    def registered_course_ids(self, user):
-        return sorted(self.courses_by_user.get(getattr(user, "pk", None), set()))
+        RegistrationFactory(course=course, trainee=user)
 
 
 @pytest.fixture
 def enrollment():
-    previous = enrollment_hooks.get()
-    fake = FakeEnrollment()
-    enrollment_hooks.register(fake)
-    yield fake
-    enrollment_hooks.register(previous)
+    return Enrollment()
 
 
 @pytest.fixture
@@ -155,7 +143,7 @@ ROLES = (
 )
 
 
-def user_for(role: str, pack: Pack, enrollment: FakeEnrollment):
+def user_for(role: str, pack: Pack, enrollment: Enrollment):
     """A user in `role` towards the pack's course (None for anonymous)."""
     if role == "anonymous":
         return None

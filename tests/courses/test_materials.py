@@ -8,10 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.roles import Role
-from courses import enrollment_hooks, services
+from courses import services
 from courses.models import Course, Material
 from tests.factories.accounts import UserFactory
 from tests.factories.courses import CourseFactory
+from tests.factories.enrollment import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -178,15 +179,8 @@ def materials(course, organiser):
 
 
 @pytest.fixture
-def registered_trainee(course, monkeypatch):
-    trainee = UserFactory()
-
-    class Registered(enrollment_hooks.NoEnrollment):
-        def is_registered(self, user, course_id):
-            return user.pk == trainee.pk and course_id == course.pk
-
-    monkeypatch.setattr(enrollment_hooks, "_hooks", Registered())
-    return trainee
+def registered_trainee(course):
+    return RegistrationFactory(course=course).trainee
 
 
 # Expected status per (visibility): 200 allowed, 302 asked to sign in, 404 out of scope.

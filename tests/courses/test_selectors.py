@@ -6,10 +6,12 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from accounts.roles import Role
-from courses import enrollment_hooks, selectors
+from courses import selectors
 from courses.models import Course
+from enrollment.selectors import course_seats_left, course_seats_taken
 from tests.factories.accounts import UserFactory, region
 from tests.factories.courses import CourseFactory, SessionFactory
+from tests.factories.enrollment import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,18 +127,14 @@ def test_catalogue_filters():
     assert closed_course.registration_state == "not_open"
 
 
-def test_seats_taken_come_from_the_enrollment_hook(monkeypatch):
+def test_seats_taken_come_from_enrollment():
     course = CourseFactory(capacity=10)
-    assert selectors.course_seats_taken(course) == 0
-    assert selectors.course_seats_left(course) == 10
+    assert course_seats_taken(course) == 0
+    assert course_seats_left(course, 0) == 10
 
-    class Full(enrollment_hooks.NoEnrollment):
-        def seats_taken(self, course_ids):
-            return dict.fromkeys(course_ids, 10)
-
-    monkeypatch.setattr(enrollment_hooks, "_hooks", Full())
-    assert selectors.course_seats_taken(course) == 10
-    assert selectors.course_seats_left(course) == 0
+    RegistrationFactory.create_batch(10, course=course)
+    assert course_seats_taken(course) == 10
+    assert course_seats_left(course, course_seats_taken(course)) == 0
 
 
 def test_timetable_groups_sessions_by_local_day():

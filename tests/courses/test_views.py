@@ -374,21 +374,12 @@ def test_admin_pages_for_administrators(client, model, settings, tmp_path):
 
 
 def test_full_course_says_join_the_waiting_list(client):
-    from courses import enrollment_hooks
+    from tests.factories.enrollment import RegistrationFactory
 
     course = CourseFactory(status=Course.Status.PUBLISHED, capacity=2)
-
-    class Full(enrollment_hooks.NoEnrollment):
-        def seats_taken(self, course_ids):
-            return dict.fromkeys(course_ids, 2)
-
-    previous = enrollment_hooks.get()
-    enrollment_hooks.register(Full())
-    try:
-        client.cookies["portal_language"] = "en"
-        page = client.get(course.get_absolute_url()).text
-        catalogue = client.get("/courses/").text
-    finally:
-        enrollment_hooks.register(previous)
+    RegistrationFactory.create_batch(2, course=course)
+    client.cookies["portal_language"] = "en"
+    page = client.get(course.get_absolute_url()).text
+    catalogue = client.get("/courses/").text
     assert "Full — join the waiting list." in page
     assert "Full — waiting list" in catalogue

@@ -99,7 +99,6 @@ def test_moved_to_waitlist_message_has_position_and_reason(open_course):
 
 def test_changed_dates_or_venue_are_sent_to_active_registrants(open_course):
 
-    from courses import services as course_services
     from tests.factories.enrollment import RegistrationFactory
 
     organiser = open_course.organisers.first()
@@ -108,10 +107,10 @@ def test_changed_dates_or_venue_are_sent_to_active_registrants(open_course):
     confirmed = RegistrationFactory(course=open_course)
     waiting = RegistrationFactory(course=open_course, status="waitlisted")
     RegistrationFactory(course=open_course, status="cancelled")
-    course_services.course_update(course=open_course, by=organiser, data={"summary": "新的简介"})
+    services.course_update(course=open_course, by=organiser, data={"summary": "新的简介"})
     assert not OutgoingMail.objects.filter(key__contains="course_changed").exists()
 
-    course_services.course_update(course=open_course, by=organiser, data={"venue": "国家会议中心"})
+    services.course_update(course=open_course, by=organiser, data={"venue": "国家会议中心"})
     mails = OutgoingMail.objects.filter(key__contains="course_changed")
     assert {m.to_email for m in mails} == {confirmed.trainee.email, waiting.trainee.email}
     mail = mails.get(to_email=confirmed.trainee.email)

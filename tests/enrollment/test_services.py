@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from accounts.roles import Role
-from courses import services as course_services
 from courses.models import Course
 from enrollment import services
 from enrollment.models import Registration
@@ -302,7 +301,7 @@ def test_raising_the_capacity_promotes(open_course):
     organiser = open_course.organisers.first()
     register(open_course, trainee_from("44"))
     waiting = register(open_course, trainee_from("45"))
-    course_services.course_update(course=open_course, by=organiser, data={"capacity": 2})
+    services.course_update(course=open_course, by=organiser, data={"capacity": 2})
     waiting.refresh_from_db()
     assert waiting.status == "confirmed"
 
@@ -312,7 +311,7 @@ def test_lowering_the_capacity_below_held_is_refused(open_course):
     register(open_course, trainee_from("44"))
     register(open_course, trainee_from("45"))
     with pytest.raises(ValidationError) as exc:
-        course_services.course_update(course=open_course, by=organiser, data={"capacity": 1})
+        services.course_update(course=open_course, by=organiser, data={"capacity": 1})
     assert exc.value.error_dict["capacity"][0].code == "capacity_below_taken"
 
 
@@ -322,9 +321,7 @@ def test_quota_lowered_below_its_regions_held_seats_is_refused(open_course):
     register(open_course, trainee_from("44"))
     register(open_course, trainee_from("44", Organisation.Type.CITY_BUREAU))
     with pytest.raises(ValidationError) as exc:
-        course_services.quota_set(
-            course=open_course, by=organiser, seats_by_region={region("44").pk: 1}
-        )
+        services.quota_set(course=open_course, by=organiser, seats_by_region={region("44").pk: 1})
     assert exc.value.error_list[0].code == "quota_below_taken"
 
 
@@ -335,9 +332,7 @@ def test_quotas_leaving_too_little_for_other_regions_are_refused(open_course):
     register(open_course, trainee_from("11"))
     register(open_course, trainee_from("12"))
     with pytest.raises(ValidationError) as exc:
-        course_services.quota_set(
-            course=open_course, by=organiser, seats_by_region={region("44").pk: 2}
-        )
+        services.quota_set(course=open_course, by=organiser, seats_by_region={region("44").pk: 2})
     assert exc.value.error_list[0].code == "pool_below_taken"
 
 
@@ -349,9 +344,7 @@ def test_raising_a_quota_promotes_that_region(open_course):
     register(open_course, trainee_from("44"))
     waiting = register(open_course, trainee_from("44", Organisation.Type.CITY_BUREAU))
     assert waiting.status == "waitlisted"
-    course_services.quota_set(
-        course=open_course, by=organiser, seats_by_region={region("44").pk: 2}
-    )
+    services.quota_set(course=open_course, by=organiser, seats_by_region={region("44").pk: 2})
     waiting.refresh_from_db()
     assert waiting.status == "confirmed"
 
@@ -385,17 +378,16 @@ def test_reminders_are_queued_once_each(open_course):
     assert "明天" in OutgoingMail.objects.get(key__endswith="reminder:1").subject
 
 
-def test_hooks_answer_for_courses(open_course):
-    from courses.selectors import course_dashboard_for, course_seats_taken
+def test_seat_counts_for_course_pages(open_course):
+    from enrollment.selectors import course_seats_taken, seat_counts_for
 
-    organiser = open_course.organisers.first()
     RegistrationFactory(course=open_course)
     RegistrationFactory(course=open_course, status=Registration.Status.PENDING)
     RegistrationFactory(course=open_course, status=Registration.Status.WAITLISTED)
     RegistrationFactory(course=open_course, status=Registration.Status.CANCELLED)
     assert course_seats_taken(open_course) == 2
-    (row,) = course_dashboard_for(organiser)
-    assert (row.pending_approvals, row.waitlisted) == (1, 1)
+    counts = seat_counts_for([open_course.pk])[open_course.pk]
+    assert (counts.taken, counts.pending, counts.waitlisted) == (2, 1, 1)
 
 
 def test_organiser_of_another_course_cannot_decide(open_course):

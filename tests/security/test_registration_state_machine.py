@@ -10,9 +10,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from accounts.models import Organisation
 from accounts.roles import Role
 from courses.models import Course
-from courses.services import course_update, quota_set
 from enrollment import services
 from enrollment.models import Registration
+from enrollment.services import course_update, quota_set
 from tests.enrollment.conftest import set_quotas, trainee_from
 from tests.enrollment.test_concurrency import assert_invariants
 from tests.factories.accounts import UserFactory, region

@@ -1,0 +1,79 @@
+"""Course changes that move seats or concern registered trainees: capacity, quotas, dates and
+venue, cancellation.
+
+They are course fields, but they decide who keeps a seat and who must be told, so enrollment
+runs them: lock the course row, read the seats held, let the courses service change the
+course, then move the waiting list up and queue the messages, in one transaction.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from accounts.models import User
+from courses.models import Course, RegionalQuota
+from courses.services import course_cancel_locked, course_update_locked, quota_set_locked
+from courses.services.common import ensure_can_edit
+from enrollment.selectors import registered_users
+from enrollment.services.common import lock_course, seat_state
+from enrollment.services.notify import course_changed_notify
+from enrollment.services.waitlist import waitlist_promote
+from notifications import outbox
+
+# Changes registered trainees are told about.
+NOTIFIED_FIELDS = ("starts_on", "ends_on", "venue", "city", "time_zone")
+
+
+@transaction.atomic
+def course_update(*, course: Course, by: User, data: Mapping[str, Any]) -> Course:
+    """Change a course; capacity never drops below the seats held, a raised one lets the
+    waiting list move up, and trainees hear of new dates or venue.
+
+    Raises CourseBusy when the course stays locked by someone else past the lock timeout."""
+    ensure_can_edit(course, by)
+    course = lock_course(course.pk)
+    before = {field: getattr(course, field) for field in NOTIFIED_FIELDS}
+    course = course_update_locked(course=course, data=data, seats_held=seat_state(course).held)
+    waitlist_promote(course=course)
+    changed = [field for field in NOTIFIED_FIELDS if getattr(course, field) != before[field]]
+    if changed and course.status == Course.Status.PUBLISHED:
+        course_changed_notify(course, changed)
+    return course
+
+
+@transaction.atomic
+def quota_set(
+    *, course: Course, by: User, seats_by_region: Mapping[int, int]
+) -> list[RegionalQuota]:
+    """Replace the regional quotas, never below the seats a region's trainees hold; a raised
+    quota lets the region's waiting trainees move up."""
+    ensure_can_edit(course, by)
+    course = lock_course(course.pk)
+    quotas = quota_set_locked(
+        course=course, seats_by_region=seats_by_region, seats_held=seat_state(course).held
+    )
+    waitlist_promote(course=course)
+    return quotas
+
+
+@transaction.atomic
+def course_cancel(*, course: Course, by: User, reason: str) -> Course:
+    """Cancel a published course and tell everyone registered, through the outbox."""
+    ensure_can_edit(course, by)
+    course = course_cancel_locked(course=lock_course(course.pk), reason=reason)
+    for user in registered_users(course):
+        outbox.enqueue(
+            key=f"course:{course.pk}:cancelled:{user.pk}",
+            to=user,
+            template="courses/mail/course_cancelled",
+            context={
+                "course_title": course.title,
+                "starts_on": course.starts_on,
+                "reason": course.cancel_reason,
+                "contact_name": course.contact_name,
+                "contact_phone": course.contact_phone,
+                "contact_email": course.contact_email,
+            },
+        )
+    return course

@@ -1,0 +1,111 @@
+"""The two shapes of a view that changes something: a form, or a bare POST action.
+
+Both do the same four steps: call one service, say what happened, redirect; and when the
+service refuses with a ValidationError, show why: on the form (`add_service_errors`, by the
+error's code where the view maps it to a field) or as an error message. A view only declares
+its form, its service call and its words.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views import View
+
+from portal.forms import add_service_errors, error_text
+
+
+class _ServiceView(View):
+    """What both shapes share: after the service, the success message and the redirect."""
+
+    success_message: Any = ""
+    success_url = ""
+
+    def get_success_message(self, result) -> str:
+        return str(self.success_message)
+
+    def get_success_url(self, result) -> str:
+        return str(self.success_url)
+
+    def succeeded(self, result) -> HttpResponse:
+        message = self.get_success_message(result)
+        if message:
+            messages.success(self.request, message)
+        return HttpResponseRedirect(self.get_success_url(result))
+
+
+class ServiceFormView(_ServiceView):
+    """GET shows the form; POST validates it, calls the service once, then redirects.
+
+    Subclasses set `form_class`, `template_name` and `success_message` and implement
+    `run_service(form)`; `get_success_url(result)` gets what the service returned.
+    `error_fields` maps a ValidationError `code` to the form field it belongs to.
+    An invalid form or a refused service shows the page again with `invalid_status`.
+    """
+
+    form_class: Any = None
+    template_name = ""
+    error_fields: Mapping[str, str] = {}
+    invalid_status = 200
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def get_initial(self) -> dict:
+        return {}
+
+    def get_form(self, data=None, files=None):
+        kwargs = self.get_form_kwargs()
+        if data is None:
+            kwargs.setdefault("initial", self.get_initial())
+            return self.form_class(**kwargs)
+        return self.form_class(data, files, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        return kwargs
+
+    def render_form(self, form, status: int = 200) -> HttpResponse:
+        return render(
+            self.request, self.template_name, self.get_context_data(form=form), status=status
+        )
+
+    def run_service(self, form) -> Any:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        return self.render_form(self.get_form())
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        form = self.get_form(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_form(form, status=self.invalid_status)
+        try:
+            result = self.run_service(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc, self.error_fields)
+            return self.render_form(form, status=self.invalid_status)
+        return self.succeeded(result)
+
+
+class ServiceActionView(_ServiceView):
+    """A POST-only step without a form: call the service, say what happened, redirect.
+
+    A ValidationError from the service becomes an error message; the redirect is the same.
+    """
+
+    http_method_names = ["post", "options"]
+
+    def run_service(self) -> Any:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        try:
+            result = self.run_service()
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+            # The same page either way; `get_success_url` gets None for a refusal.
+            return HttpResponseRedirect(self.get_success_url(None))
+        return self.succeeded(result)
