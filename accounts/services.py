@@ -80,7 +80,7 @@ def user_language_set(*, user: User, language: str) -> None:
     user.preferred_language = language
 
 
-def user_role_grant(*, user: User, role: Role, by=None) -> None:
+def user_role_grant(*, user: User, role: Role, by: User | None = None) -> None:
     """Add the user to the role's group (idempotent)."""
     group = Group.objects.get(name=str(role))
     if not user.groups.filter(pk=group.pk).exists() and role != Role.TRAINEE:
@@ -103,7 +103,7 @@ def _is_cjk(text: str) -> bool:
 
 
 @transaction.atomic
-def user_roles_changed(*, user: User, before: set[str], after: set[str], by) -> None:
+def user_roles_changed(*, user: User, before: set[str], after: set[str], by: User | None) -> None:
     """Record role changes made in the administration (group membership edited there)."""
     for role in sorted(after - before):
         audit_record(
@@ -116,7 +116,7 @@ def user_roles_changed(*, user: User, before: set[str], after: set[str], by) -> 
 
 
 @transaction.atomic
-def user_deactivated(*, user: User, by) -> None:
+def user_deactivated(*, user: User, by: User | None) -> None:
     """Record that an administrator switched an account off.
 
     The person's sessions end with it: the authentication backends refuse inactive users,

@@ -6,8 +6,9 @@ from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
 from django.utils import timezone
 
-from accounts.models import PINYIN_COLLATION
+from accounts.models import PINYIN_COLLATION, User
 from accounts.roles import Role, user_has_role, user_is_administrator
+from accounts.types import AnyUser
 from attendance.models import Attendance, AttendanceSettings
 from courses.models import Course, Session
 from courses.selectors import (
@@ -21,7 +22,7 @@ from enrollment.selectors import registration_list_confirmed_for, registration_l
 STAFF_STATUSES = (Course.Status.PUBLISHED, Course.Status.ARCHIVED)
 
 
-def course_list_for_attendance(user) -> QuerySet[Course]:
+def course_list_for_attendance(user: AnyUser) -> QuerySet[Course]:
     """Courses whose attendance `user` may take: organisers their own, check-in staff every
     published course, administrators all."""
     if not user.is_authenticated:
@@ -34,7 +35,7 @@ def course_list_for_attendance(user) -> QuerySet[Course]:
     return Course.objects.filter(pk__in=Course.objects.filter(scope).values("pk"))
 
 
-def course_list_for_attendance_by_date(user) -> QuerySet[Course]:
+def course_list_for_attendance_by_date(user: AnyUser) -> QuerySet[Course]:
     """Non-draft courses for the attendance list: running and upcoming soonest first, then
     past ones latest first."""
     today = timezone.localdate()
@@ -54,11 +55,11 @@ def course_list_for_attendance_by_date(user) -> QuerySet[Course]:
     )
 
 
-def attendance_can_take(*, user, course: Course) -> bool:
+def attendance_can_take(*, user: AnyUser, course: Course) -> bool:
     return course_list_for_attendance(user).filter(pk=course.pk).exists()
 
 
-def session_list_for_attendance(user) -> QuerySet[Session]:
+def session_list_for_attendance(user: AnyUser) -> QuerySet[Session]:
     return Session.objects.filter(course__in=course_list_for_attendance(user)).select_related(
         "course", "discussion_group"
     )
@@ -163,7 +164,7 @@ class MyAttendanceRow:
     mark: Attendance | None
 
 
-def attendance_mine(*, user, course: Course) -> tuple[Registration, list[MyAttendanceRow]]:
+def attendance_mine(*, user: User, course: Course) -> tuple[Registration, list[MyAttendanceRow]]:
     """The user's confirmed registration for the course and a row per session that applies to
     them; Registration.DoesNotExist when they have none."""
     registration = (

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from attendance.models import Attendance, AttendanceSettings
 from attendance.selectors import (
     attendance_can_take,
@@ -31,7 +32,7 @@ CHECKIN_OPENS_BEFORE = datetime.timedelta(minutes=30)
 AUTO_ABSENT_LOOKBACK = datetime.timedelta(days=14)
 
 
-def _session_for(*, session_id: int, by) -> Session:
+def _session_for(*, session_id: int, by: User) -> Session:
     session = Session.objects.select_related("course").get(pk=session_id)
     if not attendance_can_take(user=by, course=session.course):
         raise PermissionDenied
@@ -50,7 +51,7 @@ def attendance_mark(
     session_id: int,
     registration_ids: list[int],
     status: str,
-    by,
+    by: User,
     remark: str = "",
     method: str = Attendance.Method.LIST,
 ) -> int:
@@ -89,7 +90,7 @@ def attendance_mark(
 def attendance_mark_all(
     *,
     session_id: int,
-    by,
+    by: User,
     status: str = Attendance.Status.PRESENT,
     group_id: int | None = None,
 ) -> int:
@@ -119,7 +120,7 @@ def attendance_mark_all(
 
 
 @transaction.atomic
-def attendance_undo(*, session_id: int, registration_id: int, by) -> bool:
+def attendance_undo(*, session_id: int, registration_id: int, by: User) -> bool:
     """Back to unmarked. Returns whether there was a mark to remove."""
     session = _session_for(session_id=session_id, by=by)
     deleted, _rows = Attendance.objects.filter(
@@ -130,7 +131,7 @@ def attendance_undo(*, session_id: int, registration_id: int, by) -> bool:
 
 @transaction.atomic
 def attendance_settings_update(
-    *, course_id: int, auto_absent: bool, late_after_minutes: int, by
+    *, course_id: int, auto_absent: bool, late_after_minutes: int, by: User
 ) -> AttendanceSettings:
     course = Course.objects.get(pk=course_id)
     if not course_list_exportable_by(by).filter(pk=course.pk).exists():
@@ -191,7 +192,7 @@ class CheckinResult:
 def qr_checkin(
     *,
     token: str,
-    user,
+    user: User,
     now: datetime.datetime | None = None,
     seen_fresh: bool = False,
 ) -> CheckinResult:
@@ -303,14 +304,16 @@ def attendance_mark_absent(*, now: datetime.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def attendance_import(*, session_id: int, rows: list, by) -> int:
+def attendance_import(*, session_id: int, rows: list, by: User) -> int:
     """Marks from a spreadsheet (rows from `attendance_import_read`), all or nothing: every row
     must name a confirmed trainee of the session once. Returns how many marks were written."""
     session = _session_for(session_id=session_id, by=by)
     roster = list(roster_registrations(session).values_list("pk", "phone", "trainee__email"))
     by_phone = {phone: pk for pk, phone, _email in roster if phone}
     by_email = {email.lower(): pk for pk, _phone, email in roster if email}
-    errors, seen, marks = [], {}, []
+    errors: list[str] = []
+    seen: dict[int, int] = {}  # registration id: first row naming it
+    marks: list[Attendance] = []
     now = timezone.now()
     for row in rows:
         pk = by_phone.get(row.phone) if row.phone else by_email.get(row.email)

@@ -2,12 +2,20 @@
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
+
 from audit.models import AuditEvent
 from portal.observability import client_ip_var, request_id_var
 
 
 def audit_record(
-    *, actor, action: AuditEvent.Action | str, target=None, details: dict[str, Any] | None = None
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: AuditEvent.Action | str,
+    target: Model | None = None,
+    details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Record that `actor` did `action` to `target` (a model instance, or None).
 
@@ -16,7 +24,8 @@ def audit_record(
     actor = actor if getattr(actor, "is_authenticated", False) else None
     request_id = request_id_var.get()
     return AuditEvent.objects.create(
-        actor=actor,
+        # By id: audit sits below accounts, so it names no user model.
+        actor_id=actor.pk if actor is not None else None,
         actor_name=(getattr(actor, "email", "") or "")[:254],
         action=str(action),
         target_type=target._meta.label_lower if target is not None else "",

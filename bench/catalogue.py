@@ -24,6 +24,8 @@ KINDS = ["政策培训班", "专题研修班", "师资培训班", "工作推进�
 
 def grow_courses(total: int) -> int:
     """Add published courses until there are `total`; returns how many exist."""
+    from django.utils import timezone
+
     from accounts.models import Region
     from courses.models import Course
 
@@ -32,7 +34,7 @@ def grow_courses(total: int) -> int:
         return existing
     rng = random.Random(existing)
     regions = list(Region.objects.all())
-    today = dt.date.today()
+    today = timezone.localdate()
     batch = []
     for number in range(existing, total):
         starts = today + dt.timedelta(days=rng.randint(-200, 400))

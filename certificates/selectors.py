@@ -1,6 +1,7 @@
 """Reads: who may manage a course's certificates, and who meets the course's rule and why not."""
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import PINYIN_COLLATION
+from accounts.types import AnyUser
 from attendance.models import Attendance
 from certificates.models import Certificate, CertificateArchive, CertificateRule
 from courses.models import Course, Session
@@ -72,7 +74,10 @@ def _hours(sessions: list[Session]) -> Decimal:
 
 
 def eligibility_for_course(
-    course: Course, *, rule: CertificateRule | None = None, registration_ids=None
+    course: Course,
+    *,
+    rule: CertificateRule | None = None,
+    registration_ids: Collection[int] | None = None,
 ) -> list[Eligibility]:
     """Every confirmed trainee of the course against its rule, in pinyin order: seven queries
     whatever the course's size.
@@ -88,12 +93,12 @@ def eligibility_for_course(
         counted.add(Attendance.Status.EXCUSED)
     required = {s.pk for s in rule.required_sessions.all()} if rule.pk else set()
     sessions = list(Session.objects.filter(course=course).order_by("starts_at", "order", "pk"))
-    registrations = registration_list_confirmed_of(course.pk).order_by(
+    confirmed = registration_list_confirmed_of(course.pk).order_by(
         Collate("full_name", PINYIN_COLLATION), "pk"
     )
     if registration_ids is not None:
-        registrations = registrations.filter(pk__in=registration_ids)
-    registrations = list(registrations)
+        confirmed = confirmed.filter(pk__in=registration_ids)
+    registrations = list(confirmed)
     marks: dict[int, dict[int, str]] = {}
     for registration_id, session_id, status in Attendance.objects.filter(
         registration__in=[r.pk for r in registrations]
@@ -163,7 +168,7 @@ def course_list_due_for_certificates(days: int = 30) -> QuerySet[Course]:
     ).order_by("pk")
 
 
-def certificate_for_trainee(*, user, course_id: int) -> Certificate:
+def certificate_for_trainee(*, user: AnyUser, course_id: int) -> Certificate:
     """The user's own valid certificate for the course, else Certificate.DoesNotExist."""
     if not user.is_authenticated:
         raise Certificate.DoesNotExist
@@ -180,7 +185,7 @@ def certificate_by_code(code: str) -> Certificate | None:
     return Certificate.objects.select_related("course").filter(code=code).first()
 
 
-def archive_list_for_user(user) -> QuerySet[CertificateArchive]:
+def archive_list_for_user(user: AnyUser) -> QuerySet[CertificateArchive]:
     """The archives of the courses the user manages."""
     return CertificateArchive.objects.select_related("course").filter(
         course__in=course_list_editable_by(user)

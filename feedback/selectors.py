@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.types import AnyUser
 from courses.models import Course, Session
 from courses.selectors import course_list_editable_by
 from enrollment.selectors import course_ids_confirmed_for, registration_list_confirmed_of
@@ -28,14 +30,14 @@ def survey_state(survey: Survey, now: datetime.datetime | None = None) -> str:
     """`not_open`, `open` or `closed`."""
     now = now or timezone.now()
     opens, closes = survey_window(survey)
-    if opens is None or now < opens:
+    if opens is None or closes is None or now < opens:
         return "not_open"
     if now >= closes:
         return "closed"
     return "open"
 
 
-def survey_for_trainee(*, user, course_id: int) -> Survey:
+def survey_for_trainee(*, user: AnyUser, course_id: int) -> Survey:
     """The survey of a course the user is a confirmed trainee of, else Survey.DoesNotExist."""
     if not user.is_authenticated:
         raise Survey.DoesNotExist
@@ -56,7 +58,7 @@ def survey_sessions(course: Course) -> list[Session]:
     )
 
 
-def has_responded(*, user, survey: Survey) -> bool:
+def has_responded(*, user: User, survey: Survey) -> bool:
     return SurveyResponse.objects.filter(survey=survey, respondent=user).exists()
 
 
@@ -196,13 +198,13 @@ def survey_results(survey: Survey) -> SurveyResults:
     return SurveyResults(survey=survey, responses=responses, expected=expected, questions=results)
 
 
-def course_list_with_surveys_for(user) -> QuerySet[Course]:
+def course_list_with_surveys_for(user: AnyUser) -> QuerySet[Course]:
     return Course.objects.filter(
         Q(pk__in=course_list_editable_by(user).values("pk")), survey__isnull=False
     )
 
 
-def survey_copy_sources(*, user, course: Course) -> QuerySet[Course]:
+def survey_copy_sources(*, user: AnyUser, course: Course) -> QuerySet[Course]:
     """Other courses the user manages whose survey has questions: what they may copy from."""
     return (
         course_list_editable_by(user)

@@ -2,6 +2,7 @@
 open. Every failure is a ValidationError with a `code`."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import audit_record
 from courses.models import Course, Session
 from courses.selectors import course_can_edit
@@ -23,7 +25,7 @@ from notifications.outbox import enqueue
 CHOICE_KINDS = (SurveyQuestion.Kind.SINGLE, SurveyQuestion.Kind.MULTIPLE)
 
 
-def _check_organiser(user, course: Course) -> None:
+def _check_organiser(user: User, course: Course) -> None:
     if not course_can_edit(user=user, course=course):
         raise ValidationError(_("Only the course's organisers can do this."), code="not_organiser")
 
@@ -36,7 +38,9 @@ def _check_no_responses(survey: Survey) -> None:
         )
 
 
-def survey_save(*, user, course: Course, intro: str, open_days: int, anonymous: bool) -> Survey:
+def survey_save(
+    *, user: User, course: Course, intro: str, open_days: int, anonymous: bool
+) -> Survey:
     _check_organiser(user, course)
     if not 1 <= open_days <= 60:
         raise ValidationError(_("Keep the survey open for 1 to 60 days."), code="invalid_days")
@@ -56,7 +60,7 @@ def survey_save(*, user, course: Course, intro: str, open_days: int, anonymous: 
 
 
 def survey_question_add(
-    *, user, survey: Survey, kind: str, text: str, choices: str = "", required: bool = True
+    *, user: User, survey: Survey, kind: str, text: str, choices: str = "", required: bool = True
 ) -> SurveyQuestion:
     _check_organiser(user, survey.course)
     text, lines = _clean_question(kind, text, choices)
@@ -108,7 +112,7 @@ def _clean_choices(kind: str, choices: str) -> list[str]:
 
 
 def survey_question_update(
-    *, user, question: SurveyQuestion, kind: str, text: str, choices: str = "", required: bool
+    *, user: User, question: SurveyQuestion, kind: str, text: str, choices: str = "", required: bool
 ) -> SurveyQuestion:
     """Change a question. Once it has answers its wording, its order and whether it is
     required may still change, and choices may be added; its kind may not, nor may a choice
@@ -117,9 +121,10 @@ def survey_question_update(
     text, lines = _clean_question(kind, text, choices)
     with transaction.atomic():
         _lock_survey(question.survey)
-        question = SurveyQuestion.objects.filter(pk=question.pk).first()
-        if question is None:
+        current = SurveyQuestion.objects.filter(pk=question.pk).first()
+        if current is None:
             raise ValidationError(_("This question no longer exists."), code="not_found")
+        question = current
         answers = SurveyAnswer.objects.filter(question=question)
         if answers.exists():
             if kind != question.kind:
@@ -131,7 +136,7 @@ def survey_question_update(
                     code="kind_locked",
                 )
             if kind in CHOICE_KINDS:
-                chosen = set()
+                chosen: set[str] = set()
                 for row in answers.values_list("choices", flat=True):
                     chosen.update(row or [])
                 missing = sorted(chosen - set(lines))
@@ -158,7 +163,7 @@ def survey_question_update(
     return question
 
 
-def survey_question_move(*, user, question: SurveyQuestion, direction: str) -> None:
+def survey_question_move(*, user: User, question: SurveyQuestion, direction: str) -> None:
     """Move a question one place up or down; allowed whatever the answers."""
     _check_organiser(user, question.survey.course)
     if direction not in ("up", "down"):
@@ -175,7 +180,7 @@ def survey_question_move(*, user, question: SurveyQuestion, direction: str) -> N
         _renumber(questions)
 
 
-def survey_questions_reorder(*, user, survey: Survey, order: list[int]) -> None:
+def survey_questions_reorder(*, user: User, survey: Survey, order: list[int]) -> None:
     """Put the questions in the given order (ids); every question must be named once."""
     _check_organiser(user, survey.course)
     with transaction.atomic():
@@ -198,7 +203,7 @@ def _renumber(questions: list[SurveyQuestion]) -> None:
     SurveyQuestion.objects.bulk_update(changed, ["order"])
 
 
-def survey_question_delete(*, user, question: SurveyQuestion) -> None:
+def survey_question_delete(*, user: User, question: SurveyQuestion) -> None:
     """Delete a question nobody has answered; a question with answers stays."""
     _check_organiser(user, question.survey.course)
     with transaction.atomic():
@@ -221,7 +226,7 @@ def survey_question_delete(*, user, question: SurveyQuestion) -> None:
         )
 
 
-def survey_copy(*, user, course: Course, source: Course) -> int:
+def survey_copy(*, user: User, course: Course, source: Course) -> int:
     """Copy the questions of another course's survey that the user also manages (the
     settings too when this course has no survey yet). Questions are appended after any this
     survey already has; refused once trainees have responded. A per-session rating rates
@@ -236,7 +241,7 @@ def survey_copy(*, user, course: Course, source: Course) -> int:
         raise ValidationError(_("Choose another course."), code="same_course")
     source_survey = Survey.objects.filter(course=source).first()
     source_questions = selectors.survey_questions(source_survey) if source_survey else []
-    if not source_questions:
+    if source_survey is None or not source_questions:
         raise ValidationError(
             _("That course's survey has no questions to copy."), code="nothing_to_copy"
         )
@@ -270,7 +275,7 @@ def survey_copy(*, user, course: Course, source: Course) -> int:
     return len(source_questions)
 
 
-def survey_template_apply(*, user, survey: Survey) -> int:
+def survey_template_apply(*, user: User, survey: Survey) -> int:
     """Add the standard questions (the reusable template)."""
     standard = [
         (SurveyQuestion.Kind.RATING, _("Overall, how satisfied are you with the course?"), ""),
@@ -312,7 +317,7 @@ def survey_template_apply(*, user, survey: Survey) -> int:
 
 
 def survey_submit(
-    *, user, survey: Survey, answers: dict, anonymous_seen: bool | None = None
+    *, user: User, survey: Survey, answers: dict, anonymous_seen: bool | None = None
 ) -> SurveyResponse:
     """A confirmed trainee responds once, while the survey is open.
 
@@ -364,7 +369,7 @@ def _answer_rows(survey: Survey, answers: dict) -> list[SurveyAnswer]:
     session_ids = set(Session.objects.filter(course=survey.course).values_list("pk", flat=True))
     rows = []
     for question in questions.values():
-        value = answers.get(question.pk)
+        value: Any = answers.get(question.pk)
         if value in (None, "", [], {}):
             if question.required:
                 raise ValidationError(
@@ -401,7 +406,7 @@ def _answer_rows(survey: Survey, answers: dict) -> list[SurveyAnswer]:
     return rows
 
 
-def _rating(value) -> int:
+def _rating(value: Any) -> int:
     try:
         rating = int(value)
     except (TypeError, ValueError):
@@ -423,7 +428,7 @@ def _mail_context(survey: Survey) -> dict:
     }
 
 
-def survey_notify(*, now=None) -> int:
+def survey_notify(*, now: datetime.datetime | None = None) -> int:
     """Queue the invitations and reminders due now; returns how many were queued."""
     now = now or timezone.now()
     queued = 0
@@ -434,7 +439,7 @@ def survey_notify(*, now=None) -> int:
     )
     for survey in surveys:
         opens, closes = selectors.survey_window(survey)
-        if opens is None or not opens <= now < closes:
+        if opens is None or closes is None or not opens <= now < closes:
             continue
         remind_at = max(closes - datetime.timedelta(days=1), opens + (closes - opens) / 2)
         kinds = ["invite"] + (["reminder"] if now >= remind_at else [])

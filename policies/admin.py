@@ -36,7 +36,7 @@ class OutgoingRelationInline(admin.TabularInline):
 class DocumentFileInline(admin.TabularInline):
     model = DocumentFile
     extra = 0
-    fields = [
+    fields = readonly_fields = (
         "kind",
         "display_name",
         "size",
@@ -44,8 +44,7 @@ class DocumentFileInline(admin.TabularInline):
         "sha256",
         "download_count",
         "text_status",
-    ]
-    readonly_fields = fields
+    )
     can_delete = False
 
 

@@ -8,6 +8,7 @@ built-in CJK font, so no font file is needed) only for documents that have none.
 import datetime
 import io
 import textwrap
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -34,7 +35,7 @@ AUTHORITIES = [
 ]
 
 Doc = PolicyDocument
-DOCUMENTS = [
+DOCUMENTS: list[dict[str, Any]] = [
     {
         "number": "中办发〔2006〕15号",
         "title": "关于进一步加强高技能人才工作的意见",

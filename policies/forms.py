@@ -1,4 +1,5 @@
 import re
+from typing import cast
 
 from crispy_forms.bootstrap import FormActions
 from crispy_forms.helper import FormHelper
@@ -7,7 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from policies.models import DocumentFile, IssuingAuthority, PolicyDocument
+from policies.models import DocumentFile, IssuingAuthority, PolicyDocument, Tag
 from policies.selectors import (
     DocumentFilters,
     authority_list,
@@ -39,7 +40,7 @@ class DocumentSearchForm(forms.Form):
             }
         ),
     )
-    authority = forms.ModelChoiceField(
+    authority: "forms.ModelChoiceField[IssuingAuthority]" = forms.ModelChoiceField(
         label=_("Issuing authority"),
         queryset=None,
         required=False,
@@ -48,7 +49,9 @@ class DocumentSearchForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
     status = forms.ChoiceField(label=_("Status"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
-    tag = forms.ModelChoiceField(label=_("Tag"), queryset=None, required=False)
+    tag: "forms.ModelChoiceField[Tag]" = forms.ModelChoiceField(
+        label=_("Tag"), queryset=None, required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,8 +166,8 @@ class DocumentForm(forms.Form):
     def __init__(self, *args, document: PolicyDocument | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         choices = document_choices_for_relations(exclude=document)
-        self.fields["amends"].queryset = choices
-        self.fields["replaces"].queryset = choices
+        for name in ("amends", "replaces"):
+            cast(forms.ModelMultipleChoiceField, self.fields[name]).queryset = choices
         if document is not None:
             del self.fields["publish"]
         self.helper = FormHelper()

@@ -98,11 +98,13 @@ class PolicyDocument(models.Model):
     number_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     number_serial = models.PositiveIntegerField(null=True, blank=True, editable=False)
     number_key = models.CharField(max_length=120, blank=True, editable=False)
-    authorities = models.ManyToManyField(
-        IssuingAuthority,
-        through="DocumentAuthority",
-        related_name="documents",
-        verbose_name=_("issuing authorities"),
+    authorities: "models.ManyToManyField[IssuingAuthority, DocumentAuthority]" = (
+        models.ManyToManyField(
+            IssuingAuthority,
+            through="DocumentAuthority",
+            related_name="documents",
+            verbose_name=_("issuing authorities"),
+        )
     )
     issue_date = models.DateField(_("issue date"))
     effective_date = models.DateField(_("effective date"), null=True, blank=True)

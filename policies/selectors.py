@@ -8,10 +8,12 @@ The visibility rule lives here once:
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.roles import user_is_administrator, user_is_organiser
+from accounts.types import AnyUser
 from policies import hooks
 from policies.models import (
     DocumentAuthority,
@@ -25,25 +27,25 @@ from policies.models import (
 from policies.numbers import normalise_prefix, parse_document_number
 
 
-def user_is_library_staff(user) -> bool:
+def user_is_library_staff(user: AnyUser) -> bool:
     return user_is_organiser(user)
 
 
-def document_can_edit(*, user, document: PolicyDocument) -> bool:
+def document_can_edit(*, user: AnyUser, document: PolicyDocument) -> bool:
     """Administrators edit any document; organisers the documents they added."""
     if user_is_administrator(user):
         return True
     return user_is_organiser(user) and document.created_by_id == user.pk
 
 
-def _registered_q(user) -> Q:
+def _registered_q(user: AnyUser) -> Q:
     q = Q(pk__in=[])
     for provider in hooks.registration_providers():
         q |= Q(pk__in=provider(user))
     return q
 
 
-def document_list_visible_to(user) -> QuerySet[PolicyDocument]:
+def document_list_visible_to(user: AnyUser) -> QuerySet[PolicyDocument]:
     """Every document the user may see (unordered by relevance, no prefetching)."""
     documents = PolicyDocument.objects.all()
     if user_is_library_staff(user):
@@ -56,7 +58,7 @@ def document_list_visible_to(user) -> QuerySet[PolicyDocument]:
     return documents.filter(visible)
 
 
-def document_is_visible_to(*, user, document: PolicyDocument) -> bool:
+def document_is_visible_to(*, user: AnyUser, document: PolicyDocument) -> bool:
     """The per-document form of `document_list_visible_to` (the reading pack uses it)."""
     if user_is_library_staff(user):
         return True
@@ -72,7 +74,9 @@ def document_is_visible_to(*, user, document: PolicyDocument) -> bool:
     return False
 
 
-def _with_listing_data(documents: QuerySet[PolicyDocument], user) -> QuerySet[PolicyDocument]:
+def _with_listing_data(
+    documents: QuerySet[PolicyDocument], user: AnyUser
+) -> QuerySet[PolicyDocument]:
     """What a result row shows: authorities in order, tags and the documents superseding it."""
     visible_sources = document_list_visible_to(user).values("pk")
     return documents.prefetch_related(
@@ -92,14 +96,14 @@ def _with_listing_data(documents: QuerySet[PolicyDocument], user) -> QuerySet[Po
     )
 
 
-def _ids_matching(term: str) -> QuerySet:
+def _ids_matching(term: str) -> QuerySet[Any, Any]:
     """Ids of documents with `term` in any searched text, as one UNION of index scans.
 
     Each branch is a case-insensitive substring match that the trigram index on that column
     answers; OR-ing them in one WHERE would force a sequential scan of the whole library.
     """
     documents = PolicyDocument.objects.order_by()
-    branches = [
+    branches: list[QuerySet[Any, Any]] = [
         documents.filter(**{f"{column}__icontains": term}).values("pk")
         for column in ("title", "title_en", "number", "summary", "full_text")
     ]
@@ -146,7 +150,7 @@ class DocumentFilters:
     tag: Tag | None = None
 
 
-def document_search(*, user, filters: DocumentFilters) -> QuerySet[PolicyDocument]:
+def document_search(*, user: AnyUser, filters: DocumentFilters) -> QuerySet[PolicyDocument]:
     """The library's browse and search page: visible documents matching every filter."""
     documents = document_list_visible_to(user)
     query = " ".join(filters.query.split())
@@ -181,7 +185,7 @@ def authority_list() -> QuerySet[IssuingAuthority]:
     return IssuingAuthority.objects.order_by("name_zh")
 
 
-def tag_list_visible_to(user) -> QuerySet[Tag]:
+def tag_list_visible_to(user: AnyUser) -> QuerySet[Tag]:
     """Tags of documents the user may see (a staff-only document's tags stay unlisted)."""
     visible = document_list_visible_to(user).values("pk")
     return Tag.objects.filter(
@@ -189,7 +193,7 @@ def tag_list_visible_to(user) -> QuerySet[Tag]:
     ).order_by("name")
 
 
-def document_get_for_user(*, user, pk: int) -> PolicyDocument:
+def document_get_for_user(*, user: AnyUser, pk: int) -> PolicyDocument:
     """One visible document with its listing data; DoesNotExist when out of the user's scope."""
     return _with_listing_data(document_list_visible_to(user), user).get(pk=pk)
 
@@ -205,7 +209,7 @@ class RelatedDocuments:
         return any([self.amends, self.amended_by, self.replaces, self.replaced_by])
 
 
-def document_related(*, user, document: PolicyDocument) -> RelatedDocuments:
+def document_related(*, user: AnyUser, document: PolicyDocument) -> RelatedDocuments:
     """Documents linked to this one that the user may see, in both directions (one query)."""
     visible = document_list_visible_to(user).values("pk")
     relations = (
@@ -232,7 +236,7 @@ def document_files(*, document: PolicyDocument) -> QuerySet[DocumentFile]:
     return document.files.order_by("kind", "pk")
 
 
-def document_file_get_for_user(*, user, document_pk: int, file_pk: int) -> DocumentFile:
+def document_file_get_for_user(*, user: AnyUser, document_pk: int, file_pk: int) -> DocumentFile:
     """A file of a document the user may see; DoesNotExist otherwise."""
     return DocumentFile.objects.select_related("document").get(
         pk=file_pk, document_id=document_pk, document__in=document_list_visible_to(user)
@@ -243,14 +247,16 @@ def document_history(*, document: PolicyDocument) -> QuerySet[DocumentChange]:
     return document.changes.select_related("changed_by").order_by("-changed_at", "-pk")
 
 
-def document_course_links(*, document: PolicyDocument, user) -> list[hooks.CourseLink]:
+def document_course_links(*, document: PolicyDocument, user: AnyUser) -> list[hooks.CourseLink]:
     links: list[hooks.CourseLink] = []
     for provider in hooks.course_links_providers():
         links.extend(provider(document, user))
     return links
 
 
-def document_choices_for_relations(*, exclude: PolicyDocument | None = None):
+def document_choices_for_relations(
+    *, exclude: PolicyDocument | None = None
+) -> QuerySet[PolicyDocument]:
     """The documents an editor may link as amended or replaced."""
     documents = PolicyDocument.objects.order_by("-issue_date", "-pk")
     if exclude is not None:

@@ -5,13 +5,16 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from policies import extraction
@@ -73,7 +76,7 @@ def _field_error(field_name: str, message: str, code: str) -> ValidationError:
     return ValidationError({field_name: ValidationError(message, code=code)})
 
 
-def _history_value(value):
+def _history_value(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, str) and len(value) > HISTORY_TEXT_LIMIT:
@@ -104,7 +107,7 @@ def _diff(before: dict, after: dict) -> dict:
     }
 
 
-def _record(document: PolicyDocument, action: str, by, changes: dict) -> DocumentChange:
+def _record(document: PolicyDocument, action: str, by: User, changes: dict) -> DocumentChange:
     audit_record(
         actor=by,
         action=AuditEvent.Action.DOCUMENT_CHANGED,
@@ -163,7 +166,7 @@ def _clean(data: DocumentData, *, document: PolicyDocument | None) -> dict:
 def _set_authorities(document: PolicyDocument, authorities: Sequence[IssuingAuthority]) -> None:
     DocumentAuthority.objects.filter(document=document).delete()
     seen: set[int] = set()
-    links = []
+    links: list[DocumentAuthority] = []
     for authority in authorities:
         if authority.pk in seen:
             continue
@@ -195,7 +198,7 @@ def _set_relations(document: PolicyDocument, data: DocumentData) -> None:
         DocumentRelation.objects.create(source=document, target_id=target_id, kind=kind)
 
 
-def _apply_relations_to_targets(document: PolicyDocument, by) -> None:
+def _apply_relations_to_targets(document: PolicyDocument, by: User) -> None:
     """A published document that amends or replaces others changes their status."""
     if not document.is_published:
         return
@@ -220,7 +223,7 @@ def _apply_relations_to_targets(document: PolicyDocument, by) -> None:
 
 
 @transaction.atomic
-def document_create(*, by, data: DocumentData, publish: bool = False) -> PolicyDocument:
+def document_create(*, by: User, data: DocumentData, publish: bool = False) -> PolicyDocument:
     if not user_is_library_staff(by):
         raise PermissionDenied
     values = _clean(data, document=None)
@@ -235,7 +238,7 @@ def document_create(*, by, data: DocumentData, publish: bool = False) -> PolicyD
 
 
 @transaction.atomic
-def document_update(*, document_id: int, by, data: DocumentData) -> PolicyDocument:
+def document_update(*, document_id: int, by: User, data: DocumentData) -> PolicyDocument:
     document = PolicyDocument.objects.select_for_update().get(pk=document_id)
     if not document_can_edit(user=by, document=document):
         raise PermissionDenied
@@ -254,7 +257,7 @@ def document_update(*, document_id: int, by, data: DocumentData) -> PolicyDocume
     return document
 
 
-def _publish(document: PolicyDocument, by) -> None:
+def _publish(document: PolicyDocument, by: User) -> None:
     document.is_published = True
     document.published_at = timezone.now()
     document.save(update_fields=["is_published", "published_at", "updated_at"])
@@ -263,7 +266,7 @@ def _publish(document: PolicyDocument, by) -> None:
 
 
 @transaction.atomic
-def document_publish(*, document_id: int, by) -> PolicyDocument:
+def document_publish(*, document_id: int, by: User) -> PolicyDocument:
     document = PolicyDocument.objects.select_for_update().get(pk=document_id)
     if not document_can_edit(user=by, document=document):
         raise PermissionDenied
@@ -274,7 +277,7 @@ def document_publish(*, document_id: int, by) -> PolicyDocument:
 
 
 @transaction.atomic
-def document_unpublish(*, document_id: int, by) -> PolicyDocument:
+def document_unpublish(*, document_id: int, by: User) -> PolicyDocument:
     document = PolicyDocument.objects.select_for_update().get(pk=document_id)
     if not document_can_edit(user=by, document=document):
         raise PermissionDenied
@@ -287,7 +290,7 @@ def document_unpublish(*, document_id: int, by) -> PolicyDocument:
     return document
 
 
-def _sha256(upload) -> str:
+def _sha256(upload: UploadedFile) -> str:
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -297,7 +300,9 @@ def _sha256(upload) -> str:
 
 
 @transaction.atomic
-def document_file_add(*, document_id: int, by, kind: str, upload) -> DocumentFile:
+def document_file_add(
+    *, document_id: int, by: User, kind: str, upload: UploadedFile
+) -> DocumentFile:
     """Check and store an uploaded file; its text is extracted for search after commit."""
     document = PolicyDocument.objects.select_for_update().get(pk=document_id)
     if not document_can_edit(user=by, document=document):
@@ -306,13 +311,14 @@ def document_file_add(*, document_id: int, by, kind: str, upload) -> DocumentFil
         raise ValidationError(_("Choose what kind of file this is."), code="kind")
     allowed = ATTACHMENT_KINDS if kind == DocumentFile.Kind.ATTACHMENT else ORIGINAL_KINDS
     content_type = validate_upload(upload, allowed)
-    display_name = safe_display_name(upload.name)
+    # An upload always has a name and a size (validate_upload has read both).
+    display_name = safe_display_name(upload.name or "")
     extractable = extraction.can_extract(content_type)
     document_file = DocumentFile(
         document=document,
         kind=kind,
         display_name=display_name,
-        size=upload.size,
+        size=upload.size or 0,
         sha256=_sha256(upload),
         content_type=content_type,
         uploaded_by=by,
@@ -346,7 +352,7 @@ def document_file_add(*, document_id: int, by, kind: str, upload) -> DocumentFil
 
 
 @transaction.atomic
-def document_file_remove(*, file_id: int, by) -> None:
+def document_file_remove(*, file_id: int, by: User) -> None:
     document_file = DocumentFile.objects.select_related("document").get(pk=file_id)
     document = PolicyDocument.objects.select_for_update().get(pk=document_file.document_id)
     if not document_can_edit(user=by, document=document):
@@ -385,7 +391,7 @@ def document_file_extract_text(*, file_id: int) -> str:
 
 @transaction.atomic
 def authority_create(
-    *, by, name_zh: str, name_en: str = "", short_name: str = ""
+    *, by: User, name_zh: str, name_en: str = "", short_name: str = ""
 ) -> IssuingAuthority:
     if not user_is_library_staff(by):
         raise PermissionDenied

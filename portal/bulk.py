@@ -7,8 +7,9 @@ row's id without relying on the order of RETURNING.
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, models
 
@@ -31,7 +32,7 @@ def next_ids(model: type[models.Model], count: int) -> list[int]:
 
 def insert_columns(
     model: type[models.Model],
-    columns: dict[str, Sequence],
+    columns: Mapping[str, Sequence[Any]],
     *,
     skip_conflicts_on: str | None = None,
 ) -> list[int]:
@@ -64,7 +65,7 @@ def insert_columns(
         f"SELECT * FROM unnest({', '.join(casts)}){conflict} "
         f"RETURNING {connection.ops.quote_name(meta.pk.column)}"
     )
-    ids = []
+    ids: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, length, CHUNK):
             cursor.execute(sql, [list(values[start : start + CHUNK]) for values in arrays])
@@ -103,10 +104,10 @@ def insert_objects(objects: Sequence[models.Model]) -> None:
         obj._state.db = connection.alias
 
 
-def _json_texts(values: Sequence) -> list:
+def _json_texts(values: Sequence[Any]) -> list[str | None]:
     """The JSON text of each value; a value repeated as the same object is encoded once."""
     texts: dict[int, str] = {}
-    result = []
+    result: list[str | None] = []
     for value in values:
         if value is None:
             result.append(None)

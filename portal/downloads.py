@@ -11,6 +11,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 
 
 def content_disposition(filename: str) -> str:
@@ -28,9 +29,10 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def private_file_response(*, file, filename: str, content_type: str):
+def private_file_response(*, file, filename: str, content_type: str) -> HttpResponseBase:
     """An attachment response for a FieldFile the caller has already authorised."""
     prefix = getattr(settings, "PORTAL_X_ACCEL_REDIRECT", "")
+    response: HttpResponseBase
     if prefix and isinstance(file.storage, FileSystemStorage):
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(file.name)

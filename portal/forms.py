@@ -14,6 +14,7 @@ def add_service_errors(
     for a field (an error dict) goes to that field when the form has it; anything else goes on
     top, as a non-field error.
     """
+    pairs: list[tuple[str | None, ValidationError]]
     if hasattr(exc, "error_dict"):
         pairs = [(name, error) for name, errors in exc.error_dict.items() for error in errors]
     else:

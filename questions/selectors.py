@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.types import AnyUser
 from attendance.selectors import course_list_exportable_by
 from courses.models import Course
 from courses.selectors import course_can_edit, course_list_editable_by
@@ -47,7 +49,7 @@ def course_has_ended(course: Course, now: datetime.datetime | None = None) -> bo
     return ends is not None and (now or timezone.now()) >= ends
 
 
-def course_for_trainee(*, user, course_id: int) -> Course:
+def course_for_trainee(*, user: AnyUser, course_id: int) -> Course:
     """A course whose question queue `user` sees: confirmed trainees and its organisers, else
     Course.DoesNotExist."""
     if not user.is_authenticated:
@@ -58,7 +60,7 @@ def course_for_trainee(*, user, course_id: int) -> Course:
     return Course.objects.exclude(status=Course.Status.DRAFT).filter(scope).get(pk=course_id)
 
 
-def _with_votes(queryset: QuerySet[Question], user) -> QuerySet[Question]:
+def _with_votes(queryset: QuerySet[Question], user: AnyUser | None) -> QuerySet[Question]:
     queryset = queryset.annotate(vote_count=Count("votes", distinct=True))
     if user is not None and user.is_authenticated:
         queryset = queryset.annotate(
@@ -77,7 +79,9 @@ def question_list_visible(course: Course) -> QuerySet[Question]:
     )
 
 
-def question_queue(*, course: Course, user, order: str = "votes") -> QuerySet[Question]:
+def question_queue(
+    *, course: Course, user: AnyUser | None, order: str = "votes"
+) -> QuerySet[Question]:
     queryset = _with_votes(question_list_visible(course), user).select_related(
         "asker", "session", "speaker"
     )
@@ -86,7 +90,7 @@ def question_queue(*, course: Course, user, order: str = "votes") -> QuerySet[Qu
     return queryset.order_by("-vote_count", "-created_at", "-pk")
 
 
-def question_list_mine(*, course: Course, user) -> QuerySet[Question]:
+def question_list_mine(*, course: Course, user: User) -> QuerySet[Question]:
     return (
         _with_votes(Question.objects.filter(course=course, asker=user), user)
         .select_related("session", "speaker", "merged_into")
@@ -94,13 +98,13 @@ def question_list_mine(*, course: Course, user) -> QuerySet[Question]:
     )
 
 
-def question_for_asker(*, user, question_id: int) -> Question:
+def question_for_asker(*, user: AnyUser, question_id: int) -> Question:
     if not user.is_authenticated:
         raise Question.DoesNotExist
     return Question.objects.select_related("course").get(pk=question_id, asker=user)
 
 
-def question_for_voter(*, user, question_id: int) -> Question:
+def question_for_voter(*, user: AnyUser, question_id: int) -> Question:
     """A visible question of a course the user is a confirmed trainee of."""
     if not user.is_authenticated:
         raise Question.DoesNotExist
@@ -116,7 +120,7 @@ def question_for_voter(*, user, question_id: int) -> Question:
     )
 
 
-def question_for_organiser(*, user, question_id: int) -> Question:
+def question_for_organiser(*, user: AnyUser, question_id: int) -> Question:
     return Question.objects.select_related("course", "asker").get(
         pk=question_id, course__in=course_list_editable_by(user)
     )
@@ -186,7 +190,7 @@ def faq_for(course: Course) -> Faq | None:
     return Faq.objects.filter(course=course).first()
 
 
-def faq_can_view(*, user, course: Course) -> bool:
+def faq_can_view(*, user: AnyUser, course: Course) -> bool:
     """The published FAQ is for the course's confirmed trainees and its organisers."""
     return course_can_edit(user=user, course=course) or is_confirmed_trainee(
         user=user, course=course
@@ -240,5 +244,5 @@ def faq_groups(*, course: Course, grouping: str, general: str) -> list[FaqGroup]
     return result
 
 
-def course_list_questions_exportable_by(user) -> QuerySet[Course]:
+def course_list_questions_exportable_by(user: AnyUser) -> QuerySet[Course]:
     return course_list_exportable_by(user)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import audit_record
 from courses.models import Course, Session, Speaker
 from courses.selectors import course_can_edit
@@ -39,7 +40,7 @@ def _check_target(course: Course, session: Session | None, speaker: Speaker | No
 
 def question_ask(
     *,
-    user,
+    user: User,
     course: Course,
     text: str,
     session: Session | None = None,
@@ -79,7 +80,7 @@ def question_ask(
 
 def question_edit(
     *,
-    user,
+    user: User,
     question: Question,
     text: str,
     session: Session | None = None,
@@ -108,7 +109,7 @@ def question_edit(
         return question
 
 
-def vote_add(*, user, question: Question) -> bool:
+def vote_add(*, user: User, question: Question) -> bool:
     """One vote per trainee and question; True if it was added, False if already there.
     Concurrent votes by the same trainee are settled by the unique constraint."""
     if question.asker_id == user.pk:
@@ -131,7 +132,7 @@ def vote_add(*, user, question: Question) -> bool:
     return True
 
 
-def vote_remove(*, user, question: Question) -> bool:
+def vote_remove(*, user: User, question: Question) -> bool:
     with transaction.atomic():
         deleted, _details = Vote.objects.filter(question=question, user=user).delete()
     return bool(deleted)
@@ -141,7 +142,7 @@ def vote_remove(*, user, question: Question) -> bool:
 # `selectors.question_for_organiser`; the services check again).
 
 
-def _check_organiser(user, course: Course) -> None:
+def _check_organiser(user: User, course: Course) -> None:
     if not course_can_edit(user=user, course=course):
         raise ValidationError(_("Only the course's organisers can do this."), code="not_organiser")
 
@@ -152,7 +153,7 @@ def _locked(question: Question) -> Question:
     )
 
 
-def question_merge(*, user, duplicate: Question, target: Question) -> Question:
+def question_merge(*, user: User, duplicate: Question, target: Question) -> Question:
     """`duplicate` points to `target`; its votes move to the target (one per trainee, never the
     target's asker's own)."""
     _check_organiser(user, duplicate.course)
@@ -195,7 +196,12 @@ def question_merge(*, user, duplicate: Question, target: Question) -> Question:
 
 
 def question_assign(
-    *, user, question: Question, session: Session | None, speaker: Speaker | None, topic: str = ""
+    *,
+    user: User,
+    question: Question,
+    session: Session | None,
+    speaker: Speaker | None,
+    topic: str = "",
 ) -> Question:
     _check_organiser(user, question.course)
     _check_target(question.course, session, speaker)
@@ -226,7 +232,7 @@ def _notify_answered(question: Question) -> None:
 
 
 def question_answer(
-    *, user, question: Question, answer: str, status: str = Question.Status.ANSWERED
+    *, user: User, question: Question, answer: str, status: str = Question.Status.ANSWERED
 ) -> Question:
     """Answer in writing, or mark answered on the spot (optionally with a note). The asker is
     told once, through the outbox."""
@@ -254,7 +260,7 @@ def question_answer(
     return question
 
 
-def question_set_status(*, user, question: Question, status: str) -> Question:
+def question_set_status(*, user: User, question: Question, status: str) -> Question:
     """Under further study, hidden, or open again."""
     _check_organiser(user, question.course)
     if status not in (Question.Status.UNDER_STUDY, Question.Status.HIDDEN, Question.Status.OPEN):
@@ -273,7 +279,9 @@ def question_set_status(*, user, question: Question, status: str) -> Question:
     return question
 
 
-def question_set_visible(*, user, course: Course, question_ids: list[int], visible: bool) -> int:
+def question_set_visible(
+    *, user: User, course: Course, question_ids: list[int], visible: bool
+) -> int:
     """Show or hide questions to the trainees, one or many at once. Showing a hidden question
     opens it again."""
     _check_organiser(user, course)
@@ -291,7 +299,7 @@ def question_set_visible(*, user, course: Course, question_ids: list[int], visib
     return changed
 
 
-def faq_publish(*, user, course: Course, grouping: str) -> Faq:
+def faq_publish(*, user: User, course: Course, grouping: str) -> Faq:
     """After the course, publish its answered visible questions as its FAQ."""
     _check_organiser(user, course)
     if grouping not in Faq.Grouping.values:
@@ -314,7 +322,7 @@ def faq_publish(*, user, course: Course, grouping: str) -> Faq:
     return faq
 
 
-def faq_unpublish(*, user, course: Course) -> None:
+def faq_unpublish(*, user: User, course: Course) -> None:
     _check_organiser(user, course)
     with transaction.atomic():
         Faq.objects.filter(course=course).update(published_at=None)

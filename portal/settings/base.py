@@ -5,6 +5,7 @@ Each variable is documented in `.env.example`. Local development reads `.env` be
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -296,7 +297,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # Logs go to standard output, one line per event; PORTAL_LOG_FORMAT=json for log collectors.
 # Every line carries the request id; "portal.timing" lines time each request and task.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "portal.observability.RequestIdFilter"}},
