@@ -6,7 +6,7 @@ PY := .venv/bin/python
 
 help:
 	@echo "make run      set up, then start web server, Celery worker and beat (Ctrl-C stops)"
-	@echo "make test     set up, then ruff, migrations check, translations check and all tests"
+	@echo "make test     set up, then ruff, mypy, djLint, migrations, deploy and translation checks, all tests"
 	@echo "make setup    the set-up alone: .venv, PostgreSQL, Redis, migrations, demo data"
 	@echo "make messages update the translation catalogues after changing strings"
 	@echo "make bench    set up, then run the benchmarks (QUICK=1 for a short run)"
