@@ -25,4 +25,6 @@ DJANGO_SETTINGS_MODULE=portal.settings.production \
 step "translations are complete"
 .venv/bin/python scripts/check_translations.py
 step "tests (unit, integration, browser)"
+# The browser tests renew the user guide's screenshots (docs/screenshots) as they go.
+export PORTAL_SCREENSHOTS="${PORTAL_SCREENSHOTS:-1}"
 .venv/bin/python -m pytest "$@"

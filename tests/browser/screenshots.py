@@ -7,8 +7,8 @@ to `docs/screenshots/en/`, taken in a second tab that switches the language with
 switch and switches it back before closing. Desktop pages are shot at 1280×800, phones at 390×844;
 `scroll_to` (a CSS selector) brings a part lower on the page into both pictures.
 
-Off unless `PORTAL_SCREENSHOTS=1`, so an ordinary test run leaves the committed pictures alone:
-`PORTAL_SCREENSHOTS=1 .venv/bin/python -m pytest tests/browser -q` renews them all.
+On when `PORTAL_SCREENSHOTS=1`, which `make test` sets, so the guide's pictures are renewed by
+every full check; a plain pytest run leaves the committed pictures alone.
 """
 
 import os
