@@ -179,6 +179,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / env("PORTAL_STATIC_ROOT", default=".local/staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Browsers and phones ask for /favicon.ico and /apple-touch-icon.png at the site's root.
+WHITENOISE_ROOT = BASE_DIR / "static" / "icons"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / env("PORTAL_MEDIA_ROOT", default=".local/media")
 STORAGES = {
