@@ -23,7 +23,9 @@ from openpyxl.utils import get_column_letter
 
 # Control characters Excel refuses (tab, newline and carriage return are allowed).
 ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Full-width ＝＋－＠ too: typed with a Chinese input method, Excel and WPS read them as the
+# ASCII signs when the cell is edited.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 MAX_CELL_TEXT = 32767
 
 HEADER_FONT = Font(bold=True)

@@ -12,6 +12,12 @@ HOSTILE = [
     "@SUM(A1)",
     "\t=1+1",
     "\r=1+1",
+    # Full-width signs: spreadsheet programs with an East Asian input method take them as
+    # formula signs too.
+    "＝HYPERLINK(\"http://x\",\"y\")",
+    "＋1",
+    "－1+2",
+    "＠SUM(A1)",
 ]
 
 
