@@ -141,20 +141,23 @@ def check_upload(upload) -> bytes:
 class RawRow:
     number: int  # the row number in the spreadsheet (the header is row 1)
     values: dict[str, str]
+    # Columns whose cell holds a formula: never evaluated, reported so the value is typed.
+    formulas: frozenset[str] = frozenset()
 
 
 def read_rows(data: bytes) -> tuple[int, Iterator[RawRow]]:
     """(row count estimate, rows) of the first sheet; raises ValidationError on a bad header."""
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Formulas are read as formulas (not their cached results) so that they can be refused.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:
         raise ValidationError(
             _("The workbook could not be read. Save it again as .xlsx and retry."),
             code="file_unreadable",
         ) from exc
     sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
+    rows = sheet.iter_rows()
+    header = [cell.value for cell in next(rows, None) or ()]
     aliases = _header_aliases()
     positions = {}
     for index, title in enumerate(header):
@@ -173,14 +176,16 @@ def read_rows(data: bytes) -> tuple[int, Iterator[RawRow]]:
 
     def iterate() -> Iterator[RawRow]:
         try:
-            for number, values in enumerate(rows, start=2):
-                cells = {
-                    key: _text(values[index] if index < len(values) else None)
-                    for key, index in positions.items()
-                }
-                if not any(cells.values()):
+            for number, row in enumerate(rows, start=2):
+                cells = {key: row[index] for key, index in positions.items() if index < len(row)}
+                formulas = frozenset(k for k, cell in cells.items() if cell.data_type == "f")
+                values = {key: "" for key in positions}
+                values.update(
+                    (key, _text(cell.value)) for key, cell in cells.items() if key not in formulas
+                )
+                if not any(values.values()) and not formulas:
                     continue  # blank lines are allowed
-                yield RawRow(number=number, values=cells)
+                yield RawRow(number=number, values=values, formulas=formulas)
         finally:
             book.close()
 

@@ -95,75 +95,108 @@ def nominees_check(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Nominee], list[RowError]]:
     """Check every row (formats, known values, duplicates in the file and on the course)."""
-    regions = region_lookup()
-    types = organisation_type_lookup()
+    checker = _RowChecker()
     nominees: list[Nominee] = []
     errors: list[RowError] = []
-    seen_emails: dict[str, int] = {}
-    seen_phones: dict[str, int] = {}
     for count, raw in enumerate(rows, start=1):
-        values = raw.values
-        row_errors = []
-
-        def error(column: str, message: str, row_errors=row_errors, raw=raw) -> None:
-            row_errors.append(RowError(raw.number, column, message))
-
-        for column in COLUMNS:
-            if column.required and not values.get(column.key):
-                error(column.key, _("Required."))
-        email = values.get("email", "").lower()
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                error("email", _("Not a valid e-mail address."))
-            else:
-                if email in seen_emails:
-                    error(
-                        "email",
-                        _("The same e-mail address is on row %(row)s.")
-                        % {"row": seen_emails[email]},
-                    )
-                seen_emails.setdefault(email, raw.number)
-        phone = values.get("phone", "").replace("-", "").replace(" ", "")
-        if phone:
-            if not MOBILE.match(phone):
-                error("phone", _("Enter an 11-digit mobile number starting with 1."))
-            elif phone in seen_phones:
-                error(
-                    "phone",
-                    _("The same mobile number is on row %(row)s.") % {"row": seen_phones[phone]},
-                )
-            seen_phones.setdefault(phone, raw.number)
-        region = regions.get(normalise(values.get("region")))
-        if values.get("region") and region is None:
-            error("region", _("Unknown region; use a name such as 广东省 or Guangdong."))
-        organisation_type = types.get(normalise(values.get("organisation_type")))
-        if values.get("organisation_type") and organisation_type is None:
-            error("organisation_type", _("Unknown organisation type; see the template."))
-        for key, limit in (("full_name", 100), ("organisation_name", 200), ("position", 100)):
-            if len(values.get(key, "")) > limit:
-                error(key, _("At most %(limit)s characters.") % {"limit": limit})
-        if row_errors:
-            errors.extend(row_errors)
-        else:
-            nominees.append(
-                Nominee(
-                    row=raw.number,
-                    email=email,
-                    full_name=values["full_name"],
-                    phone=phone,
-                    organisation_name=values["organisation_name"],
-                    organisation_type=organisation_type,
-                    region=region,
-                    position=values.get("position", ""),
-                )
-            )
+        nominee, row_errors = checker.check(raw)
+        errors.extend(row_errors)
+        if nominee is not None:
+            nominees.append(nominee)
         if progress is not None and count % 250 == 0:
             progress(count)
-    # Against the course: people who already hold an active registration.
+    errors.extend(_already_registered(course, nominees))
+    errors.sort(key=lambda e: (e.row, [c.key for c in COLUMNS].index(e.column) if e.column else -1))
+    return nominees, errors
+
+
+class _RowChecker:
+    """The checks of one row on its own and against the rows before it in the file."""
+
+    LIMITS = (("full_name", 100), ("organisation_name", 200), ("position", 100))
+
+    def __init__(self) -> None:
+        self.regions = region_lookup()
+        self.types = organisation_type_lookup()
+        self.seen_emails: dict[str, int] = {}
+        self.seen_phones: dict[str, int] = {}
+
+    def check(self, raw: RawRow) -> tuple[Nominee | None, list[RowError]]:
+        values = raw.values
+        found: list[tuple[str, str]] = [*self._cells(raw), *self._lengths(values)]
+        email = values.get("email", "").lower()
+        found += self._email(email, raw.number)
+        phone = values.get("phone", "").replace("-", "").replace(" ", "")
+        found += self._phone(phone, raw.number)
+        region = self.regions.get(normalise(values.get("region")))
+        if values.get("region") and region is None:
+            found.append(("region", _("Unknown region; use a name such as 广东省 or Guangdong.")))
+        organisation_type = self.types.get(normalise(values.get("organisation_type")))
+        if values.get("organisation_type") and organisation_type is None:
+            found.append(("organisation_type", _("Unknown organisation type; see the template.")))
+        if found:
+            return None, [RowError(raw.number, column, message) for column, message in found]
+        nominee = Nominee(
+            row=raw.number,
+            email=email,
+            full_name=values["full_name"],
+            phone=phone,
+            organisation_name=values["organisation_name"],
+            organisation_type=organisation_type,
+            region=region,
+            position=values.get("position", ""),
+        )
+        return nominee, []
+
+    @staticmethod
+    def _cells(raw: RawRow) -> list[tuple[str, str]]:
+        found = []
+        for column in COLUMNS:
+            if column.key in raw.formulas:
+                found.append(
+                    (column.key, _("Formula cells are not accepted; type the value itself."))
+                )
+            elif column.required and not raw.values.get(column.key):
+                found.append((column.key, _("Required.")))
+        return found
+
+    def _lengths(self, values: dict[str, str]) -> list[tuple[str, str]]:
+        return [
+            (key, _("At most %(limit)s characters.") % {"limit": limit})
+            for key, limit in self.LIMITS
+            if len(values.get(key, "")) > limit
+        ]
+
+    def _email(self, email: str, row: int) -> list[tuple[str, str]]:
+        if not email:
+            return []
+        try:
+            validate_email(email)
+        except ValidationError:
+            return [("email", _("Not a valid e-mail address."))]
+        first = self.seen_emails.setdefault(email, row)
+        if first != row:
+            return [("email", _("The same e-mail address is on row %(row)s.") % {"row": first})]
+        return []
+
+    def _phone(self, phone: str, row: int) -> list[tuple[str, str]]:
+        if not phone:
+            return []
+        if not MOBILE.match(phone):
+            found = [("phone", _("Enter an 11-digit mobile number starting with 1."))]
+        elif phone in self.seen_phones:
+            first = self.seen_phones[phone]
+            found = [("phone", _("The same mobile number is on row %(row)s.") % {"row": first})]
+        else:
+            found = []
+        self.seen_phones.setdefault(phone, row)
+        return found
+
+
+def _already_registered(course: Course, nominees: list[Nominee]) -> list[RowError]:
+    """The rows of people who already hold an active registration on the course."""
     emails = [nominee.email for nominee in nominees]
-    registered = set()
+    registered: set[str] = set()
     for start in range(0, len(emails), 1000):
         registered.update(
             Registration.objects.filter(
@@ -172,11 +205,11 @@ def nominees_check(
                 trainee__email__in=emails[start : start + 1000],
             ).values_list("trainee__email", flat=True)
         )
-    for nominee in nominees:
-        if nominee.email in registered:
-            errors.append(RowError(nominee.row, "email", _("This person is already registered.")))
-    errors.sort(key=lambda e: (e.row, [c.key for c in COLUMNS].index(e.column) if e.column else -1))
-    return nominees, errors
+    return [
+        RowError(nominee.row, "email", _("This person is already registered."))
+        for nominee in nominees
+        if nominee.email in registered
+    ]
 
 
 def _accounts_for(nominees: list[Nominee], *, trainee_group: Group) -> list[tuple[User, bool]]:

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from accounts.models import Organisation, User
@@ -125,6 +126,10 @@ def test_a_real_formula_is_not_evaluated_but_reported(organiser_client, open_cou
     response = upload(organiser_client, open_course, xlsx([person(1, name="=1+1")], as_text=False))
     assert response.status_code == 400
     assert not Registration.objects.exists()
+    # Said as a formula, not as an empty cell: a formula's result is never read.
+    errors = response.context["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(2, "full_name")]
+    assert errors[0]["message"] != str(_("Required."))
 
 
 def test_bad_file_lists_every_error_by_row_and_column_and_saves_nothing(
