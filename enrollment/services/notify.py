@@ -114,7 +114,7 @@ def registration_message(
     """The rendered message for `event`, not yet queued (`registration_notify` queues it).
 
     `cache` (a dict) keeps the course's links for many registrations of one course."""
-    return outbox.render_draft(
+    return outbox.render(
         _registration_draft(
             registration,
             event,
@@ -171,7 +171,7 @@ def registration_notify(
         cache=cache,
         **extra,
     )
-    outbox.enqueue_rendered(message)
+    outbox.enqueue(message)
 
 
 def course_changed_notify(course, fields: list[str]) -> int:
