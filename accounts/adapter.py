@@ -18,15 +18,17 @@ class AccountAdapter(DefaultAccountAdapter):
         html = next(
             (body for body, mimetype in message.alternatives if mimetype == "text/html"), ""
         )
-        outbox.enqueue_message(
-            # Each allauth mail is a fresh message (a second "resend" must send again).
-            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{get_random_string(20)}",
-            to_email=email,
-            recipient=user if getattr(user, "pk", None) else None,
-            language=language,
-            subject=message.subject,
-            body_text=message.body,
-            body_html=html,
+        outbox.enqueue(
+            outbox.Message(
+                # Each allauth mail is a fresh message (a second "resend" must send again).
+                key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{get_random_string(20)}",
+                to_email=email,
+                recipient=user if getattr(user, "pk", None) else None,
+                language=language,
+                subject=message.subject,
+                body_text=message.body,
+                body_html=html,
+            )
         )
 
     def confirm_email(self, request, email_address):

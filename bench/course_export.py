@@ -38,7 +38,7 @@ def run(*, quick: bool) -> dict:
     timings = sorted(result["seconds"] for result in results)
     median = timings[len(timings) // 2]
     errors = sum(job.status != "done" for job in jobs)
-    rows = jobs[-1].rows_done
+    rows = jobs[-1].progress_done
     cells = rows_of(Path(settings.MEDIA_ROOT) / jobs[-1].file.name) if not errors else []
     with tempfile.TemporaryDirectory() as tmp:
         baseline_seconds = min(baseline_write(cells, Path(tmp) / "b.xlsx") for _ in range(3))

@@ -56,7 +56,7 @@ def run(*, quick: bool) -> dict:
     from django.db import transaction
 
     from notifications.models import OutgoingMail
-    from notifications.outbox import enqueue_message
+    from notifications.outbox import Message, enqueue
 
     count = 300 if quick else MESSAGES
     sink = CountingSink()
@@ -81,12 +81,14 @@ def run(*, quick: bool) -> dict:
             queueing = time.perf_counter()
             with transaction.atomic():
                 for number in range(count):
-                    enqueue_message(
-                        key=f"bench:{number}",
-                        to_email=f"trainee{number}@example.cn",
-                        language="zh-hans",
-                        subject="报名确认：全国高技能人才政策培训班",
-                        body_text="您的报名已确认。",
+                    enqueue(
+                        Message(
+                            key=f"bench:{number}",
+                            to_email=f"trainee{number}@example.cn",
+                            language="zh-hans",
+                            subject="报名确认：全国高技能人才政策培训班",
+                            body_text="您的报名已确认。",
+                        )
                     )
                 started = time.perf_counter()
                 enqueued = started - queueing

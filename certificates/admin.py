@@ -41,7 +41,14 @@ class CertificateAdmin(admin.ModelAdmin):
 
 @admin.register(CertificateArchive)
 class CertificateArchiveAdmin(admin.ModelAdmin):
-    list_display = ["course", "requested_by", "status", "files_done", "files_total", "created_at"]
+    list_display = [
+        "course",
+        "requested_by",
+        "status",
+        "progress_done",
+        "progress_total",
+        "created_at",
+    ]
     list_select_related = ["course", "requested_by"]
 
     def has_add_permission(self, request):

@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from courses.models import Course, Session, ZipJob
+from courses.models import Course, Session
 from enrollment.models import Registration
+from jobs.models import ZipJob
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and type from paper.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -159,6 +160,10 @@ def archive_upload_to(instance: "CertificateArchive", filename: str) -> str:
 class CertificateArchive(ZipJob):
     """Every issued certificate of a course as one ZIP, built by a worker with progress."""
 
+    run_task = "certificates.archive_build"
+    tmp_dir = "certificates/tmp"
+    claim_related = ("course",)
+
     course = models.ForeignKey(
         Course,
         verbose_name=_("course"),
@@ -180,7 +185,7 @@ class CertificateArchive(ZipJob):
         verbose_name_plural = _("certificate archives")
         constraints = [
             models.CheckConstraint(
-                condition=Q(files_done__lte=models.F("files_total")),
+                condition=Q(progress_done__lte=models.F("progress_total")),
                 name="certificate_archive_progress_within_total",
             ),
         ]

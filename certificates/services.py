@@ -6,7 +6,6 @@ import zipfile
 from datetime import timedelta
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -33,8 +32,6 @@ logger = logging.getLogger(__name__)
 
 ACTION_ISSUED = AuditEvent.Action.CERTIFICATE_ISSUED
 ACTION_REVOKED = AuditEvent.Action.CERTIFICATE_REVOKED
-ARCHIVE_STALE_SECONDS = 120
-ARCHIVE_MAX_ATTEMPTS = 3
 ARCHIVE_KEEP_DAYS = 2
 
 
@@ -242,21 +239,12 @@ def archive_request(*, course: Course, by, language: str) -> CertificateArchive:
             course=course,
             requested_by=by,
             language=language,
-            files_total=Certificate.objects.filter(
+            progress_total=Certificate.objects.filter(
                 course=course, status=Certificate.Status.ISSUED
             ).count(),
         )
-        transaction.on_commit(partial(archive_dispatch, archive.pk), robust=True)
+        archive.enqueue_on_commit()
     return archive
-
-
-def archive_dispatch(archive_id: int) -> None:
-    from certificates.tasks import archive_build_task
-
-    try:
-        archive_build_task.delay(archive_id)
-    except Exception:
-        logger.warning("could not queue certificate archive %s", archive_id, exc_info=True)
 
 
 def archive_entry_name(position: int, certificate: Certificate) -> str:
@@ -267,11 +255,11 @@ def archive_entry_name(position: int, certificate: Certificate) -> str:
 
 def archive_build(*, archive_id: int) -> str:
     """Write one PDF per issued certificate into a ZIP. Safe to call again: one call builds."""
-    archive = CertificateArchive.claim(archive_id, stale_seconds=ARCHIVE_STALE_SECONDS)
+    archive = CertificateArchive.claim(archive_id)
     if archive is None:
         return "skipped"
     with translation.override(archive.language):
-        if archive.attempts > ARCHIVE_MAX_ATTEMPTS:
+        if archive.attempts_exhausted():
             return archive.fail(_("Building the file stopped several times. Please try again."))
         course = archive.course
         if not course.hosts:  # the PDFs name the hosting organisations or the organisers
@@ -283,11 +271,8 @@ def archive_build(*, archive_id: int) -> str:
         )
         for certificate in certificates:
             certificate.course = course
-        CertificateArchive.objects.filter(pk=archive.pk).update(
-            files_total=len(certificates), files_done=0
-        )
+        archive.set_total(len(certificates))
         return archive.build_zip(
-            tmp_dir=settings.MEDIA_ROOT / "certificates" / "tmp",
             file_name="certificates.zip",
             write=partial(_write_archive, archive, certificates),
             on_error=partial(_archive_failed, archive),
@@ -301,7 +286,7 @@ def _write_archive(
         stored = certificate_pdf_file(certificate=certificate)
         with stored.open("rb") as stream:
             bundle.writestr(archive_entry_name(position, certificate), stream.read())
-        archive.advance(position)
+        archive.heartbeat(position)
 
 
 def _archive_failed(archive: CertificateArchive, exc: Exception) -> str:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -26,6 +26,7 @@ from certificates.pdf import certificate_filename
 from courses.mixins import ManagedCourseMixin
 from courses.models import Course
 from enrollment.selectors import registration_list_confirmed_for
+from jobs.views import JobProgressView
 from portal.downloads import private_file_response
 from portal.forms import error_text
 from portal.observability import client_ip_var
@@ -285,10 +286,9 @@ class ArchiveDetailView(ArchiveMixin, View):
         return render(request, self.template_name, {"bundle": archive, "course": archive.course})
 
 
-class ArchiveStatusView(ArchiveMixin, View):
-    def get(self, request, archive_id: int):
-        archive = self.archive(request, archive_id)
-        return JsonResponse(archive.progress())
+class ArchiveStatusView(ArchiveMixin, JobProgressView):
+    def get_job(self, request, archive_id: int) -> CertificateArchive:
+        return self.archive(request, archive_id)
 
 
 class ArchiveDownloadView(ArchiveMixin, View):

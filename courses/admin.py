@@ -82,7 +82,14 @@ class MaterialAdmin(admin.ModelAdmin):
 class ReadingPackBundleAdmin(admin.ModelAdmin):
     """Read-only: bundles are built by the worker and keyed by their contents."""
 
-    list_display = ["course", "status", "files_done", "files_total", "size", "last_requested_at"]
+    list_display = [
+        "course",
+        "status",
+        "progress_done",
+        "progress_total",
+        "size",
+        "last_requested_at",
+    ]
     list_filter = ["status"]
     search_fields = ["course__title", "content_hash"]
     list_select_related = ["course"]

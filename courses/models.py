@@ -1,18 +1,13 @@
 """Courses, their timetable (sessions), speakers, discussion groups, regional quotas and materials."""
 
 import datetime
-import os
-import tempfile
 import uuid
-import zipfile
 import zoneinfo
-from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.core.files import File
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
@@ -21,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import PINYIN_COLLATION, Organisation, Region
+from jobs.models import ZipJob
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
@@ -466,131 +462,6 @@ def pack_bundle_upload_to(instance: "ReadingPackBundle", filename: str) -> str:
     return f"reading-packs/{uuid.uuid4().hex}.zip"
 
 
-class ZipJob(models.Model):
-    """A ZIP that a worker puts together file by file, with progress for the page that waits
-    for it (the reading pack, a course's certificates). One worker builds it: `claim` is the
-    only way to start, and a run whose heartbeat stopped may be taken over."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", pgettext_lazy("bundle status", "Queued")
-        RUNNING = "running", pgettext_lazy("bundle status", "Being built")
-        DONE = "done", pgettext_lazy("bundle status", "Ready")
-        FAILED = "failed", pgettext_lazy("bundle status", "Failed")
-
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    files_total = models.PositiveIntegerField(_("files"), default=0)
-    files_done = models.PositiveIntegerField(_("files added"), default=0)
-    size = models.PositiveBigIntegerField(_("size"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        if not self.files_total:
-            return 0
-        return min(99, int(100 * self.files_done / self.files_total))
-
-    def progress(self) -> dict:
-        """What the waiting page's script polls for (static/js/reading-pack.js)."""
-        return {
-            "status": self.status,
-            "status_display": str(self.get_status_display()),
-            "percent": self.percent,
-            "files_done": self.files_done,
-            "files_total": self.files_total,
-            "error": self.error,
-        }
-
-    @classmethod
-    def claim(cls, pk: int, *, stale_seconds: int, **also):
-        """Start building job `pk` if it is queued or its builder went silent for
-        `stale_seconds`: the job, or None when another worker has it (or it is over)."""
-        now = timezone.now()
-        stale = now - datetime.timedelta(seconds=stale_seconds)
-        claimed = (
-            cls.objects.filter(pk=pk)
-            .filter(
-                models.Q(status=cls.Status.QUEUED)
-                | models.Q(status=cls.Status.RUNNING, heartbeat_at__lt=stale)
-            )
-            .update(
-                status=cls.Status.RUNNING,
-                heartbeat_at=now,
-                files_done=0,
-                attempts=models.F("attempts") + 1,
-                **also,
-            )
-        )
-        return cls.objects.select_related("course").get(pk=pk) if claimed else None
-
-    def fail(self, message: str) -> str:
-        type(self).objects.filter(pk=self.pk).update(
-            status=self.Status.FAILED, error=message, finished_at=timezone.now()
-        )
-        return "failed"
-
-    def advance(self, done: int) -> None:
-        """Record that `done` files are in (and that the builder is alive)."""
-        type(self).objects.filter(pk=self.pk).update(files_done=done, heartbeat_at=timezone.now())
-
-    def build_zip(
-        self,
-        *,
-        tmp_dir,
-        file_name: str,
-        write: Callable[[zipfile.ZipFile], None],
-        on_error: Callable[[Exception], str],
-    ) -> str:
-        """Write the ZIP in a temporary file under `tmp_dir` (`write` fills it), store it as
-        `file_name` and mark the job done: "done", or what `on_error` returns for an exception
-        (it runs inside the handler, so it may log the traceback)."""
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        handle, tmp_path = tempfile.mkstemp(dir=tmp_dir, suffix=".zip")
-        os.close(handle)
-        try:
-            with zipfile.ZipFile(tmp_path, "w", zipfile.ZIP_DEFLATED) as archive:
-                write(archive)
-            with open(tmp_path, "rb") as stream:
-                self.file.save(file_name, File(stream), save=False)
-            now = timezone.now()
-            type(self).objects.filter(pk=self.pk).update(
-                status=self.Status.DONE,
-                file=self.file.name,
-                size=os.path.getsize(tmp_path),
-                error="",
-                files_done=self.files_total,
-                heartbeat_at=now,
-                finished_at=now,
-            )
-            return "done"
-        except Exception as exc:  # noqa: BLE001 - on_error records (and logs) every failure
-            return on_error(exc)
-        finally:
-            if os.path.exists(tmp_path):
-                os.remove(tmp_path)
-
-    @classmethod
-    def delete_with_files(cls, jobs) -> int:
-        """Delete the jobs of queryset `jobs` and their stored files: how many."""
-        removed = 0
-        for job in jobs:
-            if job.file:
-                job.file.storage.delete(job.file.name)
-            job.delete()
-            removed += 1
-        return removed
-
-
 class ReadingPackBundle(ZipJob):
     """The whole pack as one ZIP, built by a worker for one set of visible items.
 
@@ -599,13 +470,16 @@ class ReadingPackBundle(ZipJob):
     any change to the pack gives a new hash, hence a new bundle.
     """
 
+    run_task = "courses.reading_pack_build"
+    tmp_dir = "reading-packs/tmp"
+    claim_related = ("course",)
+
     course = models.ForeignKey(
         Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="pack_bundles"
     )
     content_hash = models.CharField(_("content hash"), max_length=64)
     manifest = models.JSONField(_("manifest"), default=dict)
     file = models.FileField(_("file"), upload_to=pack_bundle_upload_to, max_length=200, blank=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     last_requested_at = models.DateTimeField(_("last requested"), default=timezone.now)
 
     class Meta:
@@ -617,7 +491,7 @@ class ReadingPackBundle(ZipJob):
                 fields=["course", "content_hash"], name="pack_bundle_unique_per_content"
             ),
             models.CheckConstraint(
-                condition=models.Q(files_done__lte=models.F("files_total")),
+                condition=models.Q(progress_done__lte=models.F("progress_total")),
                 name="pack_bundle_progress_within_total",
             ),
         ]

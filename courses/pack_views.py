@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -17,6 +17,7 @@ from courses.forms import PackItemAddForm, PackItemNoteForm, PackSectionForm
 from courses.mixins import ManagedCourseMixin, OrganiserRequiredMixin
 from courses.models import Course, ReadingPackBundle, ReadingPackItem, ReadingPackSection
 from courses.services import pack_bundle
+from jobs.views import JobProgressView
 from policies.selectors import DocumentFilters, document_list_visible_to, document_search
 from portal.downloads import private_file_response
 from portal.forms import add_service_errors as add_errors
@@ -295,12 +296,11 @@ class PackBundleDetailView(PackBundleMixin, View):
         return render(request, self.template_name, {"bundle": bundle, "course": bundle.course})
 
 
-class PackBundleStatusView(PackBundleMixin, View):
-    def get(self, request, bundle_id: int):
+class PackBundleStatusView(PackBundleMixin, JobProgressView):
+    def get_job(self, request, bundle_id: int) -> ReadingPackBundle:
         if not request.user.is_authenticated:
             raise Http404
-        bundle = self.bundle(request, bundle_id)
-        return JsonResponse(bundle.progress())
+        return self.bundle(request, bundle_id)
 
 
 class PackBundleDownloadView(View):

@@ -26,5 +26,5 @@ class NominatingUnitAdmin(admin.ModelAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "course", "status", "rows_total", "created_at"]
+    list_display = ["original_name", "course", "status", "progress_total", "created_at"]
     readonly_fields = [field.name for field in ImportJob._meta.fields]

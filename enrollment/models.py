@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation, Region
 from courses.models import Course, DiscussionGroup
+from jobs.models import BackgroundJob
 
 
 class NominatingUnit(models.Model):
@@ -221,8 +222,9 @@ def import_upload_to(instance: "ImportJob", filename: str) -> str:
     return f"imports/{uuid.uuid4().hex}.xlsx"
 
 
-class ImportJob(models.Model):
-    """A nominee spreadsheet checked and imported by a worker, with its progress and errors."""
+class ImportJob(BackgroundJob):
+    """A nominee spreadsheet checked and imported by a worker, with its progress (rows checked,
+    then registered) and errors. Its file is the upload, deleted once the job is over."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -230,6 +232,11 @@ class ImportJob(models.Model):
         DONE = "done", _("Imported")
         INVALID = "invalid", _("Errors found")
         FAILED = "failed", _("Failed")
+
+    run_task = "enrollment.import_run"
+    stale_setting = "PORTAL_IMPORT_STALE_SECONDS"
+    finished_statuses = ("done", "invalid", "failed")
+    claim_related = ("course", "uploaded_by")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     course = models.ForeignKey(
@@ -255,15 +262,8 @@ class ImportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    rows_total = models.PositiveIntegerField(_("rows in all"), default=0)
-    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     created_count = models.PositiveIntegerField(_("registrations created"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -272,13 +272,3 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.INVALID, self.Status.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if not self.rows_total:
-            return 100 if self.is_finished else 0
-        return min(100, round(100 * self.rows_done / self.rows_total))

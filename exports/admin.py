@@ -10,8 +10,8 @@ class ExportJobAdmin(admin.ModelAdmin):
         "title",
         "requested_by",
         "status",
-        "rows_done",
-        "rows_total",
+        "progress_done",
+        "progress_total",
         "download_count",
     ]
     list_filter = ["status", "exporter"]

@@ -6,9 +6,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jobs.models import BackgroundJob
 
-class ExportJob(models.Model):
-    """One spreadsheet someone asked for: its progress, its file and when the file expires."""
+
+class ExportJob(BackgroundJob):
+    """One spreadsheet someone asked for: its progress (rows written), its file and when the
+    file expires."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -16,6 +19,12 @@ class ExportJob(models.Model):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
         EXPIRED = "expired", _("Expired")
+
+    run_task = "exports.export_run"
+    stale_setting = "PORTAL_EXPORT_STALE_SECONDS"
+    max_attempts_setting = "PORTAL_EXPORT_MAX_ATTEMPTS"
+    finished_statuses = ("done", "failed", "expired")
+    tmp_dir = "exports/tmp"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     requested_by = models.ForeignKey(
@@ -31,18 +40,9 @@ class ExportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
-    rows_total = models.PositiveIntegerField(_("rows in all"), default=0)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    error = models.TextField(_("error"), blank=True)
     file = models.FileField(_("file"), upload_to="exports/", blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
-    size = models.PositiveBigIntegerField(_("size"), default=0)
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     class Meta:
@@ -60,7 +60,7 @@ class ExportJob(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(rows_done__lte=models.F("rows_total")) | Q(rows_total=0),
+                condition=Q(progress_done__lte=models.F("progress_total")) | Q(progress_total=0),
                 name="export_progress_within_total",
             ),
         ]
@@ -71,10 +71,13 @@ class ExportJob(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("exports:job-detail", args=[self.pk])
 
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(99, int(100 * self.rows_done / self.rows_total))
+    @classmethod
+    def run_options(cls) -> dict:
+        """The soft and hard limits of one run, sent with the task message.
+
+        A worker applies the limits the message carries, so they are read here, from the
+        settings of the process that queues the run (web server or beat's sweep), as well as
+        set on the task (CELERY_TASK_ANNOTATIONS) for runs queued without them.
+        """
+        limit = int(settings.PORTAL_EXPORT_TIME_LIMIT)
+        return {"soft_time_limit": limit, "time_limit": limit + 60}

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from exports import services
+from exports.models import ExportJob
 
 
 # Time limits come from CELERY_TASK_ANNOTATIONS in the settings (PORTAL_EXPORT_TIME_LIMIT).
@@ -13,7 +14,7 @@ def export_run_task(job_id: str) -> str:
 def export_sweep_task() -> int:
     due = services.export_sweep()
     for job_id in due:
-        services.dispatch(job_id)
+        ExportJob.enqueue(job_id)
     return len(due)
 
 

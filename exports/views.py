@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
@@ -11,6 +11,7 @@ from exports.models import ExportJob
 from exports.registry import exporter_get, exporter_list
 from exports.selectors import export_job_list_for_user
 from exports.services import XLSX, export_download_record, export_request
+from jobs.views import JobProgressView
 from portal.downloads import private_file_response
 
 
@@ -55,24 +56,16 @@ class ExportJobDetailView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"job": job})
 
 
-class ExportJobStatusView(LoginRequiredMixin, View):
-    """Progress as JSON, polled by the job page."""
+class ExportJobStatusView(LoginRequiredMixin, JobProgressView):
+    def get_job(self, request, pk) -> ExportJob:
+        return get_object_or_404(export_job_list_for_user(user=request.user), pk=pk)
 
-    def get(self, request, pk):
-        job = get_object_or_404(export_job_list_for_user(user=request.user), pk=pk)
-        return JsonResponse(
-            {
-                "status": job.status,
-                "status_display": job.get_status_display(),
-                "percent": job.percent,
-                "rows_done": job.rows_done,
-                "rows_total": job.rows_total,
-                "error": job.error,
-                "download_url": job.get_absolute_url() + "download"
-                if job.status == ExportJob.Status.DONE
-                else None,
-            }
-        )
+    def progress(self, job: ExportJob) -> dict:
+        done = job.status == ExportJob.Status.DONE
+        return {
+            **job.progress(),
+            "download_url": reverse("exports:job-download", args=[job.pk]) if done else None,
+        }
 
 
 class ExportJobDownloadView(LoginRequiredMixin, View):

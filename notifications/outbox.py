@@ -1,111 +1,74 @@
-"""The outbox API other apps call: `enqueue(...)` inside their own transaction.
+"""The outbox API other apps call: `enqueue(...)` and `enqueue_many(...)` inside their own
+transaction, with the messages made by `render`/`render_many` and their attachments.
 
 The row is inserted in the caller's transaction; the send task is queued only after it
 commits, so a rolled-back change never sends mail, and a broker outage loses nothing (the
 sweeper picks up rows that are still pending).
 """
 
-import base64
 import logging
+import threading
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import connection, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from notifications.attachments import Attachment, MadeAttachment, register_attachment_maker
 from notifications.models import OutgoingMail
+from notifications.services import mail_dispatch
 from portal.bulk import insert_columns
+
+__all__ = [
+    "Attachment",
+    "Draft",
+    "MadeAttachment",
+    "Message",
+    "enqueue",
+    "enqueue_many",
+    "register_attachment_maker",
+    "render",
+    "render_many",
+]
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    content: bytes
-    mimetype: str
-
-    def as_json(self) -> dict:
-        return {
-            "filename": self.filename,
-            "content_b64": base64.b64encode(self.content).decode("ascii"),
-            "mimetype": self.mimetype,
-        }
-
-
-@dataclass(frozen=True)
-class MadeAttachment:
-    """An attachment made when the message is sent, by the maker registered under `made_by`
-    (`register_attachment_maker`) called with `params`: a course's calendar is stored as a
-    few bytes per message instead of its whole text, and is the course's calendar as it is
-    when the message leaves."""
-
-    made_by: str
-    params: tuple[tuple[str, object], ...]
-
-    def as_json(self) -> dict:
-        return {"made_by": self.made_by, "params": dict(self.params)}
-
-
-# Name -> callable(**params) returning the Attachment, or None when there is nothing to
-# attach any more (the course is gone).
-_MAKERS: dict[str, Callable[..., Attachment | None]] = {}
-
-
-def register_attachment_maker(name: str, maker: Callable[..., Attachment | None]) -> None:
-    """Register the maker of `MadeAttachment(made_by=name, ...)`; apps do this in `ready()`."""
-    _MAKERS[name] = maker
-
-
-def attachment_contents(stored: list[dict], cache: dict | None = None) -> list[Attachment]:
-    """The attachments of a queued message (its `attachments` column), made where needed.
-
-    `cache` (a dict) keeps what was made for the other messages of one batch. A maker's
-    failure is raised: the message is not sent without what it promised to carry.
-    """
-    contents = []
-    for entry in stored:
-        if "made_by" not in entry:
-            contents.append(
-                Attachment(
-                    filename=entry["filename"],
-                    content=base64.b64decode(entry["content_b64"]),
-                    mimetype=entry["mimetype"],
-                )
-            )
-            continue
-        key = (entry["made_by"], tuple(sorted(entry["params"].items())))
-        if cache is not None and key in cache:
-            made = cache[key]
-        else:
-            maker = _MAKERS.get(entry["made_by"])
-            if maker is None:
-                raise LookupError(f"no maker for the attachment {entry['made_by']!r}")
-            made = maker(**entry["params"])
-            if cache is not None:
-                cache[key] = made
-        if made is None:
-            logger.warning("attachment %s %s: nothing to attach any more", *key)
-            continue
-        contents.append(made)
-    return contents
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Message:
-    """A rendered message, ready to queue (see `render` and `enqueue_many`)."""
+    """A rendered message, ready to queue (see `render` and `enqueue`)."""
 
     key: str
     to_email: str
-    recipient: object
+    recipient: object = None
     language: str
     subject: str
     body_text: str
-    body_html: str
+    body_html: str = ""
     attachments: tuple[Attachment | MadeAttachment, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "attachments", tuple(self.attachments))
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A message to render: the arguments of `render`, for `render_many`."""
+
+    key: str
+    to: object
+    template: str
+    context: dict
+    language: str | None = None
+    attachments: tuple[Attachment | MadeAttachment, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "attachments", tuple(self.attachments))
+
+
+# -- Rendering --------------------------------------------------------------------------------
 
 
 def _addressee(to, language: str | None) -> tuple:
@@ -128,40 +91,20 @@ def _render_parts(template: str, context: dict, language: str) -> tuple[str, str
     return subject, body_text, body_html
 
 
-def render(
-    *,
-    key: str,
-    to,
-    template: str,
-    context: dict,
-    language: str | None = None,
-    attachments: Iterable[Attachment | MadeAttachment] = (),
-) -> Message:
-    """Render `template` in the recipient's language, without queueing it.
+def render(draft: Draft | None = None, /, **fields) -> Message:
+    """Render a message in the recipient's language, without queueing it: a `Draft`, or the
+    `Draft`'s fields as keywords (key, to, template, context, language, attachments).
 
     `to` is a user (their address and preferred language are used) or an e-mail address.
     Templates: `<template>_subject.txt`, `<template>_body.txt` and optionally `_body.html`.
     """
-    return render_draft(
-        Draft(
-            key=key,
-            to=to,
-            template=template,
-            context=context,
-            language=language,
-            attachments=tuple(attachments),
-        )
-    )
-
-
-def render_draft(draft: "Draft") -> Message:
-    """`render` with its arguments in a `Draft`."""
+    draft = draft or Draft(**fields)
     addressee = _addressee(draft.to, draft.language)
     context = {"recipient": addressee[0], **draft.context}
     return _message(draft, addressee, _render_parts(draft.template, context, addressee[2]))
 
 
-def _message(draft: "Draft", addressee: tuple, parts: tuple[str, str, str]) -> Message:
+def _message(draft: Draft, addressee: tuple, parts: tuple[str, str, str]) -> Message:
     """The Message of `draft` for its (recipient, address, language) and rendered
     (subject, text body, HTML body)."""
     recipient, to_email, language = addressee
@@ -174,20 +117,8 @@ def _message(draft: "Draft", addressee: tuple, parts: tuple[str, str, str]) -> M
         subject=subject,
         body_text=body_text,
         body_html=body_html,
-        attachments=tuple(draft.attachments),
+        attachments=draft.attachments,
     )
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A message to render with `render_many`: the arguments `render` takes."""
-
-    key: str
-    to: object
-    template: str
-    context: dict
-    language: str | None = None
-    attachments: tuple[Attachment | MadeAttachment, ...] = ()
 
 
 # Markers stand for the per-message values in a stencil: private-use characters, which no
@@ -216,54 +147,62 @@ def render_many(
     that `values` does not name, or changes one with a filter, they differ and the group is
     rendered message by message. Templates with an HTML body are always rendered in full.
     """
-    contexts, addressees = [], []
+    addressees = [_addressee(draft.to, draft.language) for draft in drafts]
+    contexts = [
+        {"recipient": addressee[0], **draft.context}
+        for draft, addressee in zip(drafts, addressees, strict=True)
+    ]
     groups: dict[tuple, list[int]] = {}
-    for index, draft in enumerate(drafts):
-        recipient, to_email, language = _addressee(draft.to, draft.language)
-        addressees.append((recipient, to_email, language))
-        context = {"recipient": recipient, **draft.context}
-        contexts.append(context)
-        groups.setdefault((draft.template, language, shape(context)), []).append(index)
-    markers = {name: _MARKER.format(number) for number, name in enumerate(values)}
-
-    def fill(text: str, context: dict) -> str:
-        for name, marker in markers.items():
-            if marker in text:
-                text = text.replace(marker, values[name](context))
-        return text
-
+    for index, (draft, context) in enumerate(zip(drafts, contexts, strict=True)):
+        key = (draft.template, addressees[index][2], shape(context))
+        groups.setdefault(key, []).append(index)
+    stencil = _Stencil(values, masked)
     parts: list = [None] * len(drafts)
     for (template, language, _shape), indexes in groups.items():
+        group = [contexts[index] for index in indexes]
+        for index, part in zip(indexes, stencil.render(template, language, group), strict=True):
+            parts[index] = part
+    return [
+        _message(draft, addressee, part)
+        for draft, addressee, part in zip(drafts, addressees, parts, strict=True)
+    ]
+
+
+class _Stencil:
+    """Renders one group of `render_many` (same template, language and shape)."""
+
+    def __init__(self, values: dict, masked: Callable[[dict, dict[str, str]], dict]):
+        self.values, self.masked = values, masked
+        self.markers = {name: _MARKER.format(number) for number, name in enumerate(values)}
+
+    def fill(self, text: str, context: dict) -> str:
+        for name, marker in self.markers.items():
+            if marker in text:
+                text = text.replace(marker, self.values[name](context))
+        return text
+
+    def render(self, template: str, language: str, contexts: list[dict]) -> list[tuple]:
+        """(subject, text body, HTML body) of each context."""
         stencil = None
-        if len(indexes) > 2 and not _has_html_body(template):
+        if len(contexts) > 2 and not _has_html_body(template):
             subject, body_text, _html = _render_parts(
-                template, masked(contexts[indexes[0]], markers), language
+                template, self.masked(contexts[0], self.markers), language
             )
-            check = contexts[indexes[1]]
             stencil = subject, body_text
-            if (" ".join(fill(subject, check).split()), fill(body_text, check), "") != (
-                _render_parts(template, check, language)
-            ):
+            check = contexts[1]
+            if self._filled(stencil, check) != _render_parts(template, check, language):
                 logger.warning(
                     "%s: the stencil differs from the message rendered in full; rendering "
                     "each message",
                     template,
                 )
                 stencil = None
-        for index in indexes:
-            context = contexts[index]
-            if stencil is None:
-                parts[index] = _render_parts(template, context, language)
-            else:
-                parts[index] = (
-                    " ".join(fill(stencil[0], context).split()),
-                    fill(stencil[1], context),
-                    "",
-                )
-    return [
-        _message(draft, addressee, part)
-        for draft, addressee, part in zip(drafts, addressees, parts, strict=True)
-    ]
+        if stencil is None:
+            return [_render_parts(template, context, language) for context in contexts]
+        return [self._filled(stencil, context) for context in contexts]
+
+    def _filled(self, stencil: tuple[str, str], context: dict) -> tuple[str, str, str]:
+        return " ".join(self.fill(stencil[0], context).split()), self.fill(stencil[1], context), ""
 
 
 def _has_html_body(template: str) -> bool:
@@ -274,73 +213,51 @@ def _has_html_body(template: str) -> bool:
     return True
 
 
-def enqueue(
-    *,
-    key: str,
-    to,
-    template: str,
-    context: dict,
-    language: str | None = None,
-    attachments: Iterable[Attachment | MadeAttachment] = (),
-) -> OutgoingMail:
-    """Render `template` in the recipient's language and queue it once per `key`."""
-    return enqueue_rendered(
-        render(
-            key=key,
-            to=to,
-            template=template,
-            context=context,
-            language=language,
-            attachments=attachments,
-        )
-    )
+# -- Queueing ---------------------------------------------------------------------------------
 
 
-def enqueue_rendered(message: Message) -> OutgoingMail:
-    """Queue a message made by `render` once per its key; a second call with the same key
-    changes nothing and returns the queued row.
+def enqueue(message: Message | None = None, /, **fields) -> OutgoingMail:
+    """Queue one message once per its key: a `Message` already rendered, or the keywords of
+    `render` (key, to, template, context, language, attachments), rendered in the recipient's
+    language. A second call with the same key changes nothing and returns the queued row.
 
     One statement (INSERT ... ON CONFLICT DO NOTHING): registering holds the course lock
     while it queues its message, so the fewer round trips the better.
     """
+    message = message or render(**fields)
     columns = _columns([message], timezone.now())
     ids = insert_columns(OutgoingMail, columns, skip_conflicts_on="key")
     if not ids:
         return OutgoingMail.objects.get(key=message.key)
     _dispatch_on_commit(ids)
-    mail = OutgoingMail(
-        pk=ids[0],
-        recipient=message.recipient,
-        **{name: values[0] for name, values in columns.items() if name != "recipient_id"},
-    )
-    mail._state.adding, mail._state.db = False, connection.alias
+    return _inserted(ids[0], columns, message.recipient)
+
+
+def _inserted(mail_id: int, columns: dict[str, list], recipient) -> OutgoingMail:
+    """The row just inserted from the first values of `columns`, without reading it back."""
+    row = {"id": mail_id, "claimed_at": None, "sent_at": None}
+    row.update((name, values[0]) for name, values in columns.items())
+    names = [field.attname for field in OutgoingMail._meta.concrete_fields]
+    mail = OutgoingMail.from_db(connection.alias, names, [row[name] for name in names])
+    if recipient is not None:
+        mail.recipient = recipient
     return mail
 
 
-def enqueue_message(
-    *,
-    key: str,
-    to_email: str,
-    recipient=None,
-    language: str,
-    subject: str,
-    body_text: str,
-    body_html: str = "",
-    attachments: Iterable[Attachment | MadeAttachment] = (),
-) -> OutgoingMail:
-    """Queue an already rendered message (`enqueue_rendered`)."""
-    return enqueue_rendered(
-        Message(
-            key=key,
-            to_email=to_email,
-            recipient=recipient,
-            language=language,
-            subject=subject,
-            body_text=body_text,
-            body_html=body_html,
-            attachments=tuple(attachments),
-        )
-    )
+def enqueue_many(messages: list[Message]) -> int:
+    """Queue many rendered messages in one statement per 5,000; keys already queued are
+    skipped (ON CONFLICT DO NOTHING), as `enqueue` skips them one by one. Returns how many
+    rows were added."""
+    fresh, seen = [], set()
+    for message in messages:
+        if message.key not in seen:
+            seen.add(message.key)
+            fresh.append(message)
+    if not fresh:
+        return 0
+    ids = insert_columns(OutgoingMail, _columns(fresh, timezone.now()), skip_conflicts_on="key")
+    _dispatch_on_commit(ids)
+    return len(ids)
 
 
 def _columns(messages: list[Message], now) -> dict[str, list]:
@@ -370,90 +287,25 @@ def _columns(messages: list[Message], now) -> dict[str, list]:
     }
 
 
-def enqueue_many(messages: list[Message]) -> int:
-    """Queue many rendered messages in one statement per 5,000; keys already queued are
-    skipped (ON CONFLICT DO NOTHING), as `enqueue_rendered` skips them one by one. Returns how
-    many rows were added."""
-    fresh, seen = [], set()
-    for message in messages:
-        if message.key not in seen:
-            seen.add(message.key)
-            fresh.append(message)
-    if not fresh:
-        return 0
-    ids = insert_columns(OutgoingMail, _columns(fresh, timezone.now()), skip_conflicts_on="key")
-    _dispatch_on_commit(ids)
-    return len(ids)
+# The ids queued by this thread whose transaction has not committed yet. Every queueing call
+# adds its ids and registers the (idempotent) commit hook that sends them all, so a commit
+# sends every message of its transaction in batches, and the hook survives whatever savepoint
+# rollback keeps its rows; the first hook to run empties the list.
+_pending = threading.local()
 
 
-# Messages queued in one transaction leave in batches: a task per BATCH_SIZE messages claims
-# them in one statement and sends them over one SMTP connection, instead of a task, a claim and
-# a connection per message.
-BATCH_SIZE = 25
+def _dispatch_on_commit(mail_ids: Iterable[int]) -> None:
+    if not hasattr(_pending, "ids"):
+        _pending.ids = []
+    _pending.ids.extend(mail_ids)
+    transaction.on_commit(_flush, robust=True)
 
 
-def _dispatch_on_commit(mail_ids: list[int]) -> None:
-    """Add the rows to this connection's pending batch; a commit hook sends the whole batch.
-
-    Every queued row registers the (idempotent) hook, so it survives whatever savepoint
-    rollback keeps the row; the first hook to run empties the batch. Ids of rolled-back rows
-    that ride along are harmless: their claim matches nothing.
-    """
-    connection = transaction.get_connection()
-    # The batch belongs to the outermost atomic block: a rolled-back transaction's ids are
-    # dropped with it instead of riding along with the next one.
-    owner = connection.atomic_blocks[0] if connection.atomic_blocks else None
-    state = getattr(connection, "_portal_outbox_pending", None)
-    if state is None or state[0] is not owner:
-        state = connection._portal_outbox_pending = (owner, [])
-    pending = state[1]
-    pending.extend(mail_ids)
-    transaction.on_commit(partial(_flush, pending), robust=True)
-
-
-def _flush(pending: list[int]) -> None:
-    ids, pending[:] = list(pending), []
-    if ids:
-        dispatch_many(ids)
-
-
-# A transaction that queued more than this many batches (an import of thousands) hands them
-# to the mail worker as one task that queues the batches there: the committing process
-# publishes one task instead of hundreds.
-FAN_OUT_BATCHES = 8
-
-
-def dispatch_many(mail_ids: list[int], *, fan_out: bool = True) -> None:
-    """Hand messages to the mail queue in batches. Failure is harmless: the sweeper retries."""
-    if len(mail_ids) == 1:
-        dispatch(mail_ids[0])
+def _flush() -> None:
+    ids, _pending.ids = getattr(_pending, "ids", []), []
+    if not ids:
         return
-    from notifications.tasks import mail_dispatch_task, mail_send_many_task
-
-    if fan_out and len(mail_ids) > FAN_OUT_BATCHES * BATCH_SIZE:
-        try:
-            mail_dispatch_task.delay(list(mail_ids))
-        except Exception:
-            logger.warning(
-                "could not queue %s mails; the sweeper will send them", len(mail_ids), exc_info=True
-            )
-        return
-    for start in range(0, len(mail_ids), BATCH_SIZE):
-        batch = mail_ids[start : start + BATCH_SIZE]
-        try:
-            mail_send_many_task.delay(batch)
-        except Exception:
-            logger.warning(
-                "could not queue mails %s; the sweeper will send them", batch, exc_info=True
-            )
-            return
-
-
-def dispatch(mail_id: int) -> None:
-    """Hand a message to the mail queue. Failure is harmless: the sweeper retries."""
-    from notifications.tasks import mail_send_task
-
-    try:
-        mail_send_task.delay(mail_id)
-    except Exception:
-        logger.warning("could not queue mail %s; the sweeper will send it", mail_id, exc_info=True)
+    # A rolled-back transaction leaves its ids here (its hook never ran); only the rows that
+    # exist, still pending, leave.
+    due = OutgoingMail.objects.filter(pk__in=ids, status=OutgoingMail.Status.PENDING)
+    mail_dispatch(sorted(due.values_list("pk", flat=True)), log=logger)

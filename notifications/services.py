@@ -1,6 +1,5 @@
 """Sending the outbox: claim a row, send it, record the outcome."""
 
-import functools
 import logging
 import smtplib
 import socket
@@ -10,18 +9,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.core.mail.message import sanitize_address
 from django.db import transaction
 from django.utils import timezone
 
+from jobs.dispatch import enqueue, enqueue_on_commit
+from notifications.attachments import attachment_contents
 from notifications.models import OutgoingMail
-from notifications.outbox import attachment_contents
 
 logger = logging.getLogger(__name__)
 
 # Connection problems and 4xx replies are worth another try; 5xx replies are final.
-TRANSIENT_ERRORS = (
+_TRANSIENT_ERRORS = (
     smtplib.SMTPServerDisconnected,
     smtplib.SMTPConnectError,
     socket.timeout,
@@ -33,13 +31,7 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def mail_claim(*, mail_id: int) -> OutgoingMail | None:
-    """Move a due pending row to `sending`; only one caller can win this conditional update."""
-    claimed = mail_claim_many(mail_ids=[mail_id])
-    return claimed[0] if claimed else None
-
-
-def mail_claim_many(*, mail_ids: list[int]) -> list[OutgoingMail]:
+def _claim(mail_ids: list[int]) -> list[OutgoingMail]:
     """Claim the due pending rows among `mail_ids` in one conditional UPDATE ... RETURNING.
 
     A row is claimed by exactly one caller: the UPDATE re-checks `status = pending` on the row
@@ -122,27 +114,6 @@ def _build_message(
     return message
 
 
-@functools.lru_cache(maxsize=8)
-def _sanitized(address: str, encoding: str) -> str:
-    return sanitize_address(address, encoding)
-
-
-def _send(connection, mail: OutgoingMail, made: dict | None = None) -> None:
-    """What the SMTP backend's `send_messages` does for one message, with the sender's
-    address encoded once per process instead of once per message."""
-    message = _build_message(mail, connection, made)
-    smtp = getattr(connection, "connection", None)
-    if not isinstance(connection, SMTPBackend) or smtp is None:
-        message.send()
-        return
-    encoding = message.encoding or settings.DEFAULT_CHARSET
-    smtp.sendmail(
-        _sanitized(message.from_email, encoding),
-        [sanitize_address(address, encoding) for address in message.recipients()],
-        message.message().as_bytes(linesep="\r\n"),
-    )
-
-
 def _classify(exc: Exception) -> bool:
     """True when the failure is transient."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
@@ -150,14 +121,15 @@ def _classify(exc: Exception) -> bool:
         return any(400 <= code < 500 for code in codes)
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
-    return isinstance(exc, TRANSIENT_ERRORS)
+    return isinstance(exc, _TRANSIENT_ERRORS)
 
 
 def mail_send(*, mail_id: int) -> str:
     """Send one outbox row if this call wins the claim. Returns what happened."""
-    mail = mail_claim(mail_id=mail_id)
-    if mail is None:
+    claimed = _claim([mail_id])
+    if not claimed:
         return "skipped"
+    mail = claimed[0]
     outcome = _deliver(mail)
     if outcome == "sent":
         _record_sent([mail.pk])
@@ -172,7 +144,7 @@ def mail_send_many(*, mail_ids: list[int]) -> dict[str, int]:
     sent: list[int] = []
     made: dict = {}
     try:
-        for mail in mail_claim_many(mail_ids=list(set(mail_ids))):
+        for mail in _claim(list(set(mail_ids))):
             outcome = _deliver(mail, made)
             outcomes["skipped"] -= 1
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
@@ -196,7 +168,7 @@ def _deliver(mail: OutgoingMail, made: dict | None = None) -> str:
     `made` keeps the attachments made for the other messages of a batch."""
     try:
         connection = _open_connection()
-        _send(connection, mail, made)
+        _build_message(mail, connection, made).send()
         _release_connection(connection)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
         _drop_connection()
@@ -235,13 +207,41 @@ def mail_sweep(*, limit: int = 500) -> list[int]:
 @transaction.atomic
 def mail_resend(*, mail_id: int) -> OutgoingMail:
     """An administrator sends a failed message again."""
-    from notifications.outbox import dispatch
-
     mail = OutgoingMail.objects.select_for_update().get(pk=mail_id)
     if mail.status == OutgoingMail.Status.FAILED:
         mail.status = OutgoingMail.Status.PENDING
         mail.next_attempt_at = timezone.now()
         mail.attempts = 0
         mail.save(update_fields=["status", "next_attempt_at", "attempts"])
-        transaction.on_commit(lambda: dispatch(mail.pk), robust=True)
+        enqueue_on_commit("notifications.mail_send", mail.pk, log=logger)
     return mail
+
+
+# Messages queued in one transaction leave in batches: a task per BATCH_SIZE messages claims
+# them in one statement and sends them over one SMTP connection, instead of a task, a claim and
+# a connection per message.
+BATCH_SIZE = 25
+# A transaction that queued more than this many batches (an import of thousands) hands them
+# to the mail worker as one task that queues the batches there: the committing process
+# publishes one task instead of hundreds.
+FAN_OUT_BATCHES = 8
+
+
+def mail_dispatch(
+    mail_ids: list[int], *, fan_out: bool = True, log: logging.Logger | None = None
+) -> None:
+    """Hand messages to the mail queue in batches. Failure is harmless: the sweeper retries
+    (`log`, the caller's logger, says what was not queued)."""
+    log = log or logger
+    if len(mail_ids) == 1:
+        enqueue("notifications.mail_send", mail_ids[0], log=log)
+        return
+    if fan_out and len(mail_ids) > FAN_OUT_BATCHES * BATCH_SIZE:
+        enqueue("notifications.mail_dispatch", list(mail_ids), log=log)
+        return
+    for start in range(0, len(mail_ids), BATCH_SIZE):
+        # With the broker down, the rest would fail the same way.
+        if not enqueue(
+            "notifications.mail_send_many", mail_ids[start : start + BATCH_SIZE], log=log
+        ):
+            return

@@ -15,17 +15,13 @@ def mail_send_many_task(mail_ids: list[int]) -> dict[str, int]:
 
 @shared_task(name="notifications.mail_dispatch", soft_time_limit=60, time_limit=90)
 def mail_dispatch_task(mail_ids: list[int]) -> int:
-    """Queue the batches of a large transaction's messages (see `outbox.dispatch_many`)."""
-    from notifications.outbox import dispatch_many
-
-    dispatch_many(mail_ids, fan_out=False)
+    """Queue the batches of a large transaction's messages (see `services.mail_dispatch`)."""
+    services.mail_dispatch(mail_ids, fan_out=False)
     return len(mail_ids)
 
 
 @shared_task(name="notifications.mail_sweep", soft_time_limit=60, time_limit=90)
 def mail_sweep_task() -> int:
-    from notifications.outbox import dispatch_many
-
     due = services.mail_sweep()
-    dispatch_many(due, fan_out=False)
+    services.mail_dispatch(due, fan_out=False)
     return len(due)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
+from jobs.dispatch import enqueue_on_commit
 from policies import extraction
 from policies.models import (
     DocumentAuthority,
@@ -344,10 +345,7 @@ def document_file_add(
         document_file.file.storage.delete(stored_name)
         raise
     if extractable:
-        from policies.tasks import document_file_extract_text_task
-
-        file_id = document_file.pk
-        transaction.on_commit(lambda: document_file_extract_text_task.delay(file_id), robust=True)
+        enqueue_on_commit("policies.document_file_extract_text", document_file.pk, log=logger)
     return document_file
 
 

@@ -17,7 +17,6 @@ from datetime import timedelta
 from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -42,8 +41,6 @@ from policies.models import DocumentFile
 
 logger = logging.getLogger(__name__)
 
-STALE_SECONDS = 120
-MAX_ATTEMPTS = 3
 KEEP_DAYS = 14
 
 
@@ -148,7 +145,7 @@ def reading_pack_bundle_request(*, course: Course, user, language: str) -> Readi
         bundle, created = ReadingPackBundle.objects.get_or_create(
             course=course,
             content_hash=digest,
-            defaults={"manifest": manifest, "files_total": _file_count(manifest)},
+            defaults={"manifest": manifest, "progress_total": _file_count(manifest)},
         )
         bundle = ReadingPackBundle.objects.select_for_update().get(pk=bundle.pk)
         bundle.last_requested_at = timezone.now()
@@ -158,26 +155,17 @@ def reading_pack_bundle_request(*, course: Course, user, language: str) -> Readi
         )
         if bundle.status == ReadingPackBundle.Status.FAILED or file_missing:
             bundle.status = ReadingPackBundle.Status.QUEUED
-            bundle.files_done = 0
+            bundle.progress_done = 0
             bundle.attempts = 0
             bundle.error = ""
             bundle.file = ""
-            fields += ["status", "files_done", "attempts", "error", "file"]
+            fields += ["status", "progress_done", "attempts", "error", "file"]
         bundle.save(update_fields=fields)
         if bundle.status != ReadingPackBundle.Status.DONE:
             # A second dispatch of a running bundle is harmless: only one worker claims it.
-            transaction.on_commit(partial(dispatch, bundle.pk), robust=True)
+            # With the broker down, asking again once it is back dispatches it again.
+            bundle.enqueue_on_commit()
     return bundle
-
-
-def dispatch(bundle_id: int) -> None:
-    from courses.tasks import reading_pack_build_task
-
-    try:
-        reading_pack_build_task.delay(bundle_id)
-    except Exception:
-        # The page keeps polling; asking again once Redis is back dispatches it again.
-        logger.warning("could not queue reading pack bundle %s", bundle_id, exc_info=True)
 
 
 def pack_bundle_for_download(*, bundle_id: int, user) -> ReadingPackBundle:
@@ -217,17 +205,14 @@ def _source(entry: dict):
 
 def reading_pack_bundle_build(*, bundle_id: int) -> str:
     """Write the ZIP of one bundle. Safe to call again: only one call builds a bundle."""
-    bundle = ReadingPackBundle.claim(
-        bundle_id, stale_seconds=STALE_SECONDS, started_at=timezone.now()
-    )
+    bundle = ReadingPackBundle.claim(bundle_id)
     if bundle is None:
         return "skipped"
     manifest = bundle.manifest
     with translation.override(manifest.get("language", "zh-hans")):
-        if bundle.attempts > MAX_ATTEMPTS:
+        if bundle.attempts_exhausted():
             return bundle.fail(_("Building the reading pack stopped several times. Try again."))
         return bundle.build_zip(
-            tmp_dir=settings.MEDIA_ROOT / "reading-packs" / "tmp",
             file_name="pack.zip",
             write=partial(_write_zip, bundle, manifest),
             on_error=partial(_failed, bundle),
@@ -259,7 +244,7 @@ def _write_zip(bundle: ReadingPackBundle, manifest: dict, archive: zipfile.ZipFi
                 with stored.open("rb") as source, archive.open(entry["name"], "w") as target:
                     shutil.copyfileobj(source, target, 1024 * 1024)
                 done += 1
-                bundle.advance(done)
+                bundle.heartbeat(done)
 
 
 def reading_pack_bundle_cleanup() -> int:

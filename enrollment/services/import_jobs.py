@@ -1,14 +1,11 @@
 """Large nominee imports run in a worker, with progress the upload page polls."""
 
 import logging
-from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -39,38 +36,19 @@ def import_job_create(
             language=language,
         )
         job.file.save("upload.xlsx", ContentFile(data), save=False)
+        job.size = len(data)
         job.save()
-        transaction.on_commit(partial(dispatch, job.pk), robust=True)
+        job.enqueue_on_commit()
     return job
-
-
-def dispatch(job_id) -> None:
-    from enrollment.tasks import import_run_task
-
-    try:
-        import_run_task.delay(str(job_id))
-    except Exception:
-        logger.warning("could not queue import %s", job_id, exc_info=True)
-
-
-MAX_ATTEMPTS = 3
-STALE_AFTER = timedelta(minutes=5)
 
 
 def import_job_run(*, job_id) -> str:
     """Run one queued job; a second delivery of the same task finds it claimed and skips."""
-    now = timezone.now()
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING,
-        heartbeat_at=now,
-        rows_done=0,
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
+    job = ImportJob.claim(job_id)
+    if job is None:
         return "skipped"
-    job = ImportJob.objects.select_related("course", "uploaded_by").get(pk=job_id)
     with translation.override(job.language):
-        if job.attempts > MAX_ATTEMPTS:
+        if job.attempts_exhausted():
             _finish(
                 job,
                 ImportJob.Status.FAILED,
@@ -84,15 +62,7 @@ def import_job_sweep(*, now=None) -> list:
     """Jobs to hand to a worker again: queued ones whose dispatch was lost (Redis down), and
     running ones whose worker stopped reporting progress (killed). The import is one
     transaction, so a dead worker left nothing behind and running it again is safe."""
-    now = now or timezone.now()
-    ImportJob.objects.filter(
-        status=ImportJob.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER
-    ).update(status=ImportJob.Status.QUEUED)
-    return list(
-        ImportJob.objects.filter(
-            status=ImportJob.Status.QUEUED, created_at__lt=now - timedelta(minutes=1)
-        ).values_list("pk", flat=True)[:50]
-    )
+    return ImportJob.sweep_stale(now=now)
 
 
 def _run(job: ImportJob) -> str:
@@ -105,13 +75,11 @@ def _run(job: ImportJob) -> str:
         _finish(job, ImportJob.Status.FAILED, error=str(getattr(exc, "message", exc)))
         return "failed"
     # Two passes over the rows: checking, then registering.
-    ImportJob.objects.filter(pk=job.pk).update(rows_total=max(1, total) * 2)
+    job.set_total(max(1, total) * 2)
     phase = {"offset": 0}
 
     def progress(count: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(
-            rows_done=min(phase["offset"] + count, total * 2)
-        )
+        job.heartbeat(phase["offset"] + count)
 
     def checked_rows():
         yield from rows
@@ -138,14 +106,7 @@ def _run(job: ImportJob) -> str:
 
 
 def _finish(job: ImportJob, status: str, *, errors=None, error: str = "", created: int = 0) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=status,
-        errors=errors or [],
-        error=error,
-        created_count=created,
-        rows_done=F("rows_total"),
-        finished_at=timezone.now(),
-    )
+    job.finish(status, errors=errors or [], error=error, created_count=created)
     # The uploaded file held personal data; it is not kept once the job is over.
     if job.file:
         job.file.delete(save=False)

@@ -115,7 +115,7 @@ def registration_message(
     """The rendered message for `event`, not yet queued (`registration_notify` queues it).
 
     `cache` (a dict) keeps the course's links for many registrations of one course."""
-    return outbox.render_draft(
+    return outbox.render(
         _registration_draft(
             registration,
             event,
@@ -172,7 +172,7 @@ def registration_notify(
         cache=cache,
         **extra,
     )
-    outbox.enqueue_rendered(message)
+    outbox.enqueue(message)
 
 
 def course_changed_notify(course: Course, fields: list[str]) -> int:

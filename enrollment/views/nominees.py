@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -41,6 +41,7 @@ from enrollment.views.common import (
     busy_response,
     error_text,
 )
+from jobs.views import JobProgressView
 
 
 class NominatingUnitListView(ManagedCourseMixin, View):
@@ -243,14 +244,6 @@ class ImportJobDetailView(ImportJobMixin, View):
         )
 
 
-class ImportJobStatusView(ImportJobMixin, View):
-    def get(self, request, job_id):
-        job = self.job
-        return JsonResponse(
-            {
-                "status": job.status,
-                "status_display": job.get_status_display(),
-                "percent": job.percent,
-                "finished": job.is_finished,
-            }
-        )
+class ImportJobStatusView(ImportJobMixin, JobProgressView):
+    def get_job(self, request, job_id) -> ImportJob:
+        return self.job

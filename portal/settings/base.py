@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "notifications",
     "exports",
     "audit",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,12 @@ CELERY_BEAT_SCHEDULE = {
     "certificates-archive-cleanup": {"task": "certificates.archive_cleanup", "schedule": 3600.0},
 }
 
+# Background jobs (jobs.models.BackgroundJob): a running job that reports no progress for its
+# stale time is taken over by another worker, at most MAX_ATTEMPTS runs in all. These are the
+# defaults; exports and nominee imports have their own.
+PORTAL_JOB_STALE_SECONDS = env.int("PORTAL_JOB_STALE_SECONDS", default=120)
+PORTAL_JOB_MAX_ATTEMPTS = env.int("PORTAL_JOB_MAX_ATTEMPTS", default=3)
+PORTAL_IMPORT_STALE_SECONDS = env.int("PORTAL_IMPORT_STALE_SECONDS", default=300)
 # Exports: files kept for PORTAL_EXPORT_KEEP_DAYS; a running export that reports no progress
 # for PORTAL_EXPORT_STALE_SECONDS is taken over by another worker (at most MAX_ATTEMPTS runs).
 PORTAL_EXPORT_KEEP_DAYS = env.int("PORTAL_EXPORT_KEEP_DAYS", default=7)

@@ -427,7 +427,7 @@ def test_the_zip_holds_one_pdf_per_issued_certificate(course, organiser, trainee
     assert services.archive_build(archive_id=archive.pk) == "skipped"
     archive.refresh_from_db()
     assert archive.status == CertificateArchive.Status.DONE
-    assert (archive.files_done, archive.files_total) == (2, 2)
+    assert (archive.progress_done, archive.progress_total) == (2, 2)
     with archive.file.open("rb") as stream:
         names = zipfile.ZipFile(io.BytesIO(stream.read())).namelist()
     assert len(names) == 2 and len(set(names)) == 2

@@ -65,7 +65,7 @@ def test_request_queues_one_build_after_commit(
     bundle, callbacks = request_bundle(pack, registered, django_capture_on_commit_callbacks)
     assert len(callbacks) == 1
     assert bundle.status == ReadingPackBundle.Status.QUEUED
-    assert bundle.files_total == 4
+    assert bundle.progress_total == 4
     assert bundle.percent == 0
 
 
@@ -205,7 +205,7 @@ def test_a_change_in_what_the_user_may_see_gives_another_bundle(
     )
     narrower, _ = request_bundle(pack, trainee, django_capture_on_commit_callbacks)
     assert narrower.pk != registered_bundle.pk
-    assert narrower.files_total == 3
+    assert narrower.progress_total == 3
 
 
 def test_a_file_changed_during_the_build_fails_it_and_a_new_request_retries(

@@ -15,8 +15,8 @@ from openpyxl import Workbook, load_workbook
 from accounts.models import Organisation, User
 from enrollment.models import ImportJob, Registration
 from enrollment.services.import_jobs import import_job_run
+from notifications.attachments import attachment_contents
 from notifications.models import OutgoingMail
-from notifications.outbox import attachment_contents
 from tests.enrollment.conftest import trainee_from
 from tests.factories.enrollment import NominatingUnitFactory, RegistrationFactory
 

@@ -6,8 +6,8 @@ import pytest
 
 from enrollment import services
 from enrollment.services.notify import course_calendar_attachment
+from notifications.attachments import attachment_contents
 from notifications.models import OutgoingMail
-from notifications.outbox import attachment_contents
 from notifications.services import mail_send_many
 from tests.enrollment.conftest import trainee_from
 

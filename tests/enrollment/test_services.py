@@ -10,8 +10,8 @@ from courses.models import Course
 from enrollment import services
 from enrollment.models import Registration
 from enrollment.services.reminders import registration_remind
+from notifications.attachments import attachment_contents
 from notifications.models import OutgoingMail
-from notifications.outbox import attachment_contents
 from tests.enrollment.conftest import set_quotas, trainee_from
 from tests.factories.accounts import UserFactory, region
 from tests.factories.enrollment import RegistrationFactory

@@ -63,7 +63,7 @@ def test_people_export_writes_every_matching_person_with_headers_in_the_requeste
     assert export_run(job_id=job.pk) == "done"
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE
-    assert (job.rows_done, job.rows_total) == (2, 2)
+    assert (job.progress_done, job.progress_total) == (2, 2)
     assert job.expires_at - timezone.now() > timedelta(days=6, hours=23)
     assert job.filename.endswith(".xlsx")
     sheet = load_workbook(job.file.path).active

@@ -61,7 +61,7 @@ def test_an_export_past_its_time_limit_fails_with_advice_and_leaves_no_file(
     _wait(lambda: ExportJob.objects.get(pk=job.pk).status == ExportJob.Status.FAILED)
     job.refresh_from_db()
     assert NARROW in job.error
-    assert job.rows_done < 40  # it was stopped, not finished
+    assert job.progress_done < 40  # it was stopped, not finished
     assert not job.file
     # No temporary file and no half-written export are left behind.
     assert _export_files() == before

@@ -55,7 +55,7 @@ def test_a_worker_killed_mid_attendance_export_is_taken_over(
         data={"course": course.pk},
         language="zh-hans",
     )
-    _wait(lambda: ExportJob.objects.get(pk=job.pk).rows_done >= 5)
+    _wait(lambda: ExportJob.objects.get(pk=job.pk).progress_done >= 5)
     doomed.send_signal(signal.SIGKILL)
     doomed.wait(timeout=10)
     job.refresh_from_db()
@@ -68,7 +68,7 @@ def test_a_worker_killed_mid_attendance_export_is_taken_over(
     export_sweep_task.delay()
     _wait(lambda: ExportJob.objects.get(pk=job.pk).status == ExportJob.Status.DONE, timeout=90)
     job.refresh_from_db()
-    assert job.attempts == 2 and job.rows_done == 40
+    assert job.attempts == 2 and job.progress_done == 40
     with default_storage.open(job.file.name, "rb") as stream:
         sheet = load_workbook(stream).active
     assert sheet.max_row == 41

@@ -56,7 +56,7 @@ def test_the_issue_task_in_a_worker_is_idempotent(celery_worker):
     _wait(lambda: Certificate.objects.filter(course=course).count() >= 12)
     archive = _archive_built(course, organiser)
     assert archive.status == CertificateArchive.Status.DONE
-    assert archive.files_total == 12
+    assert archive.progress_total == 12
     assert Certificate.objects.filter(course=course).count() == 12
     assert set(Certificate.objects.values_list("registration_id", flat=True)) == {
         r.pk for r in qualifying
@@ -66,7 +66,7 @@ def test_the_issue_task_in_a_worker_is_idempotent(celery_worker):
     services.certificate_revoke(course=course, certificate_id=revoked.pk, by=organiser, reason="x")
     certificate_issue_for_course_task.delay(course.pk)
     archive = _archive_built(course, organiser)
-    assert archive.files_total == 11
+    assert archive.progress_total == 11
     revoked.refresh_from_db()
     assert revoked.status == Certificate.Status.REVOKED
     assert Certificate.objects.filter(course=course).count() == 12

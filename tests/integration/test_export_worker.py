@@ -30,7 +30,7 @@ def test_people_export_runs_in_the_worker(celery_worker):
     job = export_request(user=admin, exporter="accounts.people", data={}, language="zh-hans")
     _wait(lambda: ExportJob.objects.get(pk=job.pk).status == ExportJob.Status.DONE)
     job.refresh_from_db()
-    assert job.file and job.rows_total == 1
+    assert job.file and job.progress_total == 1
 
 
 def test_a_worker_killed_mid_export_leaves_a_job_that_another_worker_completes(
@@ -40,7 +40,7 @@ def test_a_worker_killed_mid_export_leaves_a_job_that_another_worker_completes(
     slow = {"PORTAL_TEST_CRAWL": "1", "PORTAL_EXPORT_STALE_SECONDS": "2"}
     doomed = own_workers("doomed", "exports", **slow)
     job = export_request(user=admin, exporter="tests.crawling", data={}, language="en")
-    _wait(lambda: ExportJob.objects.get(pk=job.pk).rows_done >= 5)
+    _wait(lambda: ExportJob.objects.get(pk=job.pk).progress_done >= 5)
     doomed.send_signal(signal.SIGKILL)
     doomed.wait(timeout=10)
     job.refresh_from_db()
@@ -54,5 +54,5 @@ def test_a_worker_killed_mid_export_leaves_a_job_that_another_worker_completes(
     _wait(lambda: ExportJob.objects.get(pk=job.pk).status == ExportJob.Status.DONE, timeout=90)
     job.refresh_from_db()
     assert job.attempts == 2
-    assert job.rows_done == 40
+    assert job.progress_done == 40
     assert job.finished_at <= timezone.now()

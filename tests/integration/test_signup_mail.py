@@ -47,7 +47,7 @@ def test_signup_mail_arrives_through_the_worker_and_its_link_verifies_the_addres
 
 
 def test_the_sweeper_task_sends_mail_whose_dispatch_was_lost(client, celery_worker, smtp_sink):
-    from notifications.outbox import enqueue_message
+    from notifications.outbox import Message, enqueue
     from notifications.tasks import mail_sweep_task
 
     # Written outside any task dispatch, as when Redis was down at commit time.
@@ -62,8 +62,10 @@ def test_the_sweeper_task_sends_mail_whose_dispatch_was_lost(client, celery_work
     (message,) = smtp_sink.wait_for(1)
     assert message["Subject"] == "补发"
     # Queuing the same key again sends nothing more.
-    enqueue_message(
-        key="lost:1", to_email="wang@example.cn", language="zh-hans", subject="x", body_text="y"
+    enqueue(
+        Message(
+            key="lost:1", to_email="wang@example.cn", language="zh-hans", subject="x", body_text="y"
+        )
     )
     mail_sweep_task.delay()
     assert OutgoingMail.objects.get(key="lost:1").status == OutgoingMail.Status.SENT

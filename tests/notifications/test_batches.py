@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import transaction
 
-from notifications import outbox
+from notifications import outbox, services
 from notifications.models import OutgoingMail
 from notifications.services import mail_send_many
 
@@ -73,12 +73,14 @@ def test_messages_queued_in_one_transaction_leave_in_batches(
     )
     with django_capture_on_commit_callbacks(execute=True):
         for number in range(30):
-            outbox.enqueue_message(
-                key=f"bulk:{number}",
-                to_email="a@example.cn",
-                language="zh-hans",
-                subject="主题",
-                body_text="正文",
+            outbox.enqueue(
+                outbox.Message(
+                    key=f"bulk:{number}",
+                    to_email="a@example.cn",
+                    language="zh-hans",
+                    subject="主题",
+                    body_text="正文",
+                )
             )
     assert [len(batch) for batch in sent] == [25, 5]
     assert sorted(pk for batch in sent for pk in batch) == sorted(
@@ -96,20 +98,24 @@ def test_a_rolled_back_savepoint_keeps_the_other_messages_dispatched(
     )
     monkeypatch.setattr("notifications.tasks.mail_send_task.delay", lambda pk: sent.append([pk]))
     with django_capture_on_commit_callbacks(execute=True):
-        kept = outbox.enqueue_message(
-            key="kept:1",
-            to_email="a@example.cn",
-            language="zh-hans",
-            subject="主题",
-            body_text="正文",
-        )
-        with pytest.raises(RuntimeError), transaction.atomic():
-            outbox.enqueue_message(
-                key="gone:1",
+        kept = outbox.enqueue(
+            outbox.Message(
+                key="kept:1",
                 to_email="a@example.cn",
                 language="zh-hans",
                 subject="主题",
                 body_text="正文",
+            )
+        )
+        with pytest.raises(RuntimeError), transaction.atomic():
+            outbox.enqueue(
+                outbox.Message(
+                    key="gone:1",
+                    to_email="a@example.cn",
+                    language="zh-hans",
+                    subject="主题",
+                    body_text="正文",
+                )
             )
             raise RuntimeError("the change failed")
     dispatched = [pk for batch in sent for pk in batch]
@@ -130,7 +136,7 @@ def test_a_large_transaction_hands_its_batches_to_the_mail_worker_in_one_task(
     monkeypatch.setattr(
         "notifications.tasks.mail_send_many_task.delay", lambda ids: batches.append(list(ids))
     )
-    count = outbox.FAN_OUT_BATCHES * outbox.BATCH_SIZE + 1
+    count = services.FAN_OUT_BATCHES * services.BATCH_SIZE + 1
     with django_capture_on_commit_callbacks(execute=True):
         outbox.enqueue_many(
             [
@@ -148,7 +154,9 @@ def test_a_large_transaction_hands_its_batches_to_the_mail_worker_in_one_task(
         )
     assert len(handed) == 1 and batches == []
     mail_dispatch_task(handed[0])  # what the mail worker runs
-    assert [len(batch) for batch in batches] == [outbox.BATCH_SIZE] * outbox.FAN_OUT_BATCHES + [1]
+    assert [len(batch) for batch in batches] == [services.BATCH_SIZE] * services.FAN_OUT_BATCHES + [
+        1
+    ]
     assert sorted(pk for batch in batches for pk in batch) == sorted(
         OutgoingMail.objects.filter(key__startswith="bulk:").values_list("pk", flat=True)
     )

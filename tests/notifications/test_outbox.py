@@ -14,8 +14,10 @@ from tests.fixtures.smtp import body_text
 
 
 def _queue(key: str = "test:1", to: str = "someone@example.cn", **extra) -> OutgoingMail:
-    return outbox.enqueue_message(
-        key=key, to_email=to, language="zh-hans", subject="测试主题", body_text="正文", **extra
+    return outbox.enqueue(
+        outbox.Message(
+            key=key, to_email=to, language="zh-hans", subject="测试主题", body_text="正文", **extra
+        )
     )
 
 

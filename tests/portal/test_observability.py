@@ -48,16 +48,18 @@ def test_the_worker_logs_the_request_id_of_the_request_that_queued_its_task(
     own_workers, smtp_sink_server
 ):
     worker = own_workers("observed", "mail", PORTAL_TIMING_LOG_LEVEL="INFO")
-    from notifications.outbox import enqueue_message
+    from notifications.outbox import Message, enqueue
 
     token = request_id_var.set("0123456789abcdef")
     try:
-        enqueue_message(
-            key="observed:1",
-            to_email="a@example.cn",
-            language="zh-hans",
-            subject="s",
-            body_text="b",
+        enqueue(
+            Message(
+                key="observed:1",
+                to_email="a@example.cn",
+                language="zh-hans",
+                subject="s",
+                body_text="b",
+            )
         )
     finally:
         request_id_var.reset(token)
