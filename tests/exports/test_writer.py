@@ -14,7 +14,7 @@ HOSTILE = [
     "\r=1+1",
     # Full-width signs: spreadsheet programs with an East Asian input method take them as
     # formula signs too.
-    "＝HYPERLINK(\"http://x\",\"y\")",
+    '＝HYPERLINK("http://x","y")',
     "＋1",
     "－1+2",
     "＠SUM(A1)",
