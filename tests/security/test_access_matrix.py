@@ -247,6 +247,14 @@ MATRIX: dict[str, Rule] = {
     # feedback
     "feedback:response-create": COURSE_MEMBERS.but(organiser=DENY, admin=DENY),
     "feedback:survey-update": COURSE_ORGANISERS,
+    # the editor's other forms, each posting to its own URL
+    "feedback:survey-copy": post_only(COURSE_ORGANISERS),
+    "feedback:survey-template-apply": post_only(COURSE_ORGANISERS),
+    "feedback:question-create": post_only(COURSE_ORGANISERS),
+    "feedback:question-delete": post_only(COURSE_ORGANISERS),
+    "feedback:question-move-up": post_only(COURSE_ORGANISERS),
+    "feedback:question-move-down": post_only(COURSE_ORGANISERS),
+    "feedback:question-reorder": post_only(COURSE_ORGANISERS),
     "feedback:survey-results": COURSE_ORGANISERS,
     "feedback:survey-preview": COURSE_ORGANISERS,
     "feedback:question-update": COURSE_ORGANISERS,
