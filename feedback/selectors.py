@@ -233,6 +233,15 @@ def survey_question_of(survey: Survey, question_id: int) -> SurveyQuestion | Non
     return SurveyQuestion.objects.filter(survey=survey, pk=question_id).first()
 
 
+def survey_question_of_course(course: Course, question_id: int) -> SurveyQuestion | None:
+    """One question of the course's survey, with its survey and course, or None."""
+    return (
+        SurveyQuestion.objects.select_related("survey__course")
+        .filter(survey__course=course, pk=question_id)
+        .first()
+    )
+
+
 def survey_editor(*, user, course: Course) -> dict:
     """What the survey editor shows: the survey (None before its settings are saved), its
     window, its questions each with `answer_count`, and the courses it may copy from."""

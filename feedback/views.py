@@ -179,7 +179,14 @@ class SurveyQuestionsReorderView(SurveyEditorMixin, ServiceActionView):
         services.survey_questions_reorder(user=self.request.user, survey=self.survey, order=order)
 
 
-class SurveyQuestionUpdateView(ManagedCourseMixin, ServiceFormView):
+class KeepWhatWasTypedMixin:
+    """Invalid or refused, the page comes back with the form as typed and why above it."""
+
+    invalid_message = PLEASE_CORRECT
+    refused_as = "message"
+
+
+class SurveyQuestionUpdateView(KeepWhatWasTypedMixin, ManagedCourseMixin, ServiceFormView):
     """Change one question's wording, kind, choices or whether it is required.
 
     A refusal keeps whatever was typed in the form, so nothing is lost.
@@ -187,17 +194,14 @@ class SurveyQuestionUpdateView(ManagedCourseMixin, ServiceFormView):
 
     template_name = "feedback/surveyquestion_update.html"
     form_class = SurveyQuestionForm
-    invalid_message = PLEASE_CORRECT
-    refused_as = "message"
     success_message = gettext_lazy("The question has been saved.")
 
     @cached_property
     def question(self) -> SurveyQuestion:
-        return get_object_or_404(
-            SurveyQuestion.objects.select_related("survey__course"),
-            survey__course=self.course,
-            pk=self.kwargs["question_pk"],
-        )
+        question = selectors.survey_question_of_course(self.course, self.kwargs["question_pk"])
+        if question is None:
+            raise Http404
+        return question
 
     @cached_property
     def answered(self) -> bool:
@@ -224,13 +228,11 @@ class SurveyQuestionUpdateView(ManagedCourseMixin, ServiceFormView):
         return reverse("feedback:survey-update", args=[self.course.pk])
 
 
-class ResponseCreateView(LoginRequiredMixin, ServiceFormView):
+class ResponseCreateView(KeepWhatWasTypedMixin, LoginRequiredMixin, ServiceFormView):
     """The trainee's survey: a refusal keeps the answers given, with the reason above them."""
 
     template_name = "feedback/response_create.html"
     form_class = SurveyResponseForm
-    invalid_message = PLEASE_CORRECT
-    refused_as = "message"
     success_message = gettext_lazy("Thank you for your feedback.")
 
     @cached_property
