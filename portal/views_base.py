@@ -115,6 +115,8 @@ class ServiceActionView(_ServiceView):
     """A POST-only step without a form: call the service, say what happened, redirect.
 
     A ValidationError from the service becomes an error message; the redirect is the same.
+    A view that answers otherwise (JSON for a script, a page of its own) overrides
+    `succeeded(result)` and `refused(exc)`.
     """
 
     http_method_names = ["post", "options"]
