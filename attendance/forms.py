@@ -37,3 +37,9 @@ class RosterFilterForm(forms.Form):
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].choices = [("", _("All groups"))] + [(g.pk, g.name) for g in groups]
+
+
+class AttendanceImportForm(forms.Form):
+    """The uploaded sheet; `attendance_import_read` checks it (a missing file included)."""
+
+    file = forms.Field(required=False, widget=forms.FileInput)

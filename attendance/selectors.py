@@ -1,6 +1,8 @@
 """Reads of attendance, scoped to who is asking."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Collate
@@ -10,7 +12,7 @@ from accounts.models import PINYIN_COLLATION, User
 from accounts.roles import Role, user_has_role, user_is_administrator
 from accounts.types import AnyUser
 from attendance.models import Attendance, AttendanceSettings
-from courses.models import Course, Session
+from courses.models import Course, DiscussionGroup, Session
 from courses.selectors import (
     course_list_editable_by,
     course_list_exportable_by,  # noqa: F401 - re-exported
@@ -194,3 +196,25 @@ def session_checked_in(session: Session) -> tuple[int, int]:
         session=session, status__in=(Attendance.Status.PRESENT, Attendance.Status.LATE)
     ).count()
     return attended, roster_registrations(session).count()
+
+
+def group_list_for_course(course_id: int) -> list[DiscussionGroup]:
+    return list(DiscussionGroup.objects.filter(course_id=course_id))
+
+
+def roster_groups(session: Session) -> list[DiscussionGroup]:
+    """The groups a session's roster can be filtered by: none for one group's own session."""
+    return [] if session.discussion_group_id else group_list_for_course(session.course_id)
+
+
+def mark_counts(rows: Iterable[Any]) -> dict[str, int]:
+    """How many rows (of a roster, or of a trainee's sessions) carry each mark."""
+    counts = {status: 0 for status in Attendance.Status.values}
+    for row in rows:
+        if row.mark:
+            counts[row.mark.status] += 1
+    return counts
+
+
+def attendance_of(*, session: Session, registration_id: int) -> Attendance:
+    return Attendance.objects.get(session=session, registration_id=registration_id)

@@ -4,28 +4,35 @@ code, the trainee's check-in and their own record."""
 import datetime
 
 import segno
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.roles import user_is_administrator
+from accounts.types import signed_in_user
 from attendance import selectors, services
 from attendance.exporters import CrossCourseExportForm
-from attendance.forms import AttendanceMarkForm, AttendanceSettingsUpdateForm, RosterFilterForm
+from attendance.forms import (
+    AttendanceImportForm,
+    AttendanceMarkForm,
+    AttendanceSettingsUpdateForm,
+    RosterFilterForm,
+)
 from attendance.imports import attendance_import_read
 from attendance.models import Attendance
 from courses.mixins import ManagedCourseMixin
-from courses.models import DiscussionGroup
 from courses.selectors import course_list_visible_to
 from enrollment.models import Registration
+from portal.forms import error_text
+from portal.views_base import ServiceActionView, ServiceFormView
 
 # How long a code seen fresh before the login page still counts when the trainee comes back.
 CHECKIN_LOGIN_GRACE = datetime.timedelta(minutes=5)
@@ -36,8 +43,17 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _session_for(request, pk):
-    return get_object_or_404(selectors.session_list_for_attendance(request.user), pk=pk)
+class SessionStaffMixin(LoginRequiredMixin):
+    """`self.session`: the session named by the URL's `pk`, among those whose attendance the
+    user takes; anyone else signed in gets 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.session = get_object_or_404(
+            selectors.session_list_for_attendance(request.user), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
 
 
 class CourseListView(LoginRequiredMixin, View):
@@ -83,51 +99,50 @@ class SessionListView(ManagedCourseMixin, View):
                 )
                 if can_export
                 else None,
-                "groups": DiscussionGroup.objects.filter(course=course),
+                "groups": selectors.group_list_for_course(course.pk),
             },
         )
 
 
-class AttendanceSettingsUpdateView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        course = get_object_or_404(selectors.course_list_exportable_by(request.user), pk=pk)
+class AttendanceSettingsUpdateView(ManagedCourseMixin, ServiceActionView):
+    success_message = gettext_lazy("Attendance settings saved.")
+
+    def course_queryset(self, user):
+        return selectors.course_list_exportable_by(user)
+
+    def run_service(self):
         form = AttendanceSettingsUpdateForm(
-            request.POST, instance=selectors.attendance_settings_for(course)
+            self.request.POST, instance=selectors.attendance_settings_for(self.course)
         )
-        if form.is_valid():
-            services.attendance_settings_update(
-                course_id=course.pk,
-                auto_absent=form.cleaned_data["auto_absent"],
-                late_after_minutes=form.cleaned_data["late_after_minutes"],
-                by=request.user,
+        if not form.is_valid():
+            raise ValidationError(
+                _("Late after must be a number of minutes from 0 to 240."), code="invalid"
             )
-            messages.success(request, _("Attendance settings saved."))
-        else:
-            messages.error(request, _("Late after must be a number of minutes from 0 to 240."))
-        return redirect("attendance:session-list", course.pk)
+        return services.attendance_settings_update(
+            course_id=self.course.pk,
+            auto_absent=form.cleaned_data["auto_absent"],
+            late_after_minutes=form.cleaned_data["late_after_minutes"],
+            by=self.request.user,
+        )
+
+    def get_success_url(self, result) -> str:
+        return reverse("attendance:session-list", args=[self.course.pk])
 
 
-class SessionRosterView(LoginRequiredMixin, View):
+class SessionRosterView(SessionStaffMixin, View):
     """Mark trainees one by one or all at once; search and group filter work without reload."""
 
     template_name = "attendance/session_roster.html"
 
     def get(self, request, pk):
-        session = _session_for(request, pk)
-        groups = (
-            []
-            if session.discussion_group_id
-            else list(DiscussionGroup.objects.filter(course_id=session.course_id))
-        )
+        session = self.session
+        groups = selectors.roster_groups(session)
         form = RosterFilterForm(request.GET or None, groups=groups)
         q, group_id = "", None
         if form.is_valid():
             q, group_id = form.cleaned_data["q"], form.cleaned_data["group"]
         rows = selectors.roster_for_session(session, q=q, group_id=group_id)
-        counts = {status: 0 for status in Attendance.Status.values}
-        for row in rows:
-            if row.mark:
-                counts[row.mark.status] += 1
+        counts = selectors.mark_counts(rows)
         return render(
             request,
             self.template_name,
@@ -145,100 +160,105 @@ class SessionRosterView(LoginRequiredMixin, View):
         )
 
 
-def _back_to_roster(request, session):
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("attendance:session-roster", args=[session.pk])
-    return redirect(target)
+class RosterActionView(SessionStaffMixin, ServiceActionView):
+    """A POST from the roster: back to the page it came from (`next`, on this site only), else
+    to the roster."""
+
+    def get_success_url(self, result) -> str:
+        target = self.request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            target = reverse("attendance:session-roster", args=[self.session.pk])
+        return target
 
 
-class AttendanceMarkView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        session = _session_for(request, pk)
-        form = AttendanceMarkForm(request.POST)
+class AttendanceMarkView(RosterActionView):
+    """One roster button: a mark, or undoing one. The roster's script asks for JSON (the new
+    mark, or why not); without script the page comes back."""
+
+    def run_service(self) -> dict:
+        form = AttendanceMarkForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError(" ".join(map(str, form.non_field_errors())), code="invalid")
+        data, session, user = form.cleaned_data, self.session, signed_in_user(self.request)
+        if data.get("undo"):
+            services.attendance_undo(session_id=session.pk, registration_id=data["undo"], by=user)
+            return {
+                "registration": data["undo"],
+                "status": "",
+                "label": _("Not marked"),
+                "meta": "",
+            }
+        registration_id = data["registration_id"]
+        services.attendance_mark(
+            session_id=session.pk,
+            registration_ids=[registration_id],
+            status=data["status"],
+            remark=data.get("remark") or "",
+            by=user,
+        )
+        mark = selectors.attendance_of(session=session, registration_id=registration_id)
+        return {
+            "registration": registration_id,
+            "status": data["status"],
+            "label": mark.get_status_display(),
+            "meta": _mark_meta(mark, session),
+        }
+
+    def succeeded(self, result) -> HttpResponse:
+        if _wants_json(self.request):
+            return JsonResponse({"ok": True, **result})
+        return super().succeeded(result)
+
+    def refused(self, exc: ValidationError) -> HttpResponse:
+        message = error_text(exc) or _("Choose a trainee and a mark.")
+        if _wants_json(self.request):
+            return JsonResponse({"ok": False, "error": message}, status=400)
+        return super().refused(ValidationError(message, code=exc.code))
+
+
+class AttendanceMarkAllView(RosterActionView):
+    def run_service(self) -> int:
         try:
-            if not form.is_valid():
-                raise ValidationError(" ".join(form.non_field_errors()), code="invalid")
-            if form.cleaned_data.get("undo"):
-                registration_id = form.cleaned_data["undo"]
-                services.attendance_undo(
-                    session_id=session.pk, registration_id=registration_id, by=request.user
-                )
-                status, label, meta = "", _("Not marked"), ""
-            else:
-                registration_id = form.cleaned_data["registration_id"]
-                status = form.cleaned_data["status"]
-                services.attendance_mark(
-                    session_id=session.pk,
-                    registration_ids=[registration_id],
-                    status=status,
-                    remark=form.cleaned_data.get("remark") or "",
-                    by=request.user,
-                )
-                mark = Attendance.objects.get(session=session, registration_id=registration_id)
-                label, meta = mark.get_status_display(), _mark_meta(mark, session)
-        except ValidationError as exc:
-            message = " ".join(exc.messages) or _("Choose a trainee and a mark.")
-            if _wants_json(request):
-                return JsonResponse({"ok": False, "error": message}, status=400)
-            messages.error(request, message)
-            return _back_to_roster(request, session)
-        if _wants_json(request):
-            return JsonResponse(
-                {
-                    "ok": True,
-                    "registration": registration_id,
-                    "status": status,
-                    "label": label,
-                    "meta": meta,
-                }
-            )
-        return _back_to_roster(request, session)
-
-
-class AttendanceMarkAllView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        session = _session_for(request, pk)
-        try:
-            group_id = int(request.POST.get("group") or 0) or None
+            group_id = int(self.request.POST.get("group") or 0) or None
         except ValueError:
             group_id = None
-        marked = services.attendance_mark_all(
-            session_id=session.pk, by=request.user, group_id=group_id
+        return services.attendance_mark_all(
+            session_id=self.session.pk, by=signed_in_user(self.request), group_id=group_id
         )
-        messages.success(
-            request,
-            _("%(count)s trainees without a mark are now present.") % {"count": marked},
-        )
-        return _back_to_roster(request, session)
+
+    def get_success_message(self, result) -> str:
+        return _("%(count)s trainees without a mark are now present.") % {"count": result}
 
 
-class AttendanceImportView(LoginRequiredMixin, View):
-    """Marks of one session from a spreadsheet (e.g. typed up from a paper sign-in sheet)."""
+class AttendanceImportView(SessionStaffMixin, ServiceFormView):
+    """Marks of one session from a spreadsheet (e.g. typed up from a paper sign-in sheet).
+    If any row has a problem nothing is saved, and every problem is listed."""
 
     template_name = "attendance/attendance_import.html"
+    form_class = AttendanceImportForm
+    invalid_status = 400
 
-    def get(self, request, pk):
-        session = _session_for(request, pk)
-        return render(request, self.template_name, {"session": session, "course": session.course})
+    def get_context_data(self, **kwargs) -> dict:
+        return {"session": self.session, "course": self.session.course, **kwargs}
 
-    def post(self, request, pk):
-        session = _session_for(request, pk)
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise ValidationError(_("Choose a spreadsheet to upload."), code="no_file")
-            rows = attendance_import_read(upload)
-            written = services.attendance_import(session_id=session.pk, rows=rows, by=request.user)
-        except ValidationError as exc:
-            return render(
-                request,
-                self.template_name,
-                {"session": session, "course": session.course, "errors": exc.messages},
-                status=400,
-            )
-        messages.success(request, _("%(count)s marks imported.") % {"count": written})
-        return redirect("attendance:session-roster", session.pk)
+    def run_service(self, form) -> int:
+        upload = form.cleaned_data["file"]
+        if upload is None:
+            raise ValidationError(_("Choose a spreadsheet to upload."), code="no_file")
+        rows = attendance_import_read(upload)
+        return services.attendance_import(
+            session_id=self.session.pk, rows=rows, by=signed_in_user(self.request)
+        )
+
+    def form_refused(self, form, exc: ValidationError) -> HttpResponse:
+        context = self.get_context_data(form=form, errors=exc.messages)
+        return render(self.request, self.template_name, context, status=self.invalid_status)
+
+    def get_success_message(self, result) -> str:
+        return _("%(count)s marks imported.") % {"count": result}
+
+    def get_success_url(self, result) -> str:
+        return reverse("attendance:session-roster", args=[self.session.pk])
 
 
 def _qr_payload(request, session_id: int) -> dict:
@@ -248,13 +268,13 @@ def _qr_payload(request, session_id: int) -> dict:
     return {"url": url, "image": image, "refresh_in": services.qr_seconds_left()}
 
 
-class SessionQrView(LoginRequiredMixin, View):
+class SessionQrView(SessionStaffMixin, View):
     """Full screen for the projector: the code changes every 30 seconds."""
 
     template_name = "attendance/session_qr.html"
 
     def get(self, request, pk):
-        session = _session_for(request, pk)
+        session = self.session
         attended, expected = selectors.session_checked_in(session)
         return render(
             request,
@@ -269,11 +289,11 @@ class SessionQrView(LoginRequiredMixin, View):
         )
 
 
-class SessionQrCodeView(LoginRequiredMixin, View):
+class SessionQrCodeView(SessionStaffMixin, View):
     """A fresh code for the projected page, with how many have checked in so far."""
 
     def get(self, request, pk):
-        session = _session_for(request, pk)
+        session = self.session
         attended, expected = selectors.session_checked_in(session)
         response = JsonResponse(
             {**_qr_payload(request, session.pk), "attended": attended, "expected": expected}
@@ -289,11 +309,11 @@ def _mark_meta(mark: Attendance, session) -> str:
     )
 
 
-class SessionMarksView(LoginRequiredMixin, View):
+class SessionMarksView(SessionStaffMixin, View):
     """The roster's marks as JSON, polled so staff see QR check-ins arrive."""
 
     def get(self, request, pk):
-        session = _session_for(request, pk)
+        session = self.session
         marks = selectors.session_marks(session)
         response = JsonResponse(
             {
@@ -311,14 +331,16 @@ class SessionMarksView(LoginRequiredMixin, View):
         return response
 
 
-class CheckinView(View):
+class CheckinView(ServiceActionView):
     """The URL in the QR code. GET checks the code and asks the phone to confirm (a script
-    confirms at once); POST records the check-in."""
+    confirms at once); POST records the check-in and shows the result on the same page (no
+    redirect: the phone shows where it is, whatever the outcome)."""
 
     template_name = "attendance/checkin.html"
+    http_method_names = ["get", "post", "options"]
 
-    def _seen_fresh(self, request, token: str) -> bool:
-        seen = request.session.get(SEEN_KEY, {})
+    def _seen_fresh(self, token: str) -> bool:
+        seen = self.request.session.get(SEEN_KEY, {})
         moment = seen.get(token)
         if not moment:
             return False
@@ -328,12 +350,7 @@ class CheckinView(View):
         try:
             code = services.qr_token_read(token)
         except ValidationError as exc:
-            return render(
-                request,
-                self.template_name,
-                {"error": exc.messages[0], "code": exc.code},
-                status=400,
-            )
+            return self.refused(exc)
         if code.fresh:
             seen = request.session.get(SEEN_KEY, {})
             seen = {k: v for k, v in seen.items() if k == token or len(seen) < 10}
@@ -343,30 +360,33 @@ class CheckinView(View):
             return redirect_to_login(request.get_full_path())
         return render(request, self.template_name, {"token": token, "confirm": True})
 
-    def post(self, request, token):
+    def post(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        try:
-            result = services.qr_checkin(
-                token=token, user=request.user, seen_fresh=self._seen_fresh(request, token)
-            )
-        except ValidationError as exc:
-            return render(
-                request,
-                self.template_name,
-                {"error": exc.messages[0], "code": exc.code},
-                status=400,
-            )
+        return super().post(request, *args, **kwargs)
+
+    def run_service(self):
+        token = self.kwargs["token"]
+        return services.qr_checkin(
+            token=token, user=self.request.user, seen_fresh=self._seen_fresh(token)
+        )
+
+    def succeeded(self, result) -> HttpResponse:
+        attendance = result.attendance
         return render(
-            request,
+            self.request,
             self.template_name,
             {
                 "result": result,
-                "attendance": result.attendance,
-                "session": result.attendance.session,
-                "course": result.attendance.session.course,
+                "attendance": attendance,
+                "session": attendance.session,
+                "course": attendance.session.course,
             },
         )
+
+    def refused(self, exc: ValidationError) -> HttpResponse:
+        context = {"error": exc.messages[0], "code": exc.code}
+        return render(self.request, self.template_name, context, status=400)
 
 
 class AttendanceMineView(LoginRequiredMixin, View):
@@ -378,12 +398,13 @@ class AttendanceMineView(LoginRequiredMixin, View):
             registration, rows = selectors.attendance_mine(user=request.user, course=course)
         except Registration.DoesNotExist:
             raise Http404 from None
-        counts = {status: 0 for status in Attendance.Status.values}
-        for row in rows:
-            if row.mark:
-                counts[row.mark.status] += 1
         return render(
             request,
             self.template_name,
-            {"course": course, "registration": registration, "rows": rows, "counts": counts},
+            {
+                "course": course,
+                "registration": registration,
+                "rows": rows,
+                "counts": selectors.mark_counts(rows),
+            },
         )

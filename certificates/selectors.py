@@ -17,7 +17,7 @@ from certificates.models import Certificate, CertificateArchive, CertificateRule
 from courses.models import Course, Session
 from courses.selectors import course_list_editable_by
 from enrollment.models import Registration
-from enrollment.selectors import registration_list_confirmed_of
+from enrollment.selectors import registration_list_confirmed_for, registration_list_confirmed_of
 from feedback.models import SurveyResponse
 
 ATTENDED = {Attendance.Status.PRESENT, Attendance.Status.LATE}
@@ -190,3 +190,53 @@ def archive_list_for_user(user: AnyUser) -> QuerySet[CertificateArchive]:
     return CertificateArchive.objects.select_related("course").filter(
         course__in=course_list_editable_by(user)
     )
+
+
+def certificate_manage_page(*, course: Course, rule: CertificateRule | None) -> dict:
+    """What the organisers' certificate page shows: everyone's standing against the rule,
+    how many are issued, revoked and qualifying, and the latest ZIP of all."""
+    rows = eligibility_for_course(course, rule=rule)
+    return {
+        "course": course,
+        "rule": rule,
+        "rows": rows,
+        "finished": course_has_finished(course),
+        "issued": sum(1 for r in rows if r.certificate and r.certificate.is_valid),
+        "revoked": sum(1 for r in rows if r.certificate and not r.certificate.is_valid),
+        "qualifying": sum(1 for r in rows if r.qualifies),
+        "archive": CertificateArchive.objects.filter(course=course).first(),
+    }
+
+
+def certificate_pending_page(*, user: AnyUser, course_id: int) -> dict:
+    """Why a confirmed trainee has no certificate (yet): the course's rule, their standing and
+    whether one was revoked. Registration.DoesNotExist when they are not a confirmed trainee."""
+    registration = (
+        registration_list_confirmed_for(user).select_related("course").get(course_id=course_id)
+    )
+    course = registration.course
+    rule = rule_or_default(course)
+    row = eligibility_for_registration(registration, rule=rule)
+    if row is not None:  # it holds the registration's certificate, if any
+        certificate = row.certificate
+        revoked = certificate is not None and certificate.status == Certificate.Status.REVOKED
+    else:
+        revoked = Certificate.objects.filter(
+            registration=registration, status=Certificate.Status.REVOKED
+        ).exists()
+    return {
+        "course": course,
+        "finished": course_has_finished(course),
+        "revoked": revoked,
+        "row": row,
+        "rule": rule,
+        "has_rule": rule.pk is not None,  # not the unsaved defaults
+    }
+
+
+def certificate_verdict(code: str) -> tuple[str, Certificate | None]:
+    """Whether a certificate number is "valid", "revoked" or "not_found", with the certificate."""
+    certificate = certificate_by_code(code)
+    if certificate is None:
+        return "not_found", None
+    return ("valid" if certificate.is_valid else "revoked"), certificate

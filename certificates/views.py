@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -25,11 +26,11 @@ from certificates.models import Certificate, CertificateArchive, normalise_code
 from certificates.pdf import certificate_filename
 from courses.mixins import ManagedCourseMixin
 from courses.models import Course
-from enrollment.selectors import registration_list_confirmed_for
+from enrollment.models import Registration
 from jobs.views import JobProgressView
 from portal.downloads import private_file_response
-from portal.forms import error_text
 from portal.observability import client_ip_var
+from portal.views_base import ServiceActionView, ServiceFormView
 
 PDF = "application/pdf"
 
@@ -70,21 +71,8 @@ class VerifyView(View):
 
     def get(self, request, code: str):
         if _too_many_lookups():
-            response = render(
-                request,
-                self.template_name,
-                {"form": VerifyForm(), "result": "busy"},
-                status=429,
-            )
-            response["Retry-After"] = "600"
-            return response
-        certificate = selectors.certificate_by_code(normalise_code(code))
-        if certificate is None:
-            result, status = "not_found", 404
-        elif certificate.is_valid:
-            result, status = "valid", 200
-        else:
-            result, status = "revoked", 200
+            return self.busy()
+        result, certificate = selectors.certificate_verdict(normalise_code(code))
         name_form = NameCheckForm(request.GET if "name" in request.GET else None)
         name_matches = None
         if result == "valid" and name_form.is_valid():
@@ -98,10 +86,17 @@ class VerifyView(View):
                 "name_form": name_form,
                 "name_matches": name_matches,
             },
-            status=status,
+            status=404 if result == "not_found" else 200,
         )
         response["Cache-Control"] = "no-store"
         response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def busy(self) -> HttpResponse:
+        response = render(
+            self.request, self.template_name, {"form": VerifyForm(), "result": "busy"}, status=429
+        )
+        response["Retry-After"] = "600"
         return response
 
 
@@ -120,124 +115,78 @@ class CertificateMineView(LoginRequiredMixin, View):
             return private_file_response(
                 file=stored, filename=certificate_filename(certificate), content_type=PDF
             )
-        registration = (
-            registration_list_confirmed_for(request.user)
-            .select_related("course")
-            .filter(course_id=pk)
-            .first()
-        )
-        if registration is None:
-            raise Http404
-        course = registration.course
-        rule = selectors.rule_or_default(course)
-        row = selectors.eligibility_for_registration(registration, rule=rule)
-        if row is not None:  # it holds the registration's certificate, if any
-            certificate = row.certificate
-            revoked = certificate is not None and certificate.status == Certificate.Status.REVOKED
-        else:
-            revoked = Certificate.objects.filter(
-                registration=registration, status=Certificate.Status.REVOKED
-            ).exists()
-        return render(
-            request,
-            self.template_name,
-            {
-                "course": course,
-                "finished": selectors.course_has_finished(course),
-                "revoked": revoked,
-                "row": row,
-                "rule": rule,
-                "has_rule": rule.pk is not None,  # not the unsaved defaults
-            },
-        )
+        try:
+            page = selectors.certificate_pending_page(user=request.user, course_id=pk)
+        except Registration.DoesNotExist as exc:
+            raise Http404 from exc
+        return render(request, self.template_name, page)
 
 
-class CertificateManageView(ManagedCourseMixin, View):
+class CertificateManagedView(ManagedCourseMixin):
+    """Back to the course's certificate page."""
+
+    def get_success_url(self, result) -> str:
+        return reverse("certificates:certificate-manage", args=[self.course.pk])
+
+
+class CertificateManageView(CertificateManagedView, ServiceFormView):
+    """Who qualifies and who holds a certificate; the form is the course's rule. A refused
+    rule stays in the form as typed, with the reason above it."""
+
     template_name = "certificates/certificate_manage.html"
+    form_class = CertificateRuleForm
+    invalid_status = 400
+    invalid_message = gettext_lazy("Please correct the errors below.")
+    refused_as = "message"
+    success_message = gettext_lazy("The certificate rule has been saved.")
 
-    def render_page(self, request, course: Course, form=None, status=200):
-        rule = selectors.rule_for(course)
-        rows = selectors.eligibility_for_course(course, rule=rule)
-        return render(
-            request,
-            self.template_name,
-            {
-                "course": course,
-                "rule": rule,
-                "form": form or CertificateRuleForm(instance=rule, course=course),
-                "rows": rows,
-                "finished": selectors.course_has_finished(course),
-                "issued": sum(1 for r in rows if r.certificate and r.certificate.is_valid),
-                "revoked": sum(1 for r in rows if r.certificate and not r.certificate.is_valid),
-                "qualifying": sum(1 for r in rows if r.qualifies),
-                "archive": CertificateArchive.objects.filter(course=course).first(),
-                "reason_form": ReasonForm(),
-            },
-            status=status,
-        )
+    @cached_property
+    def rule(self):
+        return selectors.rule_for(self.course)
 
-    def get(self, request, pk: int):
-        return self.render_page(request, self.course)
+    def get_form_kwargs(self) -> dict:
+        if self.request.method == "POST":
+            return {"course": self.course}
+        return {"course": self.course, "instance": self.rule}
 
-    def post(self, request, pk: int):
-        course = self.course
-        form = CertificateRuleForm(request.POST, course=course)
-        if not form.is_valid():
-            messages.error(request, _("Please correct the errors below."))
-            return self.render_page(request, course, form, status=400)
-        try:
-            services.rule_save(course=course, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-            return self.render_page(request, course, form, status=400)
-        messages.success(request, _("The certificate rule has been saved."))
-        return redirect("certificates:certificate-manage", pk=course.pk)
+    def get_context_data(self, **kwargs) -> dict:
+        page = selectors.certificate_manage_page(course=self.course, rule=self.rule)
+        return {**page, "reason_form": ReasonForm(), **kwargs}
+
+    def run_service(self, form):
+        return services.rule_save(course=self.course, by=self.request.user, **form.cleaned_data)
 
 
-class IssueAllView(ManagedCourseMixin, View):
-    def post(self, request, pk: int):
-        course = self.course
-        try:
-            count = services.certificate_issue_for_course(course_id=course.pk, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-        else:
-            messages.success(request, _("%(count)s new certificates issued.") % {"count": count})
-        return redirect("certificates:certificate-manage", pk=course.pk)
+class IssueAllView(CertificateManagedView, ServiceActionView):
+    def run_service(self) -> int:
+        return services.certificate_issue_for_course(course_id=self.course.pk, by=self.request.user)
+
+    def get_success_message(self, result) -> str:
+        return _("%(count)s new certificates issued.") % {"count": result}
 
 
-class ReasonActionView(ManagedCourseMixin, View):
+class ReasonActionView(CertificateManagedView, ServiceActionView):
     """Issue or revoke one certificate by hand: a reason is required and audited."""
 
-    done_message = ""
     object_kwarg = ""  # the URL's name for the registration or certificate id
 
     def act(self, *, course: Course, object_id: int, by, reason: str) -> None:
         raise NotImplementedError
 
-    def post(self, request, pk: int, **kwargs):
-        course = self.course
-        object_id = kwargs[self.object_kwarg]
-        form = ReasonForm(request.POST)
+    def run_service(self):
+        form = ReasonForm(self.request.POST)
         if not form.is_valid():
-            messages.error(request, _("Please give a reason."))
-        else:
-            try:
-                self.act(
-                    course=course,
-                    object_id=object_id,
-                    by=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                messages.error(request, error_text(exc))
-            else:
-                messages.success(request, self.done_message)
-        return redirect("certificates:certificate-manage", pk=course.pk)
+            raise ValidationError(_("Please give a reason."), code="no_reason")
+        return self.act(
+            course=self.course,
+            object_id=self.kwargs[self.object_kwarg],
+            by=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
 
 
 class CertificateIssueView(ReasonActionView):
-    done_message = gettext_lazy("The certificate has been issued.")
+    success_message = gettext_lazy("The certificate has been issued.")
     object_kwarg = "registration_id"
 
     def act(self, *, course, object_id, by, reason):
@@ -245,7 +194,7 @@ class CertificateIssueView(ReasonActionView):
 
 
 class CertificateRevokeView(ReasonActionView):
-    done_message = gettext_lazy("The certificate has been revoked.")
+    success_message = gettext_lazy("The certificate has been revoked.")
     object_kwarg = "certificate_id"
 
     def act(self, *, course, object_id, by, reason):
@@ -266,11 +215,18 @@ class CertificateDownloadView(ManagedCourseMixin, View):
         )
 
 
-class ArchiveRequestView(ManagedCourseMixin, View):
-    def post(self, request, pk: int):
-        course = self.course
-        archive = services.archive_request(course=course, by=request.user, language=get_language())
-        return redirect("certificates:archive-detail", archive_id=archive.pk)
+class ArchiveRequestView(CertificateManagedView, ServiceActionView):
+    """Ask for the ZIP of all the course's certificates; its page shows the progress."""
+
+    def run_service(self) -> CertificateArchive:
+        return services.archive_request(
+            course=self.course, by=self.request.user, language=get_language()
+        )
+
+    def get_success_url(self, result) -> str:
+        if result is None:
+            return super().get_success_url(result)
+        return reverse("certificates:archive-detail", args=[result.pk])
 
 
 class ArchiveMixin(LoginRequiredMixin):

@@ -223,3 +223,42 @@ def question_answer_counts(survey: Survey) -> dict[int, int]:
         .annotate(n=Count("response_id", distinct=True))
         .values_list("question_id", "n")
     )
+
+
+def survey_of(course: Course) -> Survey | None:
+    """The course's survey, or None while its settings have never been saved."""
+    return Survey.objects.filter(course=course).first()
+
+
+def survey_question_of(survey: Survey, question_id: int) -> SurveyQuestion | None:
+    """One question of this survey, or None when it is gone or belongs to another survey."""
+    return SurveyQuestion.objects.filter(survey=survey, pk=question_id).first()
+
+
+def survey_question_of_course(course: Course, question_id: int) -> SurveyQuestion | None:
+    """One question of the course's survey, with its survey and course, or None."""
+    return (
+        SurveyQuestion.objects.select_related("survey__course")
+        .filter(survey__course=course, pk=question_id)
+        .first()
+    )
+
+
+def survey_editor(*, user: AnyUser, course: Course) -> dict:
+    """What the survey editor shows: the survey (None before its settings are saved), its
+    window, its questions each with `answer_count`, and the courses it may copy from."""
+    survey = survey_of(course)
+    opens, closes = survey_window(survey) if survey else (None, None)
+    questions = survey_questions(survey) if survey else []
+    counts = question_answer_counts(survey) if survey else {}
+    for question in questions:
+        # Read by the editor template beside each question.
+        question.answer_count = counts.get(question.pk, 0)  # type: ignore[attr-defined]
+    return {
+        "survey": survey,
+        "opens": opens,
+        "closes": closes,
+        "questions": questions,
+        "has_responses": bool(survey and survey.responses.exists()),
+        "sources": survey_copy_sources(user=user, course=course),
+    }

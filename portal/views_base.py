@@ -36,6 +36,12 @@ class _ServiceView(View):
             messages.success(self.request, message)
         return HttpResponseRedirect(self.get_success_url(result))
 
+    def refused(self, exc: ValidationError) -> HttpResponse:
+        """The service's reason as an error message, back where a success would go."""
+        messages.error(self.request, error_text(exc))
+        # The same page either way; `get_success_url` gets None for a refusal.
+        return HttpResponseRedirect(self.get_success_url(None))
+
 
 class ServiceFormView(_ServiceView):
     """GET shows the form; POST validates it, calls the service once, then redirects.
@@ -43,13 +49,18 @@ class ServiceFormView(_ServiceView):
     Subclasses set `form_class`, `template_name` and `success_message` and implement
     `run_service(form)`; `get_success_url(result)` gets what the service returned.
     `error_fields` maps a ValidationError `code` to the form field it belongs to.
-    An invalid form or a refused service shows the page again with `invalid_status`.
+    An invalid form or a refused service shows the page again with `invalid_status`;
+    `invalid_message`, when set, is said above an invalid form. `refused_as` says where a
+    refusal goes: "form" (onto the form), "message" (an error message above the form as typed)
+    or "redirect" (an error message on the page a success goes to).
     """
 
     form_class: Any = None
     template_name = ""
     error_fields: Mapping[str, str] = {}
     invalid_status = 200
+    invalid_message: Any = ""
+    refused_as = "form"
 
     def get_form_kwargs(self) -> dict:
         return {}
@@ -81,19 +92,31 @@ class ServiceFormView(_ServiceView):
     def post(self, request, *args, **kwargs) -> HttpResponse:
         form = self.get_form(request.POST, request.FILES)
         if not form.is_valid():
+            if self.invalid_message:
+                messages.error(request, str(self.invalid_message))
             return self.render_form(form, status=self.invalid_status)
         try:
             result = self.run_service(form)
         except ValidationError as exc:
-            add_service_errors(form, exc, self.error_fields)
-            return self.render_form(form, status=self.invalid_status)
+            return self.form_refused(form, exc)
         return self.succeeded(result)
+
+    def form_refused(self, form, exc: ValidationError) -> HttpResponse:
+        if self.refused_as == "redirect":
+            return self.refused(exc)
+        if self.refused_as == "message":
+            messages.error(self.request, error_text(exc))
+        else:
+            add_service_errors(form, exc, self.error_fields)
+        return self.render_form(form, status=self.invalid_status)
 
 
 class ServiceActionView(_ServiceView):
     """A POST-only step without a form: call the service, say what happened, redirect.
 
     A ValidationError from the service becomes an error message; the redirect is the same.
+    A view that answers otherwise (JSON for a script, a page of its own) overrides
+    `succeeded(result)` and `refused(exc)`.
     """
 
     http_method_names = ["post", "options"]
@@ -105,7 +128,5 @@ class ServiceActionView(_ServiceView):
         try:
             result = self.run_service()
         except ValidationError as exc:
-            messages.error(request, error_text(exc))
-            # The same page either way; `get_success_url` gets None for a refusal.
-            return HttpResponseRedirect(self.get_success_url(None))
+            return self.refused(exc)
         return self.succeeded(result)

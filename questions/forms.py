@@ -3,6 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Session, Speaker
 from questions.models import Faq, Question
+from questions.selectors import (
+    TriageFilters,
+    session_list_for_questions,
+    speaker_list_for_questions,
+)
 
 
 class _CourseTargetForm(forms.Form):
@@ -15,12 +20,8 @@ class _CourseTargetForm(forms.Form):
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = Session.objects.filter(course=course).order_by(
-            "starts_at", "order", "pk"
-        )
-        self.fields["speaker"].queryset = (
-            Speaker.objects.filter(sessions__course=course).distinct().order_by("name")
-        )
+        self.fields["session"].queryset = session_list_for_questions(course)
+        self.fields["speaker"].queryset = speaker_list_for_questions(course)
 
 
 class QuestionForm(_CourseTargetForm):
@@ -59,12 +60,21 @@ class TriageFilterForm(forms.Form):
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = Session.objects.filter(course=course).order_by(
-            "starts_at", "order", "pk"
-        )
+        self.fields["session"].queryset = session_list_for_questions(course)
         self.fields["status"].widget.attrs["class"] = "form-select"
         self.fields["session"].widget.attrs["class"] = "form-select"
         self.fields["q"].widget.attrs["class"] = "form-control"
+
+    def filters(self) -> TriageFilters:
+        """The chosen filters; none while the form is empty or invalid."""
+        if not self.is_valid():
+            return TriageFilters()
+        data = self.cleaned_data
+        return TriageFilters(
+            status=data["status"] or "",
+            session_id=data["session"].pk if data["session"] else None,
+            q=data["q"] or "",
+        )
 
 
 class FaqPublishForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.types import AnyUser
 from attendance.selectors import course_list_exportable_by
-from courses.models import Course
+from courses.models import Course, Session, Speaker
 from courses.selectors import course_can_edit, course_list_editable_by
 from enrollment.selectors import course_ids_confirmed_for, is_confirmed_trainee
 from questions.models import ANSWERED_STATUSES, Faq, Question, Vote
@@ -90,7 +90,9 @@ def question_queue(
     return queryset.order_by("-vote_count", "-created_at", "-pk")
 
 
-def question_list_mine(*, course: Course, user: User) -> QuerySet[Question]:
+def question_list_mine(*, course: Course, user: AnyUser) -> QuerySet[Question]:
+    if not isinstance(user, User):
+        return Question.objects.none()
     return (
         _with_votes(Question.objects.filter(course=course, asker=user), user)
         .select_related("session", "speaker", "merged_into")
@@ -246,3 +248,45 @@ def faq_groups(*, course: Course, grouping: str, general: str) -> list[FaqGroup]
 
 def course_list_questions_exportable_by(user: AnyUser) -> QuerySet[Course]:
     return course_list_exportable_by(user)
+
+
+def session_list_for_questions(course: Course) -> QuerySet[Session]:
+    """The sessions a question of the course may be about, in timetable order."""
+    return Session.objects.filter(course=course).order_by("starts_at", "order", "pk")
+
+
+def speaker_list_for_questions(course: Course) -> QuerySet[Speaker]:
+    """The speakers a question of the course may be for: those of its sessions."""
+    return Speaker.objects.filter(sessions__course=course).distinct().order_by("name")
+
+
+def question_list_page(*, course: Course, user: AnyUser, order: str, limit: int) -> dict:
+    """What the trainees' queue shows: the visible questions (the first `limit`, by votes or
+    time), the user's own, the FAQ, and whether the user may ask or triage."""
+    registered = is_confirmed_trainee(user=user, course=course)
+    ended = course_has_ended(course)
+    return {
+        "course": course,
+        "order": order,
+        "questions": list(question_queue(course=course, user=user, order=order)[:limit]),
+        "mine": list(question_list_mine(course=course, user=user)),
+        "can_ask": registered and not ended and course.status == Course.Status.PUBLISHED,
+        "registered": registered,
+        "ended": ended,
+        "can_triage": course_can_edit(user=user, course=course),
+        "faq": faq_for(course),
+    }
+
+
+def question_triage_page(*, course: Course, filters: TriageFilters, limit: int) -> dict:
+    """What the organisers' triage shows: the first `limit` questions matching the filters,
+    the counts by status, the sessions and speakers to assign, and the FAQ."""
+    return {
+        "course": course,
+        "questions": list(question_list_for_triage(course=course, filters=filters)[:limit]),
+        "sessions": list(session_list_for_questions(course)),
+        "speakers": list(speaker_list_for_questions(course)),
+        "counts": question_status_counts(course),
+        "faq": faq_for(course),
+        "ended": course_has_ended(course),
+    }

@@ -299,6 +299,14 @@ def question_set_visible(
     return changed
 
 
+def question_hide_many(*, user: User, course: Course, question_ids: list[int]) -> int:
+    """Hide several questions of the course at once, each as `question_set_status` hides one."""
+    questions = list(Question.objects.filter(course=course, pk__in=question_ids))
+    for question in questions:
+        question_set_status(user=user, question=question, status=Question.Status.HIDDEN)
+    return len(questions)
+
+
 def faq_publish(*, user: User, course: Course, grouping: str) -> Faq:
     """After the course, publish its answered visible questions as its FAQ."""
     _check_organiser(user, course)

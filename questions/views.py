@@ -1,20 +1,24 @@
 """Question pages: the trainees' queue, the organisers' triage, the live view for the Q&A
 session, and the FAQ. Trainee-facing pages and JSON never name the asker of an anonymous
-question."""
+question.
 
-from django.contrib import messages
+Every triage action on a question, and every bulk action, has its own URL.
+"""
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from courses.mixins import ManagedCourseMixin
 from courses.models import Course
 from courses.selectors import course_can_edit
-from enrollment.selectors import is_confirmed_trainee
+from portal.views_base import ServiceActionView, ServiceFormView
 from questions import selectors, services
 from questions.forms import (
     FaqPublishForm,
@@ -35,9 +39,8 @@ def _trainee_course(request, pk) -> Course:
         raise Http404 from exc
 
 
-def _error(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+def _my_questions_url(course_id: int) -> str:
+    return reverse("questions:question-list", args=[course_id]) + "#my-questions"
 
 
 class QuestionListView(LoginRequiredMixin, View):
@@ -45,228 +48,267 @@ class QuestionListView(LoginRequiredMixin, View):
 
     template_name = "questions/question_list.html"
 
-    def get(self, request, pk, form=None):
-        course = _trainee_course(request, pk)
-        order = "time" if request.GET.get("order") == "time" else "votes"
-        registered = is_confirmed_trainee(user=request.user, course=course)
-        ended = selectors.course_has_ended(course)
-        can_ask = registered and not ended and course.status == Course.Status.PUBLISHED
-        return render(
-            request,
-            self.template_name,
-            {
-                "course": course,
-                "order": order,
-                "questions": list(
-                    selectors.question_queue(course=course, user=request.user, order=order)[
-                        :QUEUE_LIMIT
-                    ]
-                ),
-                "mine": list(selectors.question_list_mine(course=course, user=request.user)),
-                "form": form or (QuestionForm(course=course) if can_ask else None),
-                "can_ask": can_ask,
-                "registered": registered,
-                "ended": ended,
-                "can_triage": course_can_edit(user=request.user, course=course),
-                "faq": selectors.faq_for(course),
-            },
-        )
-
-
-class QuestionCreateView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        course = _trainee_course(request, pk)
-        form = QuestionForm(request.POST, course=course)
-        if not form.is_valid():
-            messages.error(request, _("Please correct the question below."))
-            return QuestionListView().get(request, pk, form=form)
-        try:
-            services.question_ask(user=request.user, course=course, **form.cleaned_data)
-        except ValidationError as exc:
-            _error(request, exc)
-            return redirect("questions:question-list", pk=course.pk)
-        messages.success(request, _("Your question has been sent. The organisers will review it."))
-        return redirect(reverse("questions:question-list", args=[course.pk]) + "#my-questions")
-
-
-class QuestionUpdateView(LoginRequiredMixin, View):
-    template_name = "questions/question_update.html"
-
-    def _question(self, request, pk) -> Question:
-        try:
-            return selectors.question_for_asker(user=request.user, question_id=pk)
-        except Question.DoesNotExist as exc:
-            raise Http404 from exc
-
     def get(self, request, pk):
-        question = self._question(request, pk)
-        form = QuestionForm(
-            course=question.course,
-            initial={
-                "text": question.text,
-                "session": question.session_id,
-                "speaker": question.speaker_id,
-                "anonymous": question.anonymous,
-            },
+        return render(request, self.template_name, question_list_context(request, pk))
+
+
+def question_list_context(request, pk, form=None) -> dict:
+    course = _trainee_course(request, pk)
+    order = "time" if request.GET.get("order") == "time" else "votes"
+    page = selectors.question_list_page(
+        course=course, user=request.user, order=order, limit=QUEUE_LIMIT
+    )
+    if form is None and page["can_ask"]:
+        form = QuestionForm(course=course)
+    return {**page, "form": form}
+
+
+class QuestionCreateView(LoginRequiredMixin, ServiceFormView):
+    """The ask form of the queue: an invalid question shows the queue again with it."""
+
+    template_name = "questions/question_list.html"
+    form_class = QuestionForm
+    http_method_names = ["post", "options"]
+    invalid_message = gettext_lazy("Please correct the question below.")
+    refused_as = "redirect"
+    success_message = gettext_lazy("Your question has been sent. The organisers will review it.")
+
+    @cached_property
+    def course(self) -> Course:
+        return _trainee_course(self.request, self.kwargs["pk"])
+
+    def get_form_kwargs(self) -> dict:
+        return {"course": self.course}
+
+    def get_context_data(self, **kwargs) -> dict:
+        return question_list_context(self.request, self.course.pk, form=kwargs["form"])
+
+    def run_service(self, form):
+        return services.question_ask(
+            user=self.request.user, course=self.course, **form.cleaned_data
         )
-        return render(request, self.template_name, {"question": question, "form": form})
 
-    def post(self, request, pk):
-        question = self._question(request, pk)
-        form = QuestionForm(request.POST, course=question.course)
-        if form.is_valid():
-            try:
-                services.question_edit(user=request.user, question=question, **form.cleaned_data)
-            except ValidationError as exc:
-                _error(request, exc)
-            else:
-                messages.success(request, _("Your question has been changed."))
-                return redirect(
-                    reverse("questions:question-list", args=[question.course_id]) + "#my-questions"
-                )
-        return render(request, self.template_name, {"question": question, "form": form})
+    def get_success_url(self, result) -> str:
+        if result is None:  # refused: back to the queue itself
+            return reverse("questions:question-list", args=[self.course.pk])
+        return _my_questions_url(self.course.pk)
 
 
-class VoteView(LoginRequiredMixin, View):
-    def post(self, request, pk):
+class QuestionUpdateView(LoginRequiredMixin, ServiceFormView):
+    template_name = "questions/question_update.html"
+    form_class = QuestionForm
+    refused_as = "message"
+    success_message = gettext_lazy("Your question has been changed.")
+
+    @cached_property
+    def question(self) -> Question:
         try:
-            question = selectors.question_for_voter(user=request.user, question_id=pk)
+            return selectors.question_for_asker(
+                user=self.request.user, question_id=self.kwargs["pk"]
+            )
         except Question.DoesNotExist as exc:
             raise Http404 from exc
-        try:
-            if request.POST.get("action") == "remove":
-                services.vote_remove(user=request.user, question=question)
-            else:
-                services.vote_add(user=request.user, question=question)
-        except ValidationError as exc:
-            _error(request, exc)
-        order = "time" if request.POST.get("order") == "time" else "votes"
-        return redirect(
-            reverse("questions:question-list", args=[question.course_id])
-            + f"?order={order}#question-{question.pk}"
+
+    def get_form_kwargs(self) -> dict:
+        return {"course": self.question.course}
+
+    def get_initial(self) -> dict:
+        question = self.question
+        return {
+            "text": question.text,
+            "session": question.session_id,
+            "speaker": question.speaker_id,
+            "anonymous": question.anonymous,
+        }
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {"question": self.question, **kwargs}
+
+    def run_service(self, form):
+        return services.question_edit(
+            user=self.request.user, question=self.question, **form.cleaned_data
         )
+
+    def get_success_url(self, result) -> str:
+        return _my_questions_url(self.question.course_id)
+
+
+class VoteCreateView(LoginRequiredMixin, ServiceActionView):
+    """Support a question; `VoteDeleteView` takes the support back. Back to the question in
+    the queue, in the order the trainee was reading it."""
+
+    def run_service(self):
+        return services.vote_add(user=self.request.user, question=self.question)
+
+    @cached_property
+    def question(self) -> Question:
+        try:
+            return selectors.question_for_voter(
+                user=self.request.user, question_id=self.kwargs["pk"]
+            )
+        except Question.DoesNotExist as exc:
+            raise Http404 from exc
+
+    def get_success_url(self, result) -> str:
+        order = "time" if self.request.POST.get("order") == "time" else "votes"
+        return (
+            reverse("questions:question-list", args=[self.question.course_id])
+            + f"?order={order}#question-{self.question.pk}"
+        )
+
+
+class VoteDeleteView(VoteCreateView):
+    def run_service(self):
+        return services.vote_remove(user=self.request.user, question=self.question)
 
 
 class QuestionTriageView(ManagedCourseMixin, View):
     template_name = "questions/question_triage.html"
 
     def get(self, request, pk):
-        course = self.course
-        filter_form = TriageFilterForm(request.GET or None, course=course)
-        filters = selectors.TriageFilters()
-        if filter_form.is_valid():
-            data = filter_form.cleaned_data
-            filters = selectors.TriageFilters(
-                status=data["status"] or "",
-                session_id=data["session"].pk if data["session"] else None,
-                q=data["q"] or "",
-            )
-        questions = list(
-            selectors.question_list_for_triage(course=course, filters=filters)[:TRIAGE_LIMIT]
+        filter_form = TriageFilterForm(request.GET or None, course=self.course)
+        page = selectors.question_triage_page(
+            course=self.course, filters=filter_form.filters(), limit=TRIAGE_LIMIT
         )
-        assign_form = QuestionAssignForm(course=course)
         return render(
             request,
             self.template_name,
             {
-                "course": course,
+                **page,
                 "filter_form": filter_form,
-                "questions": questions,
-                "sessions": list(assign_form.fields["session"].queryset),
-                "speakers": list(assign_form.fields["speaker"].queryset),
-                "counts": selectors.question_status_counts(course),
                 "back": "?" + request.GET.urlencode() if request.GET else "",
-                "faq": selectors.faq_for(course),
                 "faq_form": FaqPublishForm(),
-                "ended": selectors.course_has_ended(course),
                 "statuses": Question.Status,
             },
         )
 
 
-class QuestionActionView(LoginRequiredMixin, View):
-    """One triage action on one question: answer, on the spot, under study, hide, show, open,
-    assign, merge."""
+class TriageActionView(LoginRequiredMixin, ServiceActionView):
+    """One triage action on one question of a course the user organises; back to the question
+    on the triage page, with the filters it was posted from (`back`)."""
 
-    def post(self, request, pk):
+    def post(self, request, *args, **kwargs):
+        # Out of scope is 404, before anything else is read or said.
         try:
-            question = selectors.question_for_organiser(user=request.user, question_id=pk)
+            self.question = selectors.question_for_organiser(
+                user=request.user, question_id=kwargs["pk"]
+            )
         except Question.DoesNotExist as exc:
             raise Http404 from exc
-        action = request.POST.get("action", "")
-        user = request.user
-        try:
-            if action == "answer":
-                services.question_answer(
-                    user=user, question=question, answer=request.POST.get("answer", "")
-                )
-            elif action == "on_the_spot":
-                services.question_answer(
-                    user=user,
-                    question=question,
-                    answer=request.POST.get("answer", ""),
-                    status=Question.Status.ON_THE_SPOT,
-                )
-            elif action in ("under_study", "hidden", "open"):
-                services.question_set_status(user=user, question=question, status=action)
-            elif action in ("show", "unshow"):
-                services.question_set_visible(
-                    user=user,
-                    course=question.course,
-                    question_ids=[question.pk],
-                    visible=action == "show",
-                )
-            elif action == "assign":
-                form = QuestionAssignForm(request.POST, course=question.course)
-                if not form.is_valid():
-                    raise ValidationError(
-                        _("Choose a session and speaker of this course."), code="invalid"
-                    )
-                services.question_assign(user=user, question=question, **form.cleaned_data)
-            elif action == "merge":
-                try:
-                    target = selectors.question_for_organiser(
-                        user=user, question_id=int(request.POST.get("target") or 0)
-                    )
-                except (Question.DoesNotExist, ValueError) as exc:
-                    raise ValidationError(
-                        _("Choose the question this one duplicates."), code="invalid_target"
-                    ) from exc
-                services.question_merge(user=user, duplicate=question, target=target)
-            else:
-                raise ValidationError(_("Unknown action."), code="invalid_action")
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Question %(n)d updated.") % {"n": question.pk})
-        back = request.POST.get("back", "")
-        url = reverse("questions:question-triage", args=[question.course_id])
+        return super().post(request, *args, **kwargs)
+
+    def get_success_message(self, result) -> str:
+        return _("Question %(n)d updated.") % {"n": self.question.pk}
+
+    def get_success_url(self, result) -> str:
+        back = self.request.POST.get("back", "")
+        url = reverse("questions:question-triage", args=[self.question.course_id])
         if back.startswith("?"):
             url += back
-        return redirect(f"{url}#question-{question.pk}")
+        return f"{url}#question-{self.question.pk}"
 
 
-class QuestionBulkView(ManagedCourseMixin, View):
-    def post(self, request, pk):
-        course = self.course
-        ids = [int(v) for v in request.POST.getlist("questions") if v.isdigit()]
-        action = request.POST.get("action")
-        if not ids:
-            messages.error(request, _("Select at least one question."))
-        elif action in ("show", "unshow"):
-            changed = services.question_set_visible(
-                user=request.user, course=course, question_ids=ids, visible=action == "show"
+class QuestionAnswerView(TriageActionView):
+    """A written answer; with `status` on the spot, where the written answer is optional."""
+
+    status = Question.Status.ANSWERED
+
+    def run_service(self):
+        return services.question_answer(
+            user=self.request.user,
+            question=self.question,
+            answer=self.request.POST.get("answer", ""),
+            status=self.status,
+        )
+
+
+class QuestionStatusView(TriageActionView):
+    """Under further study, hidden, or open again: `status` comes from the URL."""
+
+    status = ""
+
+    def run_service(self):
+        return services.question_set_status(
+            user=self.request.user, question=self.question, status=self.status
+        )
+
+
+class QuestionShowView(TriageActionView):
+    """Show the question to the trainees, or (`visible=False`) stop showing it."""
+
+    visible = True
+
+    def run_service(self):
+        return services.question_set_visible(
+            user=self.request.user,
+            course=self.question.course,
+            question_ids=[self.question.pk],
+            visible=self.visible,
+        )
+
+
+class QuestionAssignView(TriageActionView):
+    def run_service(self):
+        form = QuestionAssignForm(self.request.POST, course=self.question.course)
+        if not form.is_valid():
+            raise ValidationError(_("Choose a session and speaker of this course."), code="invalid")
+        return services.question_assign(
+            user=self.request.user, question=self.question, **form.cleaned_data
+        )
+
+
+class QuestionMergeView(TriageActionView):
+    """Merge this question, as a duplicate, into the question numbered `target`."""
+
+    def run_service(self):
+        try:
+            target = selectors.question_for_organiser(
+                user=self.request.user, question_id=int(self.request.POST.get("target") or 0)
             )
-            messages.success(request, _("%(n)d questions updated.") % {"n": changed})
-        elif action == "hide":
-            for question in Question.objects.filter(course=course, pk__in=ids):
-                services.question_set_status(
-                    user=request.user, question=question, status=Question.Status.HIDDEN
-                )
-            messages.success(request, _("%(n)d questions updated.") % {"n": len(ids)})
-        else:
-            messages.error(request, _("Unknown action."))
-        return redirect("questions:question-triage", pk=course.pk)
+        except (Question.DoesNotExist, ValueError) as exc:
+            raise ValidationError(
+                _("Choose the question this one duplicates."), code="invalid_target"
+            ) from exc
+        return services.question_merge(
+            user=self.request.user, duplicate=self.question, target=target
+        )
+
+
+class QuestionBulkView(ManagedCourseMixin, ServiceActionView):
+    """One action on the questions ticked on the triage page; back to the triage page."""
+
+    def question_ids(self) -> list[int]:
+        ids = [int(v) for v in self.request.POST.getlist("questions") if v.isdigit()]
+        if not ids:
+            raise ValidationError(_("Select at least one question."), code="none_selected")
+        return ids
+
+    def get_success_message(self, result) -> str:
+        return _("%(n)d questions updated.") % {"n": result}
+
+    def get_success_url(self, result) -> str:
+        return reverse("questions:question-triage", args=[self.course.pk])
+
+
+class QuestionBulkShowView(QuestionBulkView):
+    """Show the questions to the trainees, or (`visible=False`) stop showing them."""
+
+    visible = True
+
+    def run_service(self):
+        return services.question_set_visible(
+            user=self.request.user,
+            course=self.course,
+            question_ids=self.question_ids(),
+            visible=self.visible,
+        )
+
+
+class QuestionBulkHideView(QuestionBulkView):
+    def run_service(self):
+        ids = self.question_ids()
+        services.question_hide_many(user=self.request.user, course=self.course, question_ids=ids)
+        return len(ids)
 
 
 class QuestionLiveView(LoginRequiredMixin, View):
@@ -316,23 +358,29 @@ class FaqDetailView(LoginRequiredMixin, View):
         )
 
 
-class FaqPublishView(ManagedCourseMixin, View):
-    def post(self, request, pk):
-        course = self.course
-        if request.POST.get("action") == "unpublish":
-            services.faq_unpublish(user=request.user, course=course)
-            messages.success(request, _("The FAQ is no longer published."))
-            return redirect("questions:question-triage", pk=course.pk)
-        form = FaqPublishForm(request.POST)
+class FaqPublishView(ManagedCourseMixin, ServiceActionView):
+    """Publish the FAQ, grouped as chosen; then show it. A refusal stays on the triage page."""
+
+    success_message = gettext_lazy("The FAQ is published to the course's trainees.")
+
+    def run_service(self):
+        form = FaqPublishForm(self.request.POST)
         if not form.is_valid():
-            messages.error(request, _("Choose how to group the FAQ."))
-            return redirect("questions:question-triage", pk=course.pk)
-        try:
-            services.faq_publish(
-                user=request.user, course=course, grouping=form.cleaned_data["grouping"]
-            )
-        except ValidationError as exc:
-            _error(request, exc)
-            return redirect("questions:question-triage", pk=course.pk)
-        messages.success(request, _("The FAQ is published to the course's trainees."))
-        return redirect("questions:faq-detail", pk=course.pk)
+            raise ValidationError(_("Choose how to group the FAQ."), code="invalid_grouping")
+        return services.faq_publish(
+            user=self.request.user, course=self.course, grouping=form.cleaned_data["grouping"]
+        )
+
+    def get_success_url(self, result) -> str:
+        name = "questions:question-triage" if result is None else "questions:faq-detail"
+        return reverse(name, args=[self.course.pk])
+
+
+class FaqUnpublishView(ManagedCourseMixin, ServiceActionView):
+    success_message = gettext_lazy("The FAQ is no longer published.")
+
+    def run_service(self):
+        return services.faq_unpublish(user=self.request.user, course=self.course)
+
+    def get_success_url(self, result) -> str:
+        return reverse("questions:question-triage", args=[self.course.pk])

@@ -291,22 +291,24 @@ def test_the_editor_page_edits_moves_and_deletes(client, organiser, open_course)
     page = client.get(url).content.decode()
     assert reverse("feedback:question-update", args=[open_course.pk, first.pk]) in page
 
-    response = client.post(url, {"action": "down", "question": first.pk}, follow=True)
+    down = reverse("feedback:question-move-down", args=[open_course.pk])
+    response = client.post(down, {"question": first.pk}, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["success"]
     assert selectors.survey_questions(survey)[:2] == [second, first]
-    client.post(url, {"action": "up", "question": first.pk}, follow=True)
+    up = reverse("feedback:question-move-up", args=[open_course.pk])
+    client.post(up, {"question": first.pk}, follow=True)
     assert selectors.survey_questions(survey)[:2] == [first, second]
-    client.post(url, {"action": "delete", "question": last.pk}, follow=True)
+    delete = reverse("feedback:question-delete", args=[open_course.pk])
+    client.post(delete, {"question": last.pk}, follow=True)
     assert len(selectors.survey_questions(survey)) == 4
     # A question that is gone, or another survey's, is reported and changes nothing.
     for bad in (last.pk, "x", 2**40):
-        response = client.post(url, {"action": "delete", "question": bad}, follow=True)
+        response = client.post(delete, {"question": bad}, follow=True)
         assert response.status_code == 200
         assert [m.level_tag for m in response.context["messages"]] == ["error"]
     client.post(
-        url,
+        reverse("feedback:question-reorder", args=[open_course.pk]),
         {
-            "action": "reorder",
             "order": ",".join(str(q.pk) for q in selectors.survey_questions(survey)[::-1]),
         },
     )
@@ -345,8 +347,8 @@ def test_the_edit_page_keeps_what_was_typed_when_refused(client, organiser, open
     fresh = SurveyQuestion.objects.get(pk=single.pk)
     assert (fresh.kind, fresh.text, fresh.choices) == (single.kind, single.text, single.choices)
     # Deleting an answered question from the list is refused with a message.
-    url = reverse("feedback:survey-update", args=[open_course.pk])
-    response = client.post(url, {"action": "delete", "question": single.pk}, follow=True)
+    url = reverse("feedback:question-delete", args=[open_course.pk])
+    response = client.post(url, {"question": single.pk}, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert SurveyQuestion.objects.filter(pk=single.pk).exists()
 
@@ -358,8 +360,8 @@ def test_the_edit_pages_are_for_the_course_organisers(client, organiser, open_co
     client.force_login(UserFactory(roles=[Role.ORGANISER]))
     assert client.get(edit).status_code == 404
     assert client.post(edit, {"kind": "text", "text": "改"}).status_code == 404
-    url = reverse("feedback:survey-update", args=[open_course.pk])
-    assert client.post(url, {"action": "delete", "question": question.pk}).status_code == 404
+    url = reverse("feedback:question-delete", args=[open_course.pk])
+    assert client.post(url, {"question": question.pk}).status_code == 404
     client.force_login(RegistrationFactory(course=open_course).trainee)
     assert client.get(edit).status_code == 404
     other_course = make_course(organiser, days_ahead=4)
@@ -376,13 +378,14 @@ def test_the_setup_page_copies_another_survey(client, organiser, open_course):
     url = reverse("feedback:survey-update", args=[target_course.pk])
     page = client.get(url).content.decode()
     assert 'id="survey-copy"' in page and open_course.title in page
-    response = client.post(url, {"action": "copy", "source": open_course.pk}, follow=True)
+    copy = reverse("feedback:survey-copy", args=[target_course.pk])
+    response = client.post(copy, {"source": open_course.pk}, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["success"]
     assert len(_texts(Survey.objects.get(course=target_course))) == 5
     # A course the organiser does not manage is not a valid choice.
     stranger_course = make_course(UserFactory(roles=[Role.ORGANISER]), days_ahead=5)
     _survey(stranger_course.organisers.get(), stranger_course)
-    response = client.post(url, {"action": "copy", "source": stranger_course.pk}, follow=True)
+    response = client.post(copy, {"source": stranger_course.pk}, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert len(_texts(Survey.objects.get(course=target_course))) == 5
 

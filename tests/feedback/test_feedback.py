@@ -226,14 +226,13 @@ def test_pages_and_permissions(client, organiser, open_course):
 def test_organiser_pages_define_a_survey(client, organiser, open_course):
     client.force_login(organiser)
     url = reverse("feedback:survey-update", args=[open_course.pk])
-    client.post(url, {"action": "settings", "intro": "请填写", "open_days": 5, "anonymous": "on"})
+    client.post(url, {"intro": "请填写", "open_days": 5, "anonymous": "on"})
     survey = Survey.objects.get()
     assert (survey.open_days, survey.anonymous) == (5, True)
-    client.post(url, {"action": "template"})
+    client.post(reverse("feedback:survey-template-apply", args=[open_course.pk]))
     client.post(
-        url,
+        reverse("feedback:question-create", args=[open_course.pk]),
         {
-            "action": "add",
             "kind": "single",
             "text": "住宿满意吗？",
             "choices": "满意\n一般\n不满意",

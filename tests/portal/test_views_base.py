@@ -137,3 +137,24 @@ def test_a_refused_action_becomes_an_error_message():
 
 def test_an_action_refuses_get():
     assert RenameActionView.as_view()(_request("get"), name="anna").status_code == 405
+
+
+def test_an_invalid_form_can_be_told_above_it(template):
+    request = _request("post", {})
+    response = RenameView.as_view(invalid_message="Please correct the errors below.")(request)
+    assert response.status_code == 200
+    assert _messages(request) == [("error", "Please correct the errors below.")]
+
+
+def test_a_refusal_can_be_a_message_above_the_form_as_typed(template):
+    request = _request("post", {"name": "taken", "note": "kept"})
+    response = RenameView.as_view(refused_as="message")(request)
+    assert (response.status_code, response.content) == (200, b"")
+    assert _messages(request) == [("error", "That name is taken.")]
+
+
+def test_a_refusal_can_send_back_with_a_message(template):
+    request = _request("post", {"name": "taken"})
+    response = RenameView.as_view(refused_as="redirect")(request)
+    assert (response.status_code, response["Location"]) == (302, "/done/None/")
+    assert _messages(request) == [("error", "That name is taken.")]

@@ -56,13 +56,9 @@ def test_triage_is_for_the_course_organisers_only(client, course, trainee, organ
     for user in (trainee, UserFactory(roles=["organiser"])):
         client.force_login(user)
         assert client.get(_url("question-triage", course.pk)).status_code == 404
-        response = client.post(
-            _url("question-action", question.pk), {"action": "answer", "answer": "我来答"}
-        )
+        response = client.post(_url("question-answer", question.pk), {"answer": "我来答"})
         assert response.status_code == 404
-        response = client.post(
-            _url("question-bulk", course.pk), {"action": "hide", "questions": [question.pk]}
-        )
+        response = client.post(_url("question-bulk-hide", course.pk), {"questions": [question.pk]})
         assert response.status_code == 404
     question.refresh_from_db()
     assert question.status == Question.Status.OPEN
@@ -146,7 +142,7 @@ def test_a_trainee_asks_edits_and_votes(client, course, trainee, other_trainee):
     client.post(_url("vote-create", other.pk))
     client.post(_url("vote-create", other.pk))
     assert Vote.objects.filter(question=other).count() == 1
-    client.post(_url("vote-create", other.pk), {"action": "remove"})
+    client.post(_url("vote-delete", other.pk))
     assert not Vote.objects.exists()
 
 
@@ -184,16 +180,16 @@ def test_an_organiser_answers_merges_and_hides(client, course, trainee, other_tr
     question = QuestionFactory(course=course, asker=trainee)
     duplicate = QuestionFactory(course=course, asker=other_trainee)
     client.force_login(organiser)
-    client.post(_url("question-action", question.pk), {"action": "answer", "answer": "答复"})
-    client.post(_url("question-action", duplicate.pk), {"action": "merge", "target": question.pk})
+    client.post(_url("question-answer", question.pk), {"answer": "答复"})
+    client.post(_url("question-merge", duplicate.pk), {"target": question.pk})
     question.refresh_from_db()
     duplicate.refresh_from_db()
     assert question.status == Question.Status.ANSWERED
     assert duplicate.merged_into == question
-    client.post(_url("question-bulk", course.pk), {"action": "hide", "questions": [question.pk]})
+    client.post(_url("question-bulk-hide", course.pk), {"questions": [question.pk]})
     question.refresh_from_db()
     assert question.status == Question.Status.HIDDEN
-    response = client.post(_url("question-action", question.pk), {"action": "merge", "target": 0})
+    response = client.post(_url("question-merge", question.pk), {"target": 0})
     assert response.status_code == 302
 
 
