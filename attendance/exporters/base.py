@@ -3,11 +3,13 @@ course, and the small rules every sheet applies the same way."""
 
 from django.db.models.functions import Collate
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from accounts.models import PINYIN_COLLATION
 from courses.exporters import CourseExporter
 from courses.models import Session
 from enrollment.models import Registration
+from exports.writer import Column
 
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
@@ -24,6 +26,20 @@ def region_field() -> str:
 def rate(attended: int, held: int) -> float | None:
     """Sessions attended over sessions held; no rate before any session is held."""
     return attended / held if held else None
+
+
+def trainee_columns() -> list[Column]:
+    """Who a row is about: the columns a trainee's row starts with, headed in the active
+    language."""
+    return [
+        Column(_("Full name"), 12),
+        Column(_("Organisation"), 30),
+        Column(_("Organisation type"), 16),
+        Column(_("Region"), 10),
+        Column(_("Group"), 10),
+        Column(_("Mobile number"), 14),
+        Column(_("E-mail"), 24),
+    ]
 
 
 def by_name(queryset):

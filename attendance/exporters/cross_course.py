@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import PINYIN_COLLATION, Organisation, Region
+from accounts.exporters import PeopleExportForm
+from accounts.models import PINYIN_COLLATION, Organisation
 from accounts.roles import user_is_administrator
 from attendance.exporters.base import (
     CHUNK,
@@ -20,6 +21,7 @@ from attendance.exporters.base import (
     PERCENT,
     rate,
     region_field,
+    trainee_columns,
 )
 from attendance.models import ATTENDED_STATUSES, Attendance
 from courses.models import Course, Session
@@ -28,24 +30,16 @@ from exports.registry import Exporter, register
 from exports.writer import Column
 
 
-class CrossCourseExportForm(forms.Form):
+class CrossCourseExportForm(PeopleExportForm):
+    """The people export's region and organisation type, after a range of course dates."""
+
     date_from = forms.DateField(
         label=gettext_lazy("Courses from"), widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
         label=gettext_lazy("to"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    region = forms.ModelChoiceField(
-        label=gettext_lazy("Region"),
-        queryset=Region.objects.all(),
-        required=False,
-        empty_label=gettext_lazy("All regions"),
-    )
-    organisation_type = forms.ChoiceField(
-        label=gettext_lazy("Organisation type"),
-        choices=[("", gettext_lazy("All types")), *Organisation.Type.choices],
-        required=False,
-    )
+    field_order = ["date_from", "date_to", "region", "organisation_type"]
 
     def clean(self):
         data = super().clean()
@@ -170,13 +164,7 @@ class CrossCourseAttendanceExporter(Exporter):
             Column(_("Course"), 30),
             Column(_("First day"), 11, number_format=DATE),
             Column(_("Last day"), 11, number_format=DATE),
-            Column(_("Full name"), 12),
-            Column(_("Organisation"), 30),
-            Column(_("Organisation type"), 16),
-            Column(_("Region"), 10),
-            Column(_("Group"), 10),
-            Column(_("Mobile number"), 14),
-            Column(_("E-mail"), 24),
+            *trainee_columns(),
             Column(_("Sessions attended"), 10),
             Column(_("Sessions held"), 10),
             Column(_("Attendance rate"), 10, number_format=PERCENT),

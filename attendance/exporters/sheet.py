@@ -22,6 +22,7 @@ from attendance.exporters.base import (
     by_name,
     rate,
     region_field,
+    trainee_columns,
 )
 from attendance.models import ATTENDED_STATUSES, Attendance
 from courses.models import Session
@@ -70,13 +71,7 @@ class AttendanceSheetExporter(AttendanceCourseExporter):
         return book.sheet(
             _("Attendance"),
             [
-                Column(_("Full name"), 12),
-                Column(_("Organisation"), 30),
-                Column(_("Organisation type"), 16),
-                Column(_("Region"), 10),
-                Column(_("Group"), 10),
-                Column(_("Mobile number"), 14),
-                Column(_("E-mail"), 24),
+                *trainee_columns(),
                 *[Column(self._session_header(s), 16, wrap=True) for s in sessions],
                 *status_columns,
                 Column(_("Not marked"), 8),
