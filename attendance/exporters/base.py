@@ -42,6 +42,21 @@ def trainee_columns() -> list[Column]:
     ]
 
 
+def trainee_fields() -> tuple[str, ...]:
+    """The registration's fields behind `trainee_columns()`, with the group's id first (a
+    trainee takes only their own group's sessions) and the region in the active language."""
+    return (
+        "full_name",
+        "organisation_name",
+        "organisation_type",
+        f"region__{region_field()}",
+        "discussion_group_id",
+        "discussion_group__name",
+        "phone",
+        "trainee__email",
+    )
+
+
 def by_name(queryset):
     """Registrations in the order of their names in pinyin, as a sign-in list reads."""
     return queryset.order_by(Collate("full_name", PINYIN_COLLATION), "pk")

@@ -20,8 +20,8 @@ from attendance.exporters.base import (
     DATE,
     PERCENT,
     rate,
-    region_field,
     trainee_columns,
+    trainee_fields,
 )
 from attendance.models import ATTENDED_STATUSES, Attendance
 from courses.models import Course, Session
@@ -146,14 +146,7 @@ class CrossCourseAttendanceExporter(Exporter):
                 "course__title",
                 "course__starts_on",
                 "course__ends_on",
-                "full_name",
-                "organisation_name",
-                "organisation_type",
-                f"region__{region_field()}",
-                "discussion_group_id",
-                "discussion_group__name",
-                "phone",
-                "trainee__email",
+                *trainee_fields(),
                 "attended",
             )
         )

@@ -21,8 +21,8 @@ from attendance.exporters.base import (
     AttendanceCourseExporter,
     by_name,
     rate,
-    region_field,
     trainee_columns,
+    trainee_fields,
 )
 from attendance.models import ATTENDED_STATUSES, Attendance
 from courses.models import Session
@@ -122,14 +122,7 @@ class AttendanceSheetExporter(AttendanceCourseExporter):
                 marks=ArrayAgg(mark, filter=Q(attendances__isnull=False), distinct=True)
             )
         ).values_list(
-            "full_name",
-            "organisation_name",
-            "organisation_type",
-            f"region__{region_field()}",
-            "discussion_group_id",
-            "discussion_group__name",
-            "phone",
-            "trainee__email",
+            *trainee_fields(),
             "marks",
         )
 
