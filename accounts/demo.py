@@ -191,7 +191,13 @@ def seed(*, stdout=None) -> dict[str, int]:
     return {"users": created}
 
 
-def _users(rng: random.Random, plan, saved, *, ministry: Organisation) -> list[User]:
+def _users(
+    rng: random.Random,
+    plan: list[tuple[Organisation, int]],
+    saved: dict[tuple[str, int], Organisation],
+    *,
+    ministry: Organisation,
+) -> list[User]:
     """The demo accounts (at the ministry), then each organisation's staff, unsaved."""
     password = make_password(DEMO_PASSWORD)  # hashed once: hashing 500 times takes minutes
     users: list[User] = []

@@ -91,8 +91,9 @@ def _seed_course_a(course: Course, organiser: User, rng: random.Random) -> int:
 
 
 def _applicants_a(course: Course, rng: random.Random) -> tuple[list[User], set[int]]:
-    """Everyone who applies for course A in the order they apply (the demo trainee early),
-    and the regions with a quota: all their people apply, and 380 from the other regions."""
+    """Everyone who applies for course A, in the order they apply (the demo trainee early),
+    and the regions with a quota: all their people apply, and POOL_REGISTRATIONS of the
+    others."""
     demo = list(
         User.objects.filter(email__regex=r"^trainee\d{4}@example\.cn$")
         .select_related("organisation")
