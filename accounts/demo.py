@@ -104,86 +104,60 @@ def _phone(rng: random.Random) -> str:
     return "1" + rng.choice("3456789") + "".join(rng.choice("0123456789") for _ in range(9))
 
 
+POSITIONS = ["处长", "副处长", "科长", "主任科员", "校长", "副校长", "教务处主任", "人事部经理"]
+
+
 def _organisations(regions: dict[str, Region]) -> list[tuple[Organisation, int]]:
     """Every demo organisation with how many of its staff come to course A."""
-    provinces = [region for region in regions.values() if region.kind != Region.Kind.OTHER][:30]
     beijing = regions["11"]
+    national = [
+        *[(name, Organisation.Type.INDUSTRY_BODY, 2) for name in INDUSTRY_BODIES],
+        *[(name, Organisation.Type.ENTERPRISE, 2) for name in ENTERPRISES],
+        *[(name, kind, 3) for name, kind in NATIONAL_BODIES],
+    ]
+    return [
+        *_provincial_organisations(regions),
+        *_city_organisations(regions),
+        *[
+            (Organisation(name=name, type=kind, region=beijing), staff)
+            for name, kind, staff in national
+        ],
+    ]
+
+
+def _provincial_organisations(regions: dict[str, Region]) -> list[tuple[Organisation, int]]:
+    """Each of 30 provinces' department and technician college."""
+    provinces = [region for region in regions.values() if region.kind != Region.Kind.OTHER][:30]
     plan: list[tuple[Organisation, int]] = []
     for index, region in enumerate(provinces):
+        department = Organisation(
+            name=f"{region.name_zh}人力资源和社会保障厅",
+            type=Organisation.Type.PROVINCIAL_DEPARTMENT,
+            region=region,
+        )
+        college = Organisation(
+            name=f"{region.name_zh}技师学院", type=Organisation.Type.TECHNICAL_SCHOOL, region=region
+        )
         # Some provinces registered very eagerly.
-        staff = 6 if index % 7 == 0 else 3
-        plan.append(
-            (
-                Organisation(
-                    name=f"{region.name_zh}人力资源和社会保障厅",
-                    type=Organisation.Type.PROVINCIAL_DEPARTMENT,
-                    region=region,
-                ),
-                staff,
-            )
-        )
-        plan.append(
-            (
-                Organisation(
-                    name=f"{region.name_zh}技师学院",
-                    type=Organisation.Type.TECHNICAL_SCHOOL,
-                    region=region,
-                ),
-                1,
-            )
-        )
+        plan += [(department, 6 if index % 7 == 0 else 3), (college, 1)]
+    return plan
+
+
+def _city_organisations(regions: dict[str, Region]) -> list[tuple[Organisation, int]]:
+    """Each city's bureau and senior technical school; the first 60 cities' technician college."""
+    plan: list[tuple[Organisation, int]] = []
     city_index = 0
     for code, cities in CITIES.items():
+        region = regions[code]
         for city in cities:
-            region = regions[code]
-            plan.append(
-                (
-                    Organisation(
-                        name=f"{city}市人力资源和社会保障局",
-                        type=Organisation.Type.CITY_BUREAU,
-                        region=region,
-                    ),
-                    1,
-                )
-            )
-            plan.append(
-                (
-                    Organisation(
-                        name=f"{city}市高级技工学校",
-                        type=Organisation.Type.TECHNICAL_SCHOOL,
-                        region=region,
-                    ),
-                    1,
-                )
-            )
+            kinds = [
+                (f"{city}市人力资源和社会保障局", Organisation.Type.CITY_BUREAU),
+                (f"{city}市高级技工学校", Organisation.Type.TECHNICAL_SCHOOL),
+            ]
             if city_index < 60:
-                plan.append(
-                    (
-                        Organisation(
-                            name=f"{city}市技师学院",
-                            type=Organisation.Type.TECHNICAL_SCHOOL,
-                            region=region,
-                        ),
-                        1,
-                    )
-                )
+                kinds.append((f"{city}市技师学院", Organisation.Type.TECHNICAL_SCHOOL))
+            plan += [(Organisation(name=name, type=kind, region=region), 1) for name, kind in kinds]
             city_index += 1
-    for name in INDUSTRY_BODIES:
-        plan.append(
-            (
-                Organisation(name=name, type=Organisation.Type.INDUSTRY_BODY, region=beijing),
-                2,
-            )
-        )
-    for name in ENTERPRISES:
-        plan.append(
-            (
-                Organisation(name=name, type=Organisation.Type.ENTERPRISE, region=beijing),
-                2,
-            )
-        )
-    for name, kind in NATIONAL_BODIES:
-        plan.append((Organisation(name=name, type=kind, region=beijing), 3))
     return plan
 
 
@@ -195,6 +169,36 @@ def seed(*, stdout=None) -> dict[str, int]:
     Organisation.objects.bulk_create([org for org, _ in plan], ignore_conflicts=True)
     saved = {(org.name, org.region_id): org for org in Organisation.objects.all()}
 
+    users = _users(rng, plan, saved, ministry=saved[("人力资源和社会保障部", regions["11"].pk)])
+    before = User.objects.count()
+    User.objects.bulk_create(users, ignore_conflicts=True)
+    by_email = dict(
+        User.objects.filter(email__in=[u.email for u in users]).values_list("email", "pk")
+    )
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user_id=pk, email=email, verified=True, primary=True)
+            for email, pk in by_email.items()
+        ],
+        ignore_conflicts=True,
+    )
+    _roles_grant(by_email)
+    created = User.objects.count() - before
+    if stdout:
+        stdout.write(
+            f"accounts: {created} new users ({len(users)} demo users, {len(saved)} organisations)"
+        )
+    return {"users": created}
+
+
+def _users(
+    rng: random.Random,
+    plan: list[tuple[Organisation, int]],
+    saved: dict[tuple[str, int], Organisation],
+    *,
+    ministry: Organisation,
+) -> list[User]:
+    """The demo accounts (at the ministry), then each organisation's staff, unsaved."""
     password = make_password(DEMO_PASSWORD)  # hashed once: hashing 500 times takes minutes
     users: list[User] = []
     for email, name, role in DEMO_ACCOUNTS:
@@ -205,7 +209,7 @@ def seed(*, stdout=None) -> dict[str, int]:
                 password=password,
                 phone=_phone(rng),
                 is_staff=role == Role.ADMINISTRATOR,
-                organisation=saved[("人力资源和社会保障部", regions["11"].pk)],
+                organisation=ministry,
             )
         )
     number = 0
@@ -219,32 +223,14 @@ def seed(*, stdout=None) -> dict[str, int]:
                     phone=_phone(rng),
                     password=password,
                     organisation=saved[(org.name, org.region_id)],
-                    position=rng.choice(
-                        [
-                            "处长",
-                            "副处长",
-                            "科长",
-                            "主任科员",
-                            "校长",
-                            "副校长",
-                            "教务处主任",
-                            "人事部经理",
-                        ]
-                    ),
+                    position=rng.choice(POSITIONS),
                 )
             )
-    before = User.objects.count()
-    User.objects.bulk_create(users, ignore_conflicts=True)
-    by_email = dict(
-        User.objects.filter(email__in=[u.email for u in users]).values_list("email", "pk")
-    )
-    EmailAddress.objects.bulk_create(
-        [
-            EmailAddress(user_id=pk, email=email, verified=True, primary=True)
-            for email, pk in by_email.items()
-        ],
-        ignore_conflicts=True,
-    )
+    return users
+
+
+def _roles_grant(by_email: dict[str, int]) -> None:
+    """Every demo user is a trainee; the demo accounts have their own role as well."""
     groups = {group.name: group for group in Group.objects.all()}
     memberships = [
         User.groups.through(user_id=pk, group_id=groups[Role.TRAINEE].pk)
@@ -256,9 +242,3 @@ def seed(*, stdout=None) -> dict[str, int]:
                 User.groups.through(user_id=by_email[email], group_id=groups[role].pk)
             )
     User.groups.through.objects.bulk_create(memberships, ignore_conflicts=True)
-    created = User.objects.count() - before
-    if stdout:
-        stdout.write(
-            f"accounts: {created} new users ({len(users)} demo users, {len(saved)} organisations)"
-        )
-    return {"users": created}

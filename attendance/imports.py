@@ -52,31 +52,10 @@ def _text(value) -> str:
 def attendance_import_read(upload) -> list[ImportRow]:
     """The rows of an uploaded .xlsx, or ValidationError with every problem found."""
     validate_upload(upload, {FileKind.XLSX}, max_bytes=MAX_BYTES)
+    book = _workbook_open(upload)
     try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:
-        raise ValidationError(
-            _("The spreadsheet could not be read. Save it again as .xlsx and retry."),
-            code="unreadable",
-        ) from exc
-    try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [_text(cell).lower() for cell in next(rows, ())]
-        columns = {}
-        for key, names in HEADERS.items():
-            for index, name in enumerate(header):
-                if name in names:
-                    columns[key] = index
-                    break
-        if "status" not in columns or not ({"phone", "email"} & columns.keys()):
-            raise ValidationError(
-                _(
-                    "The first row must name the columns: a mobile number or e-mail column "
-                    "and a status column (出席, 迟到, 请假 or 缺席)."
-                ),
-                code="missing_columns",
-            )
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        columns = _columns_find(next(rows, ()))
         words = _status_words()
         found, errors = [], []
         for number, values in enumerate(rows, start=2):
@@ -85,27 +64,11 @@ def attendance_import_read(upload) -> list[ImportRow]:
                     _("The spreadsheet has more than %(max)s rows.") % {"max": MAX_ROWS},
                     code="too_many_rows",
                 )
-
-            def cell(key, values=values):
-                index = columns.get(key)
-                return _text(values[index]) if index is not None and index < len(values) else ""
-
-            phone, email, status = cell("phone"), cell("email").lower(), cell("status")
-            if not (phone or email or status):
-                continue
-            if not (phone or email):
-                errors.append(
-                    _("Row %(row)s: give a mobile number or an e-mail address.") % {"row": number}
-                )
-                continue
-            value = words.get(status.lower())
-            if value is None:
-                errors.append(
-                    _("Row %(row)s: “%(status)s” is not a status; use 出席, 迟到, 请假 or 缺席.")
-                    % {"row": number, "status": status[:20]}
-                )
-                continue
-            found.append(ImportRow(number, phone, email, value, cell("remark")[:200]))
+            read = _row_read(number, _Cells(values, columns), words)
+            if isinstance(read, ImportRow):
+                found.append(read)
+            elif read:
+                errors.append(read)
     finally:
         book.close()
     if errors:
@@ -113,3 +76,61 @@ def attendance_import_read(upload) -> list[ImportRow]:
     if not found:
         raise ValidationError(_("The spreadsheet has no rows to import."), code="empty_sheet")
     return found
+
+
+def _workbook_open(upload):
+    try:
+        return load_workbook(upload, read_only=True, data_only=True)
+    except Exception as exc:
+        raise ValidationError(
+            _("The spreadsheet could not be read. Save it again as .xlsx and retry."),
+            code="unreadable",
+        ) from exc
+
+
+def _columns_find(header_row) -> dict[str, int]:
+    """Which column holds what, from the first row's headings; the status and a mobile number
+    or e-mail address are required."""
+    header = [_text(cell).lower() for cell in header_row]
+    columns = {}
+    for key, names in HEADERS.items():
+        for index, name in enumerate(header):
+            if name in names:
+                columns[key] = index
+                break
+    if "status" not in columns or not ({"phone", "email"} & columns.keys()):
+        raise ValidationError(
+            _(
+                "The first row must name the columns: a mobile number or e-mail column "
+                "and a status column (出席, 迟到, 请假 or 缺席)."
+            ),
+            code="missing_columns",
+        )
+    return columns
+
+
+@dataclass(frozen=True)
+class _Cells:
+    values: tuple
+    columns: dict[str, int]
+
+    def __call__(self, key: str) -> str:
+        """The text of a row's cell in the column holding `key`; empty when there is none."""
+        index = self.columns.get(key)
+        return _text(self.values[index]) if index is not None and index < len(self.values) else ""
+
+
+def _row_read(number: int, cell: _Cells, words: dict[str, str]) -> ImportRow | str | None:
+    """A row as an ImportRow, the message of its error, or None for an empty row."""
+    phone, email, status = cell("phone"), cell("email").lower(), cell("status")
+    if not (phone or email or status):
+        return None
+    if not (phone or email):
+        return _("Row %(row)s: give a mobile number or an e-mail address.") % {"row": number}
+    value = words.get(status.lower())
+    if value is None:
+        return _("Row %(row)s: “%(status)s” is not a status; use 出席, 迟到, 请假 or 缺席.") % {
+            "row": number,
+            "status": status[:20],
+        }
+    return ImportRow(number, phone, email, value, cell("remark")[:200])

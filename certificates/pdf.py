@@ -89,12 +89,53 @@ def _hours(certificate: Certificate) -> str:
     return f"{hours:f}"
 
 
-def certificate_pdf(certificate: Certificate) -> bytes:
-    import segno
-    from reportlab.lib.colors import HexColor
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.utils import ImageReader
+# The portal's dark red, for the frame and the title.
+RED = "#8b1a1a"
+MARGIN = 80
+QR_SIZE = 120
 
+
+class _Page:
+    """The landscape A4 page being written, with the height the next line goes at."""
+
+    def __init__(self, pdf, width: float, height: float):
+        self.pdf = pdf
+        self.width = width
+        self.text_width = width - 2 * MARGIN
+        self.y = height - 95
+
+    def centred(self, text: str, size: float, gap: float, latin: str = LATIN) -> None:
+        pdf_fonts.draw_centred(self.pdf, self.width / 2, self.y, text, size, latin)
+        self.y -= size + gap
+
+    def paragraph(self, text: str, size: float, gap: float = 6, narrow: bool = False) -> None:
+        # Beside the QR code (the lines at the bottom), leave it room.
+        for line in _wrap(text, size, self.text_width - 140 if narrow else self.text_width):
+            pdf_fonts.draw(self.pdf, MARGIN, self.y, line, size)
+            self.y -= size + gap
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    from reportlab.lib.pagesizes import A4, landscape
+
+    _missing_glyphs_log(certificate)
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = pdf_fonts.canvas(buffer, pagesize=(width, height))
+    pdf.setTitle(f"{TITLE_ZH} · {certificate.trainee_name} · {certificate.course.title}")
+    hosts = course_hosts(certificate)
+    pdf.setAuthor(hosts)
+    _frame_draw(pdf, width, height)
+    page = _Page(pdf, width, height)
+    _statement_write(page, certificate)
+    _particulars_write(page, certificate, hosts)
+    _verification_draw(pdf, width, verification_url(certificate.code))
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _missing_glyphs_log(certificate: Certificate) -> None:
     missing = pdf_fonts.missing_glyphs(certificate.trainee_name + certificate.course.title)
     if missing:
         logger.warning(
@@ -103,83 +144,74 @@ def certificate_pdf(certificate: Certificate) -> bytes:
             " ".join(f"U+{ord(char):04X}" for char in sorted(missing)),
             pdf_fonts.MISSING,
         )
-    buffer = io.BytesIO()
-    width, height = landscape(A4)
-    pdf = pdf_fonts.canvas(buffer, pagesize=(width, height))
-    pdf.setTitle(f"{TITLE_ZH} · {certificate.trainee_name} · {certificate.course.title}")
-    hosts = course_hosts(certificate)
-    pdf.setAuthor(hosts)
 
-    # A double frame in the portal's dark red.
-    red = HexColor("#8b1a1a")
-    pdf.setStrokeColor(red)
+
+def _frame_draw(pdf, width: float, height: float) -> None:
+    """A double frame in the portal's dark red."""
+    from reportlab.lib.colors import HexColor
+
+    pdf.setStrokeColor(HexColor(RED))
     pdf.setLineWidth(3)
     pdf.rect(24, 24, width - 48, height - 48)
     pdf.setLineWidth(0.8)
     pdf.rect(32, 32, width - 64, height - 64)
 
-    margin = 80
-    text_width = width - 2 * margin
-    y = height - 95
 
-    def centred(text: str, size: float, gap: float, latin: str = LATIN) -> None:
-        nonlocal y
-        pdf_fonts.draw_centred(pdf, width / 2, y, text, size, latin)
-        y -= size + gap
+def _statement_write(page: _Page, certificate: Certificate) -> None:
+    """The title, then who attended which course, when and for how many hours, in both
+    languages."""
+    from reportlab.lib.colors import HexColor
 
-    def paragraph(text: str, size: float, gap: float = 6, narrow: bool = False) -> None:
-        nonlocal y
-        # Beside the QR code (the lines at the bottom), leave it room.
-        for line in _wrap(text, size, text_width - 140 if narrow else text_width):
-            pdf_fonts.draw(pdf, margin, y, line, size)
-            y -= size + gap
-
-    pdf.setFillColor(red)
-    centred(TITLE_ZH, 34, 10)
-    centred(TITLE_EN, 17, 30, LATIN_BOLD)
-    pdf.setFillColor(HexColor("#000000"))
+    page.pdf.setFillColor(HexColor(RED))
+    page.centred(TITLE_ZH, 34, 10)
+    page.centred(TITLE_EN, 17, 30, LATIN_BOLD)
+    page.pdf.setFillColor(HexColor("#000000"))
 
     dates_zh, dates_en = _dates(certificate)
     hours = _hours(certificate)
     course = certificate.course.title
-    paragraph(f"{certificate.trainee_name}：", 18, 12)
+    page.paragraph(f"{certificate.trainee_name}：", 18, 12)
     zh = f"于{dates_zh}参加{course}，" if dates_zh else f"参加{course}，"
-    paragraph(f"　　{zh}共{hours}学时，完成培训要求，特发此证。", 15, 10)
-    y -= 8
+    page.paragraph(f"　　{zh}共{hours}学时，完成培训要求，特发此证。", 15, 10)
+    page.y -= 8
     en = f"This is to certify that {certificate.trainee_name} attended “{course}”"
     if dates_en:
         en += f" from {dates_en}"
     en += f", {hours} hours in all, and completed the course requirements."
-    paragraph(en, 12, 6)
+    page.paragraph(en, 12, 6)
 
+
+def _particulars_write(page: _Page, certificate: Certificate, hosts: str) -> None:
+    """At the bottom, beside the QR code: the hosts, the date of issue and the number."""
     issued = certificate.issued_at.astimezone(certificate.course.tz).date()
-    y = 150
+    page.y = 150
     if hosts:
-        paragraph(f"主办单位 Organised by：{hosts}", 11, 5, narrow=True)
-    paragraph(
+        page.paragraph(f"主办单位 Organised by：{hosts}", 11, 5, narrow=True)
+    page.paragraph(
         f"发证日期 Date of issue：{issued.year}年{issued.month}月{issued.day}日 ({issued.isoformat()})",
         11,
         5,
         narrow=True,
     )
-    paragraph(f"证书编号 Certificate No.：{certificate.code}", 11, 5, narrow=True)
+    page.paragraph(f"证书编号 Certificate No.：{certificate.code}", 11, 5, narrow=True)
 
-    url = verification_url(certificate.code)
+
+def _verification_draw(pdf, width: float, url: str) -> None:
+    """The QR code of the verification page, a link over it, a caption and the address."""
+    import segno
+    from reportlab.lib.utils import ImageReader
+
     png = io.BytesIO()
     segno.make(url, error="m").save(png, kind="png", scale=6, border=4)
     png.seek(0)
-    size = 120
-    left, bottom = width - margin - size + 20, 100
+    size = QR_SIZE
+    left, bottom = width - MARGIN - size + 20, 100
     pdf.drawImage(ImageReader(png), left, bottom, size, size)
     pdf.linkURL(url, (left, bottom, left + size, bottom + size), relative=0)
     caption = "扫码验证 Scan to verify"
     pdf_fonts.draw(pdf, left + (size - pdf_fonts.width(caption, 7)) / 2, bottom - 10, caption, 7)
     for n, line in enumerate(_wrap(url, 6, 220)):
         pdf_fonts.draw(pdf, left + size - pdf_fonts.width(line, 6), bottom - 22 - 8 * n, line, 6)
-
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
 
 
 def certificate_filename(certificate: Certificate) -> str:

@@ -6,6 +6,7 @@ the demo data obeys the same rules (rooms, dates, quotas) as data entered in the
 
 import datetime
 import io
+from dataclasses import dataclass, replace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -17,11 +18,13 @@ from courses import services
 from courses.demo_content import (
     DESCRIPTION_A,
     DESCRIPTION_B,
-    LECTURES_A,
     PACK_A,
     PACK_B,
     SPEAKERS_A,
     SPEAKERS_B,
+    TIMETABLE_A,
+    TIMETABLE_B,
+    Slot,
 )
 from courses.models import Course, Material, Session, Speaker
 from courses.services.common import lock_course
@@ -29,7 +32,6 @@ from courses.services.common import lock_course
 ORGANISER_EMAIL = "organiser@example.cn"
 TITLE_A = "全国高技能人才政策培训班"
 TITLE_B = "产教融合校企双制试点工作培训班"
-HALL = "一楼报告厅"
 
 
 def _at(day: datetime.date, hhmm: str, tz) -> datetime.datetime:
@@ -49,20 +51,39 @@ def _speakers(by: User, table: dict) -> dict[str, Speaker]:
     return result
 
 
-def _session(course, by, day, start, end, kind, title, room="", speakers=(), group=None, order=0):
-    tz = course.tz
-    return services.session_create(
-        course=course,
-        by=by,
-        kind=kind,
-        title=title,
-        starts_at=_at(day, start, tz),
-        ends_at=_at(day, end, tz),
-        room=room,
-        speakers=speakers,
-        discussion_group=group,
-        order=order,
-    )
+@dataclass(frozen=True)
+class _Timetable:
+    """A demo course's sessions, added through the service as its organiser."""
+
+    course: Course
+    by: User
+    speakers: dict[str, Speaker]
+
+    def add(self, first_day: datetime.date, slots: list[Slot], groups=()) -> None:
+        """Every slot in order; a slot titled with "{group}" once per group."""
+        for slot in slots:
+            day = first_day + datetime.timedelta(days=slot.day)
+            if "{group}" not in slot.title:
+                self._session(day, slot)
+                continue
+            for order, group in enumerate(groups):
+                title = slot.title.format(group=group.name.split("：")[0])
+                self._session(day, replace(slot, title=title, room=group.room), group, order)
+
+    def _session(self, day: datetime.date, slot: Slot, group=None, order: int = 0) -> Session:
+        tz = self.course.tz
+        return services.session_create(
+            course=self.course,
+            by=self.by,
+            kind=slot.kind,
+            title=slot.title,
+            starts_at=_at(day, slot.start, tz),
+            ends_at=_at(day, slot.end, tz),
+            room=slot.room,
+            speakers=[self.speakers[key] for key in slot.speakers],
+            discussion_group=group,
+            order=order,
+        )
 
 
 def _slides_pdf(title: str, lines: list[str]) -> bytes:
@@ -106,39 +127,50 @@ def _materials_a(course: Course, by: User) -> None:
         )
 
 
+def _course_data(**particulars) -> dict:
+    """A demo course's data for `course_create`: what both courses share, then `particulars`."""
+    return {
+        "hosts": "人力资源和社会保障部职业能力建设司",
+        "city": "北京",
+        "region": Region.objects.get(code="11"),
+        "requires_approval": True,
+        "language": Course.Language.ZH_HANS,
+        "contact_name": "王组织",
+        "contact_email": ORGANISER_EMAIL,
+        **particulars,
+    }
+
+
+def _ministry_hosts(course: Course) -> None:
+    course.host_organisations.set(
+        Organisation.objects.filter(name="人力资源和社会保障部", region_id=course.region_id)
+    )
+
+
 def _course_a(by: User, today: datetime.date) -> Course:
     # A Monday about three weeks ahead, so registration is open now.
     start = today + datetime.timedelta(days=21)
     start += datetime.timedelta(days=(7 - start.weekday()) % 7)
     tz = Course(time_zone="Asia/Shanghai").tz
-    beijing = Region.objects.get(code="11")
     course = services.course_create(
         by=by,
-        data={
-            "title": TITLE_A,
-            "summary": "解读《关于加强新时代高技能人才队伍建设的意见》（第15号文件），"
+        data=_course_data(
+            title=TITLE_A,
+            summary="解读《关于加强新时代高技能人才队伍建设的意见》（第15号文件），"
             "面向各省人社部门、地级市人社局、行业企业和技工院校的负责同志。",
-            "description": DESCRIPTION_A,
-            "category": Course.Category.POLICY,
-            "hosts": "人力资源和社会保障部职业能力建设司",
-            "venue": "人力资源和社会保障部干部教育培训中心",
-            "city": "北京",
-            "region": beijing,
-            "starts_on": start,
-            "ends_on": start + datetime.timedelta(days=4),
-            "registration_opens_at": _at(today - datetime.timedelta(days=7), "09:00", tz),
-            "registration_closes_at": _at(start - datetime.timedelta(days=3), "18:00", tz),
-            "capacity": 520,
-            "requires_approval": True,
-            "eligible_organisation_types": [],
-            "language": Course.Language.ZH_HANS,
-            "contact_name": "王组织",
-            "contact_phone": "010-84201234",
-            "contact_email": ORGANISER_EMAIL,
-        },
+            description=DESCRIPTION_A,
+            category=Course.Category.POLICY,
+            venue="人力资源和社会保障部干部教育培训中心",
+            starts_on=start,
+            ends_on=start + datetime.timedelta(days=4),
+            registration_opens_at=_at(today - datetime.timedelta(days=7), "09:00", tz),
+            registration_closes_at=_at(start - datetime.timedelta(days=3), "18:00", tz),
+            capacity=520,
+            eligible_organisation_types=[],
+            contact_phone="010-84201234",
+        ),
     )
-    hosts = Organisation.objects.filter(name="人力资源和社会保障部", region=beijing)
-    course.host_organisations.set(hosts)
+    _ministry_hosts(course)
     with transaction.atomic():
         # A new draft: nobody holds a seat yet.
         services.quota_set_locked(
@@ -158,59 +190,7 @@ def _course_a(by: User, today: datetime.date) -> Course:
             ("第三组：技工院校", "杨振华", "第三讨论室（二楼203）"),
         )
     ]
-    speakers = _speakers(by, SPEAKERS_A)
-    day = [start + datetime.timedelta(days=offset) for offset in range(5)]
-    lectures = iter(LECTURES_A)
-    kinds = Session.Kind
-
-    def lecture(on, start_time, end_time):
-        key, title = next(lectures)
-        _session(course, by, on, start_time, end_time, kinds.LECTURE, title, HALL, [speakers[key]])
-
-    _session(course, by, day[0], "09:00", "09:30", kinds.OPENING, "开班仪式", HALL)
-    _session(
-        course, by, day[0], "09:30", "10:10", kinds.SPEECH, "开班讲话",
-        HALL, [speakers["vice_minister"]],
-    )  # fmt: skip
-    _session(
-        course, by, day[0], "10:20", "11:00", kinds.SPEECH, "加强新时代高技能人才队伍建设的形势与任务",
-        HALL, [speakers["deputy_director"]],
-    )  # fmt: skip
-    lecture(day[0], "14:00", "15:30")
-    lecture(day[0], "15:45", "17:15")
-    lecture(day[1], "09:00", "10:30")
-    lecture(day[1], "10:45", "12:15")
-    _session(
-        course, by, day[1], "14:00", "17:00", kinds.CLASSROOM, "课堂学习：政策文件汇编研读", HALL
-    )
-    lecture(day[2], "09:00", "10:30")
-    lecture(day[2], "10:45", "12:15")
-    _session(course, by, day[2], "14:00", "17:00", kinds.SELF_STUDY, "个人自学", "学员宿舍")
-    lecture(day[3], "09:00", "10:30")
-    lecture(day[3], "10:45", "12:15")
-    for order, group in enumerate(groups):
-        _session(
-            course, by, day[3], "14:00", "17:00", kinds.GROUP_DISCUSSION,
-            f"分组讨论：交流实践经验与问题（{group.name.split('：')[0]}）",
-            group.room, group=group, order=order,
-        )  # fmt: skip
-    lecture(day[4], "08:30", "10:00")
-    lecture(day[4], "10:10", "11:10")
-    _session(
-        course,
-        by,
-        day[4],
-        "11:15",
-        "12:15",
-        kinds.QA,
-        "集中答疑",
-        HALL,
-        [speakers["l1"], speakers["l2"]],
-    )
-    _session(
-        course, by, day[4], "14:00", "15:30", kinds.SEMINAR, "座谈交流：各地贯彻落实思路", HALL
-    )
-    _session(course, by, day[4], "15:45", "16:30", kinds.CLOSING, "结业式", HALL, [speakers["l1"]])
+    _Timetable(course, by, _speakers(by, SPEAKERS_A)).add(start, TIMETABLE_A, groups)
     _materials_a(course, by)
     return services.course_publish(course=course, by=by)
 
@@ -219,123 +199,32 @@ def _course_b(by: User, today: datetime.date) -> Course:
     year = today.year if today < datetime.date(today.year, 11, 10) else today.year + 1
     first = datetime.date(year, 11, 10)
     tz = Course(time_zone="Asia/Shanghai").tz
-    beijing = Region.objects.get(code="11")
     deadline = first - datetime.timedelta(days=10)
     closes = _at(deadline, "18:00", tz) if deadline > today else _at(first, "08:00", tz)
     course = services.course_create(
         by=by,
-        data={
-            "title": TITLE_B,
-            "summary": "解读发改振兴〔2015〕2103号文件确定的产教融合校企双制试点方案，交流试点工作经验。",
-            "description": DESCRIPTION_B,
-            "category": Course.Category.PILOT,
-            "hosts": "人力资源和社会保障部职业能力建设司",
-            "venue": "北京会议中心",
-            "city": "北京",
-            "region": beijing,
-            "starts_on": first,
-            "ends_on": first + datetime.timedelta(days=1),
-            "registration_opens_at": _at(today, "00:00", tz),
-            "registration_closes_at": closes,
-            "capacity": 80,
-            "requires_approval": True,
-            "eligible_organisation_types": [
+        data=_course_data(
+            title=TITLE_B,
+            summary="解读发改振兴〔2015〕2103号文件确定的产教融合校企双制试点方案，交流试点工作经验。",
+            description=DESCRIPTION_B,
+            category=Course.Category.PILOT,
+            venue="北京会议中心",
+            starts_on=first,
+            ends_on=first + datetime.timedelta(days=1),
+            registration_opens_at=_at(today, "00:00", tz),
+            registration_closes_at=closes,
+            capacity=80,
+            eligible_organisation_types=[
                 Organisation.Type.MINISTRY,
                 Organisation.Type.PROVINCIAL_DEPARTMENT,
                 Organisation.Type.CITY_BUREAU,
                 Organisation.Type.OTHER,
             ],
-            "language": Course.Language.ZH_HANS,
-            "contact_name": "王组织",
-            "contact_phone": "010-84205678",
-            "contact_email": ORGANISER_EMAIL,
-        },
+            contact_phone="010-84205678",
+        ),
     )
-    course.host_organisations.set(
-        Organisation.objects.filter(name="人力资源和社会保障部", region=beijing)
-    )
-    speakers = _speakers(by, SPEAKERS_B)
-    second = first + datetime.timedelta(days=1)
-    room = "第一会议室"
-    kinds = Session.Kind
-    _session(
-        course,
-        by,
-        first,
-        "09:00",
-        "09:20",
-        kinds.OPENING,
-        "开班仪式（副巡视员主持）",
-        room,
-        [speakers["inspector"]],
-    )
-    _session(
-        course,
-        by,
-        first,
-        "09:20",
-        "10:20",
-        kinds.SPEECH,
-        "司长讲话：扎实推进产教融合校企双制试点",
-        room,
-        [speakers["director"]],
-    )
-    _session(
-        course,
-        by,
-        first,
-        "10:40",
-        "12:00",
-        kinds.LECTURE,
-        "专家辅导：试点方案解读",
-        room,
-        [speakers["e1"]],
-    )
-    _session(
-        course,
-        by,
-        first,
-        "14:00",
-        "15:30",
-        kinds.LECTURE,
-        "专家辅导：校企双制人才培养模式",
-        room,
-        [speakers["e2"]],
-    )
-    _session(
-        course,
-        by,
-        first,
-        "15:45",
-        "17:00",
-        kinds.LECTURE,
-        "专家辅导：开发性金融支持试点项目",
-        room,
-        [speakers["e3"]],
-    )
-    _session(
-        course,
-        by,
-        second,
-        "09:00",
-        "10:30",
-        kinds.LECTURE,
-        "专家辅导：德国双元制经验借鉴",
-        room,
-        [speakers["e4"]],
-    )
-    _session(course, by, second, "10:45", "11:45", kinds.SEMINAR, "试点省市交流发言", room)
-    _session(
-        course,
-        by,
-        second,
-        "11:45",
-        "12:15",
-        kinds.CLOSING,
-        "总结讲话",
-        room,
-        [speakers["director"]],
-    )
+    _ministry_hosts(course)
+    _Timetable(course, by, _speakers(by, SPEAKERS_B)).add(first, TIMETABLE_B)
     return services.course_publish(course=course, by=by)
 
 

@@ -1,4 +1,11 @@
-"""What the two demo courses say: speakers, lectures, descriptions and reading packs."""
+"""What the two demo courses say: speakers, lectures, timetables, descriptions and reading
+packs."""
+
+from dataclasses import dataclass, replace
+
+from courses.models import Session
+
+HALL = "一楼报告厅"
 
 # name, title, organisation
 SPEAKERS_A = {
@@ -27,6 +34,63 @@ LECTURES_A = [
     ("l9", "职业技能培训补贴资金管理政策"),
     ("l10", "高技能人才培训基地和技能大师工作室建设"),
 ]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A session of a demo timetable. `day` counts from the course's first day, `speakers` are
+    keys of the course's speaker table. A title with "{group}" is one session per discussion
+    group, each in its group's room."""
+
+    day: int
+    start: str
+    end: str
+    kind: str
+    title: str = ""
+    room: str = HALL
+    speakers: tuple[str, ...] = ()
+
+
+def _lectures_fill(slots: list[Slot], lectures: list[tuple[str, str]]) -> list[Slot]:
+    """The slots with each lecture slot left untitled given the next of `lectures` (its
+    speaker's key and its title)."""
+    lectures_left = iter(lectures)
+    filled = []
+    for slot in slots:
+        if slot.kind == Session.Kind.LECTURE and not slot.title:
+            key, title = next(lectures_left)
+            slot = replace(slot, title=title, speakers=(key,))
+        filled.append(slot)
+    return filled
+
+
+_K = Session.Kind
+# Lectures without a title take theirs from LECTURES_A, in order.
+TIMETABLE_A = _lectures_fill([
+    Slot(0, "09:00", "09:30", _K.OPENING, "开班仪式"),
+    Slot(0, "09:30", "10:10", _K.SPEECH, "开班讲话", speakers=("vice_minister",)),
+    Slot(
+        0, "10:20", "11:00", _K.SPEECH, "加强新时代高技能人才队伍建设的形势与任务",
+        speakers=("deputy_director",),
+    ),
+    Slot(0, "14:00", "15:30", _K.LECTURE),
+    Slot(0, "15:45", "17:15", _K.LECTURE),
+    Slot(1, "09:00", "10:30", _K.LECTURE),
+    Slot(1, "10:45", "12:15", _K.LECTURE),
+    Slot(1, "14:00", "17:00", _K.CLASSROOM, "课堂学习：政策文件汇编研读"),
+    Slot(2, "09:00", "10:30", _K.LECTURE),
+    Slot(2, "10:45", "12:15", _K.LECTURE),
+    Slot(2, "14:00", "17:00", _K.SELF_STUDY, "个人自学", "学员宿舍"),
+    Slot(3, "09:00", "10:30", _K.LECTURE),
+    Slot(3, "10:45", "12:15", _K.LECTURE),
+    Slot(3, "14:00", "17:00", _K.GROUP_DISCUSSION, "分组讨论：交流实践经验与问题（{group}）"),
+    Slot(4, "08:30", "10:00", _K.LECTURE),
+    Slot(4, "10:10", "11:10", _K.LECTURE),
+    Slot(4, "11:15", "12:15", _K.QA, "集中答疑", speakers=("l1", "l2")),
+    Slot(4, "14:00", "15:30", _K.SEMINAR, "座谈交流：各地贯彻落实思路"),
+    Slot(4, "15:45", "16:30", _K.CLOSING, "结业式", speakers=("l1",)),
+], LECTURES_A)  # fmt: skip
+
 SPEAKERS_B = {
     "inspector": ("马立军", "副巡视员", "人力资源和社会保障部职业能力建设司"),
     "director": ("高建平", "司长", "人力资源和社会保障部职业能力建设司"),
@@ -35,6 +99,21 @@ SPEAKERS_B = {
     "e3": ("曹志远", "处长", "国家开发银行评审管理局"),
     "e4": ("冯德明", "项目主任", "德国国际合作机构（GIZ）北京代表处"),
 }
+
+ROOM_B = "第一会议室"
+TIMETABLE_B = [
+    Slot(0, "09:00", "09:20", _K.OPENING, "开班仪式（副巡视员主持）", ROOM_B, ("inspector",)),
+    Slot(
+        0, "09:20", "10:20", _K.SPEECH, "司长讲话：扎实推进产教融合校企双制试点", ROOM_B,
+        ("director",),
+    ),
+    Slot(0, "10:40", "12:00", _K.LECTURE, "专家辅导：试点方案解读", ROOM_B, ("e1",)),
+    Slot(0, "14:00", "15:30", _K.LECTURE, "专家辅导：校企双制人才培养模式", ROOM_B, ("e2",)),
+    Slot(0, "15:45", "17:00", _K.LECTURE, "专家辅导：开发性金融支持试点项目", ROOM_B, ("e3",)),
+    Slot(1, "09:00", "10:30", _K.LECTURE, "专家辅导：德国双元制经验借鉴", ROOM_B, ("e4",)),
+    Slot(1, "10:45", "11:45", _K.SEMINAR, "试点省市交流发言", ROOM_B),
+    Slot(1, "11:45", "12:15", _K.CLOSING, "总结讲话", ROOM_B, ("director",)),
+]  # fmt: skip
 
 DESCRIPTION_A = """\
 为深入贯彻落实中共中央办公厅、国务院办公厅印发的《关于加强新时代高技能人才队伍建设的意见》\

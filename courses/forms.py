@@ -38,6 +38,55 @@ def _naive_in(moment: datetime.datetime | None, tz) -> datetime.datetime | None:
     return timezone.make_aware(wall, tz)
 
 
+def _course_layout() -> Layout:
+    """The course form's fieldsets: the course, when and where, registration, contact."""
+    return Layout(
+        Fieldset(
+            _("The course"),
+            "title",
+            "summary",
+            "description",
+            "category",
+            "hosts",
+            "host_organisations",
+        ),
+        Fieldset(
+            _("When and where"),
+            Row(
+                Column("starts_on", css_class="col-md-6"),
+                Column("ends_on", css_class="col-md-6"),
+            ),
+            Row(Column("venue", css_class="col-md-6"), Column("city", css_class="col-md-6")),
+            Row(
+                Column("region", css_class="col-md-6"),
+                Column("time_zone", css_class="col-md-6"),
+            ),
+        ),
+        Fieldset(
+            _("Registration"),
+            Row(
+                Column("registration_opens_at", css_class="col-md-6"),
+                Column("registration_closes_at", css_class="col-md-6"),
+            ),
+            Row(
+                Column("capacity", css_class="col-md-6"),
+                Column("language", css_class="col-md-6"),
+            ),
+            "requires_approval",
+            "eligible_organisation_types",
+        ),
+        Fieldset(
+            _("Contact person"),
+            Row(
+                Column("contact_name", css_class="col-md-4"),
+                Column("contact_phone", css_class="col-md-4"),
+                Column("contact_email", css_class="col-md-4"),
+            ),
+        ),
+        Div(Submit("save", _("Save")), css_class="mt-3"),
+    )
+
+
 class CourseForm(forms.ModelForm):
     eligible_organisation_types = forms.MultipleChoiceField(
         label=_("Eligible organisation types"),
@@ -78,60 +127,19 @@ class CourseForm(forms.ModelForm):
             type__in=HOST_ORGANISATION_TYPES
         )
         self.fields["time_zone"].initial = self.instance.time_zone or DEFAULT_TIME_ZONE
-        # Show the registration window as wall-clock time in the course's time zone.
         if self.instance.pk:
-            for name in ("registration_opens_at", "registration_closes_at"):
-                value = getattr(self.instance, name)
-                if value:
-                    self.initial[name] = timezone.localtime(value, self.instance.tz).replace(
-                        tzinfo=None
-                    )
+            self._registration_window_show()
         self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Fieldset(
-                _("The course"),
-                "title",
-                "summary",
-                "description",
-                "category",
-                "hosts",
-                "host_organisations",
-            ),
-            Fieldset(
-                _("When and where"),
-                Row(
-                    Column("starts_on", css_class="col-md-6"),
-                    Column("ends_on", css_class="col-md-6"),
-                ),
-                Row(Column("venue", css_class="col-md-6"), Column("city", css_class="col-md-6")),
-                Row(
-                    Column("region", css_class="col-md-6"),
-                    Column("time_zone", css_class="col-md-6"),
-                ),
-            ),
-            Fieldset(
-                _("Registration"),
-                Row(
-                    Column("registration_opens_at", css_class="col-md-6"),
-                    Column("registration_closes_at", css_class="col-md-6"),
-                ),
-                Row(
-                    Column("capacity", css_class="col-md-6"),
-                    Column("language", css_class="col-md-6"),
-                ),
-                "requires_approval",
-                "eligible_organisation_types",
-            ),
-            Fieldset(
-                _("Contact person"),
-                Row(
-                    Column("contact_name", css_class="col-md-4"),
-                    Column("contact_phone", css_class="col-md-4"),
-                    Column("contact_email", css_class="col-md-4"),
-                ),
-            ),
-            Div(Submit("save", _("Save")), css_class="mt-3"),
-        )
+        self.helper.layout = _course_layout()
+
+    def _registration_window_show(self) -> None:
+        """Show the registration window as wall-clock time in the course's time zone."""
+        for name in ("registration_opens_at", "registration_closes_at"):
+            value = getattr(self.instance, name)
+            if value:
+                self.initial[name] = timezone.localtime(value, self.instance.tz).replace(
+                    tzinfo=None
+                )
 
     def clean(self):
         data = super().clean()

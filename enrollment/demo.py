@@ -81,6 +81,19 @@ def _spread(rng: random.Random, opens: datetime.datetime, count: int) -> list[da
 
 
 def _seed_course_a(course: Course, organiser: User, rng: random.Random) -> int:
+    people, quota_regions = _applicants_a(course, rng)
+    opens = course.registration_opens_at or timezone.now() - datetime.timedelta(days=7)
+    rows = _registrations_decide_a(course, people, _spread(rng, opens, len(people)))
+    _approvals_add(rows, organiser)
+    _cancellations_add(rows, quota_regions)
+    _promote_in_memory(course, rows)
+    return _registrations_save_a(course, rows)
+
+
+def _applicants_a(course: Course, rng: random.Random) -> tuple[list[User], set[int]]:
+    """Everyone who applies for course A, in the order they apply (the demo trainee early),
+    and the regions with a quota: all their people apply, and POOL_REGISTRATIONS of the
+    others."""
     demo = list(
         User.objects.filter(email__regex=r"^trainee\d{4}@example\.cn$")
         .select_related("organisation")
@@ -95,9 +108,13 @@ def _seed_course_a(course: Course, organiser: User, rng: random.Random) -> int:
     rng.shuffle(people)
     trainee = User.objects.select_related("organisation").get(email=TRAINEE_EMAIL)
     people.insert(0, trainee)  # early, so the demo trainee holds a confirmed seat
+    return people, quota_regions
 
-    opens = course.registration_opens_at or timezone.now() - datetime.timedelta(days=7)
-    times = _spread(rng, opens, len(people))
+
+def _registrations_decide_a(
+    course: Course, people: list[User], times: list[datetime.datetime]
+) -> list[Registration]:
+    """Each applicant's registration, with the status the seat rules give it in this order."""
     seats = seat_state(course)
     rows = []
     for index, (user, at) in enumerate(zip(people, times, strict=True)):
@@ -110,6 +127,11 @@ def _seed_course_a(course: Course, organiser: User, rng: random.Random) -> int:
         else:
             status = Registration.Status.WAITLISTED
         rows.append(_registration(course, user, at, status))
+    return rows
+
+
+def _approvals_add(rows: list[Registration], organiser: User) -> None:
+    """The organiser approved each confirmed registration within a day."""
     now = timezone.now()
     for registration in rows:
         if registration.status == Registration.Status.CONFIRMED:
@@ -117,7 +139,10 @@ def _seed_course_a(course: Course, organiser: User, rng: random.Random) -> int:
             registration.decided_at = min(
                 now, registration.created_at + datetime.timedelta(hours=20)
             )
-    # A few changed their plans: their seats went to later registrations in the pool.
+
+
+def _cancellations_add(rows: list[Registration], quota_regions: set[int]) -> None:
+    """A few changed their plans: their seats went to later registrations in the pool."""
     cancelled = [
         r
         for r in rows
@@ -131,7 +156,11 @@ def _seed_course_a(course: Course, organiser: User, rng: random.Random) -> int:
         registration.cancel_reason = "工作安排冲突"
         registration.decided_by = None
         registration.decided_at = None
-    _promote_in_memory(course, rows)
+
+
+def _registrations_save_a(course: Course, rows: list[Registration]) -> int:
+    """Saves the rows, deals the confirmed trainees into the course's groups and puts back the
+    registration times."""
     groups = list(DiscussionGroup.objects.filter(course=course).order_by("name", "pk"))
     times = [registration.created_at for registration in rows]
     created = Registration.objects.bulk_create(rows, batch_size=500)

@@ -4,9 +4,13 @@ Questions asked after the course started are "during" ones, and only exist if it
 otherwise every question was asked before it. Idempotent: a course that has questions is left
 alone."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from courses.demo import TITLE_A
 from courses.models import Course, Session
 from enrollment.models import Registration
@@ -69,6 +73,58 @@ def _publish_faq(course: Course) -> None:
     )
 
 
+@dataclass(frozen=True)
+class _Asking:
+    """What the demo questions of a course are made from."""
+
+    course: Course
+    trainees: list[int]
+    sessions: list[Session]
+    organiser: User | None
+    started: bool
+    now: datetime.datetime
+
+    def question(self, n: int) -> Question:
+        """The n-th question: its topic, session, status and answer all follow from n."""
+        topic = TOPICS[n % len(TOPICS)]
+        during = self.started and n % 4 == 0
+        status = _status_for(n, during)
+        session = self.sessions[n % len(self.sessions)] if self.sessions and n % 3 != 1 else None
+        speakers = list(session.speakers.all()) if session else []
+        answered = status in (Question.Status.ANSWERED, Question.Status.ON_THE_SPOT)
+        return Question(
+            course=self.course,
+            asker_id=self.trainees[n % len(self.trainees)],
+            text=STEMS[n % len(STEMS)].format(topic=topic) + ("" if n <= 80 else f"（第{n}问）"),
+            session=session,
+            speaker=speakers[0] if speakers else None,
+            topic=topic if n % 2 else "",
+            anonymous=n % 4 == 1,
+            status=status,
+            visible_to_trainees=status != Question.Status.HIDDEN and n % 7 != 0,
+            answer=ANSWER.format(topic=topic)
+            if status == Question.Status.ANSWERED or (answered and n % 2)
+            else "",
+            answered_by_id=self.organiser.pk if answered and self.organiser else None,
+            answered_at=self.now if answered else None,
+            asked_phase=Question.Phase.DURING if during else Question.Phase.BEFORE,
+        )
+
+
+def _votes(questions: list[Question], trainees: list[int]) -> list[Vote]:
+    """Some trainees' votes for each visible question, never the asker's own."""
+    votes = []
+    for question in questions:
+        if not question.visible_to_trainees:
+            continue
+        supporters = (question.pk * 7) % 23
+        for k in range(supporters):
+            voter = trainees[(question.pk * 13 + k * 5) % len(trainees)]
+            if voter != question.asker_id:
+                votes.append(Vote(question=question, user_id=voter))
+    return votes
+
+
 def seed(*, stdout=None) -> dict[str, int]:
     course = Course.objects.filter(title=TITLE_A).first()
     if course is None:
@@ -83,54 +139,23 @@ def seed(*, stdout=None) -> dict[str, int]:
     )
     if not trainees:
         return {"questions": 0}
-    organiser = course.organisers.order_by("pk").first()
-    sessions = list(
-        Session.objects.filter(course=course, speakers__isnull=False)
-        .prefetch_related("speakers")
-        .distinct()
-        .order_by("starts_at", "pk")
+    asking = _Asking(
+        course=course,
+        trainees=trainees,
+        organiser=course.organisers.order_by("pk").first(),
+        sessions=list(
+            Session.objects.filter(course=course, speakers__isnull=False)
+            .prefetch_related("speakers")
+            .distinct()
+            .order_by("starts_at", "pk")
+        ),
+        started=selectors.course_has_started(course),
+        now=timezone.now(),
     )
-    started = selectors.course_has_started(course)
-    now = timezone.now()
-    questions = []
-    for n in range(1, TOTAL + 1):
-        topic = TOPICS[n % len(TOPICS)]
-        during = started and n % 4 == 0
-        status = _status_for(n, during)
-        session = sessions[n % len(sessions)] if sessions and n % 3 != 1 else None
-        speakers = list(session.speakers.all()) if session else []
-        answered = status in (Question.Status.ANSWERED, Question.Status.ON_THE_SPOT)
-        questions.append(
-            Question(
-                course=course,
-                asker_id=trainees[n % len(trainees)],
-                text=STEMS[n % len(STEMS)].format(topic=topic)
-                + ("" if n <= 80 else f"（第{n}问）"),
-                session=session,
-                speaker=speakers[0] if speakers else None,
-                topic=topic if n % 2 else "",
-                anonymous=n % 4 == 1,
-                status=status,
-                visible_to_trainees=status != Question.Status.HIDDEN and n % 7 != 0,
-                answer=ANSWER.format(topic=topic)
-                if status == Question.Status.ANSWERED or (answered and n % 2)
-                else "",
-                answered_by_id=organiser.pk if answered and organiser else None,
-                answered_at=now if answered else None,
-                asked_phase=Question.Phase.DURING if during else Question.Phase.BEFORE,
-            )
-        )
+    questions = [asking.question(n) for n in range(1, TOTAL + 1)]
     with transaction.atomic():
         created = Question.objects.bulk_create(questions)
-        votes = []
-        for question in created:
-            if not question.visible_to_trainees:
-                continue
-            supporters = (question.pk * 7) % 23
-            for k in range(supporters):
-                voter = trainees[(question.pk * 13 + k * 5) % len(trainees)]
-                if voter != question.asker_id:
-                    votes.append(Vote(question=question, user_id=voter))
+        votes = _votes(created, trainees)
         Vote.objects.bulk_create(votes, ignore_conflicts=True)
         _publish_faq(course)
     if stdout:

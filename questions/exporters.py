@@ -28,33 +28,31 @@ class QuestionListExporter(CourseExporter):
     def total(self) -> int:
         return self._questions().count()
 
-    def write(self, book, progress) -> None:
-        yes, no = _("Yes"), _("No")
-        statuses = dict(Question.Status.choices)
-        phases = dict(Question.Phase.choices)
-        sheet = book.sheet(
-            _("Questions"),
-            [
-                Column(_("No."), 6),
-                Column(_("Question"), 50, wrap=True),
-                Column(_("Asked by"), 12),
-                Column(_("Organisation"), 24),
-                Column(_("Anonymous to other trainees"), 10),
-                Column(_("Asked"), 10),
-                Column(_("Created"), 16, DATETIME),
-                Column(_("Session"), 24),
-                Column(_("Speaker"), 12),
-                Column(_("Topic"), 14),
-                Column(_("Status"), 14),
-                Column(_("Visible to trainees"), 10),
-                Column(_("Votes"), 8),
-                Column(_("Duplicate of"), 10),
-                Column(_("Answer"), 50, wrap=True),
-                Column(_("Answered by"), 12),
-                Column(_("Answered"), 16, DATETIME),
-            ],
-        )
-        rows = (
+    def columns(self) -> list[Column]:
+        """The sheet's columns, headed in the active language."""
+        return [
+            Column(_("No."), 6),
+            Column(_("Question"), 50, wrap=True),
+            Column(_("Asked by"), 12),
+            Column(_("Organisation"), 24),
+            Column(_("Anonymous to other trainees"), 10),
+            Column(_("Asked"), 10),
+            Column(_("Created"), 16, DATETIME),
+            Column(_("Session"), 24),
+            Column(_("Speaker"), 12),
+            Column(_("Topic"), 14),
+            Column(_("Status"), 14),
+            Column(_("Visible to trainees"), 10),
+            Column(_("Votes"), 8),
+            Column(_("Duplicate of"), 10),
+            Column(_("Answer"), 50, wrap=True),
+            Column(_("Answered by"), 12),
+            Column(_("Answered"), 16, DATETIME),
+        ]
+
+    def rows(self):
+        """The questions in the order they were asked, with their vote counts."""
+        return (
             self._questions()
             .annotate(vote_count=Count("votes"))
             .values_list(
@@ -78,8 +76,14 @@ class QuestionListExporter(CourseExporter):
             )
             .order_by("created_at", "pk")
         )
+
+    def write(self, book, progress) -> None:
+        yes, no = _("Yes"), _("No")
+        statuses = dict(Question.Status.choices)
+        phases = dict(Question.Phase.choices)
+        sheet = book.sheet(_("Questions"), self.columns())
         count = 0
-        for row in rows.iterator(chunk_size=CHUNK):
+        for row in self.rows().iterator(chunk_size=CHUNK):
             (pk, text, asker, org, anonymous, phase, created, session, speaker, topic, status,
              visible, votes, merged, answer, answered_by, answered_at) = row  # fmt: skip
             sheet.append(
