@@ -36,6 +36,13 @@ class _ServiceView(View):
             messages.success(self.request, message)
         return HttpResponseRedirect(self.get_success_url(result))
 
+    def next_url(self, default: str) -> str:
+        """The posted `next` when it is a page under `default` (e.g. a filtered list), else
+        `default`: a form shown on several pages sends its user back where they were, and never
+        off the site."""
+        next_url = self.request.POST.get("next", "")
+        return next_url if default and next_url.startswith(default) else default
+
 
 class ServiceFormView(_ServiceView):
     """GET shows the form; POST validates it, calls the service once, then redirects.
@@ -85,23 +92,47 @@ class ServiceFormView(_ServiceView):
         try:
             result = self.run_service(form)
         except ValidationError as exc:
-            add_service_errors(form, exc, self.error_fields)
-            return self.render_form(form, status=self.invalid_status)
+            return self.refused(form, exc)
         return self.succeeded(result)
+
+    def refused(self, form, exc: ValidationError) -> HttpResponse:
+        """The service said no: its reasons on the form, the page again."""
+        add_service_errors(form, exc, self.error_fields)
+        return self.render_form(form, status=self.invalid_status)
 
 
 class ServiceActionView(_ServiceView):
-    """A POST-only step without a form: call the service, say what happened, redirect.
+    """A POST-only step: call the service, say what happened, redirect.
 
     A ValidationError from the service becomes an error message; the redirect is the same.
+    An action with a few inputs (ticked rows, a direction) sets `form_class`: the valid form is
+    `self.form` in `run_service`; an invalid one is said as error messages (`invalid_message`,
+    or the form's own errors) and sends the user back without calling the service.
     """
 
     http_method_names = ["post", "options"]
+    form_class: Any = None
+    invalid_message: Any = ""
+
+    def get_form_kwargs(self) -> dict:
+        return {}
 
     def run_service(self) -> Any:
         raise NotImplementedError
 
+    def form_invalid(self, form) -> HttpResponse:
+        if self.invalid_message:
+            messages.error(self.request, str(self.invalid_message))
+        else:
+            for errors in form.errors.values():
+                messages.error(self.request, " ".join(errors))
+        return HttpResponseRedirect(self.get_success_url(None))
+
     def post(self, request, *args, **kwargs) -> HttpResponse:
+        if self.form_class is not None:
+            self.form = self.form_class(request.POST, **self.get_form_kwargs())
+            if not self.form.is_valid():
+                return self.form_invalid(self.form)
         try:
             result = self.run_service()
         except ValidationError as exc:
