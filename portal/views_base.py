@@ -120,13 +120,18 @@ class ServiceActionView(_ServiceView):
     def run_service(self) -> Any:
         raise NotImplementedError
 
+    def get_refused_url(self) -> str:
+        """Where a refused action (or an invalid form) sends the user: by default the same
+        page as a success, `get_success_url(None)`."""
+        return self.get_success_url(None)
+
     def form_invalid(self, form) -> HttpResponse:
         if self.invalid_message:
             messages.error(self.request, str(self.invalid_message))
         else:
             for errors in form.errors.values():
                 messages.error(self.request, " ".join(errors))
-        return HttpResponseRedirect(self.get_success_url(None))
+        return HttpResponseRedirect(self.get_refused_url())
 
     def post(self, request, *args, **kwargs) -> HttpResponse:
         if self.form_class is not None:
@@ -137,6 +142,5 @@ class ServiceActionView(_ServiceView):
             result = self.run_service()
         except ValidationError as exc:
             messages.error(request, error_text(exc))
-            # The same page either way; `get_success_url` gets None for a refusal.
-            return HttpResponseRedirect(self.get_success_url(None))
+            return HttpResponseRedirect(self.get_refused_url())
         return self.succeeded(result)

@@ -190,3 +190,14 @@ class RedirectingRenameView(RenameView):
 def test_a_view_can_answer_a_refusal_its_own_way(template):
     response = RedirectingRenameView.as_view()(_request("post", {"name": "taken"}))
     assert (response.status_code, response["Location"]) == (302, "/refused/")
+
+
+class RenameOrBackView(RenameActionView):
+    def get_refused_url(self) -> str:
+        return "/form/"
+
+
+def test_a_refused_action_can_go_elsewhere_than_a_done_one():
+    view = RenameOrBackView.as_view()
+    assert view(_request("post"), name="anna")["Location"] == "/back/"
+    assert view(_request("post"), name="taken")["Location"] == "/form/"
