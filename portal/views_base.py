@@ -51,11 +51,14 @@ class ServiceFormView(_ServiceView):
     `run_service(form)`; `get_success_url(result)` gets what the service returned.
     `error_fields` maps a ValidationError `code` to the form field it belongs to.
     An invalid form or a refused service shows the page again with `invalid_status`.
+    `refusals` are the exceptions that mean "refused" (a service with its own kind of refusal
+    adds it, and says how to show it in `refused`).
     """
 
     form_class: Any = None
     template_name = ""
     error_fields: Mapping[str, str] = {}
+    refusals: tuple[type[Exception], ...] = (ValidationError,)
     invalid_status = 200
 
     def get_form_kwargs(self) -> dict:
@@ -91,7 +94,7 @@ class ServiceFormView(_ServiceView):
             return self.render_form(form, status=self.invalid_status)
         try:
             result = self.run_service(form)
-        except ValidationError as exc:
+        except self.refusals as exc:
             return self.refused(form, exc)
         return self.succeeded(result)
 

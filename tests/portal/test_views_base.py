@@ -201,3 +201,22 @@ def test_a_refused_action_can_go_elsewhere_than_a_done_one():
     view = RenameOrBackView.as_view()
     assert view(_request("post"), name="anna")["Location"] == "/back/"
     assert view(_request("post"), name="taken")["Location"] == "/form/"
+
+
+class RowsRefused(Exception):
+    pass
+
+
+class RowsView(RenameView):
+    refusals = (ValidationError, RowsRefused)
+
+    def run_service(self, form):
+        raise RowsRefused
+
+    def refused(self, form, exc):
+        return HttpResponseRedirect("/rows/" if isinstance(exc, RowsRefused) else "/other/")
+
+
+def test_a_view_can_name_its_service_s_own_refusals(template):
+    response = RowsView.as_view()(_request("post", {"name": "anna"}))
+    assert response["Location"] == "/rows/"
