@@ -1,14 +1,12 @@
 """A course's discussion groups: the list with a form to add one, changing and deleting one."""
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from courses import selectors, services
+from courses import services
 from courses.forms import GroupForm
-from courses.mixins import OrganiserRequiredMixin
 from courses.models import DiscussionGroup
-from courses.views.common import CourseFormView
+from courses.views.common import CourseFormView, CourseObjectMixin
 from portal.views_base import ServiceActionView, ServiceFormView
 
 
@@ -32,20 +30,11 @@ class GroupListView(CourseFormView):
         return _group_list_url(self.course)
 
 
-class GroupObjectMixin(OrganiserRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.group = get_object_or_404(
-                DiscussionGroup.objects.select_related("course").filter(
-                    course__in=selectors.course_list_editable_by(request.user)
-                ),
-                pk=kwargs["group_id"],
-            )
-            self.course = self.group.course
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_success_url(self, result) -> str:
-        return _group_list_url(self.course)
+class GroupObjectMixin(CourseObjectMixin):
+    model = DiscussionGroup
+    object_kwarg = "group_id"
+    object_name = "group"
+    list_url_name = "courses:group-list"
 
 
 class GroupUpdateView(GroupObjectMixin, ServiceFormView):

@@ -4,16 +4,14 @@ delete."""
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from courses import selectors, services
 from courses.forms import MaterialUploadForm
-from courses.mixins import OrganiserRequiredMixin
 from courses.models import Material
-from courses.views.common import CourseFormView
+from courses.views.common import CourseFormView, CourseObjectMixin
 from portal.downloads import private_file_response
 from portal.views_base import ServiceActionView
 
@@ -64,17 +62,12 @@ class MaterialListView(CourseFormView):
         return reverse("courses:material-list", args=[self.course.pk])
 
 
-class MaterialDeleteView(OrganiserRequiredMixin, ServiceActionView):
+class MaterialDeleteView(CourseObjectMixin, ServiceActionView):
+    model = Material
+    object_kwarg = "material_id"
+    object_name = "material"
+    list_url_name = "courses:material-list"
     success_message = _("The file is deleted.")
 
     def run_service(self):
-        self.material = get_object_or_404(
-            Material.objects.select_related("course").filter(
-                course__in=selectors.course_list_editable_by(self.request.user)
-            ),
-            pk=self.kwargs["material_id"],
-        )
         return services.material_delete(material=self.material, by=self.request.user)
-
-    def get_success_url(self, result) -> str:
-        return reverse("courses:material-list", args=[self.material.course_id])

@@ -3,15 +3,14 @@
 from urllib.parse import urlencode
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from courses import selectors, services
 from courses.forms import PackItemAddForm, PackItemNoteForm, PackSectionForm
-from courses.mixins import ManagedCourseMixin, OrganiserRequiredMixin
+from courses.mixins import ManagedCourseMixin
 from courses.models import ReadingPackItem, ReadingPackSection
-from courses.views.common import CourseFormView
+from courses.views.common import CourseFormView, CourseObjectMixin
 from policies.selectors import document_list_visible_to
 from portal.views_base import ServiceActionView, ServiceFormView
 
@@ -77,20 +76,11 @@ class PackItemAddView(ManagedCourseMixin, ServiceActionView):
         return _pack_url(self.course)
 
 
-class PackSectionObjectMixin(OrganiserRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.section = get_object_or_404(
-                ReadingPackSection.objects.select_related("course").filter(
-                    course__in=selectors.course_list_editable_by(request.user)
-                ),
-                pk=kwargs["section_id"],
-            )
-            self.course = self.section.course
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_success_url(self, result) -> str:
-        return _pack_url(self.course)
+class PackSectionObjectMixin(CourseObjectMixin):
+    model = ReadingPackSection
+    object_kwarg = "section_id"
+    object_name = "section"
+    list_url_name = "courses:pack-manage"
 
 
 class PackSectionUpdateView(PackSectionObjectMixin, ServiceFormView):
@@ -132,20 +122,13 @@ class PackSectionDeleteView(PackSectionObjectMixin, ServiceActionView):
         return services.pack_section_delete(section=self.section, by=self.request.user)
 
 
-class PackItemObjectMixin(OrganiserRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.item = get_object_or_404(
-                ReadingPackItem.objects.select_related(
-                    "section__course", "document", "material"
-                ).filter(section__course__in=selectors.course_list_editable_by(request.user)),
-                pk=kwargs["item_id"],
-            )
-            self.course = self.item.section.course
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_success_url(self, result) -> str:
-        return _pack_url(self.course)
+class PackItemObjectMixin(CourseObjectMixin):
+    model = ReadingPackItem
+    object_kwarg = "item_id"
+    object_name = "item"
+    course_path = "section__course"
+    related = ("document", "material")
+    list_url_name = "courses:pack-manage"
 
 
 class PackItemUpdateView(PackItemObjectMixin, ServiceFormView):

@@ -1,14 +1,12 @@
 """The timetable editor: a course's sessions by day, adding, changing and removing one."""
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from courses import selectors, services
 from courses.forms import SessionForm
-from courses.mixins import OrganiserRequiredMixin
 from courses.models import Session
-from courses.views.common import CourseFormView
+from courses.views.common import CourseFormView, CourseObjectMixin
 from portal.views_base import ServiceActionView, ServiceFormView
 
 
@@ -39,22 +37,11 @@ class SessionListView(CourseFormView):
         return reverse("courses:session-list", args=[self.course.pk])
 
 
-class SessionObjectMixin(OrganiserRequiredMixin):
-    """Fetches `self.session` through the courses the user may change."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.session = get_object_or_404(
-                Session.objects.select_related("course").filter(
-                    course__in=selectors.course_list_editable_by(request.user)
-                ),
-                pk=kwargs["session_id"],
-            )
-            self.course = self.session.course
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_success_url(self, result) -> str:
-        return reverse("courses:session-list", args=[self.course.pk])
+class SessionObjectMixin(CourseObjectMixin):
+    model = Session
+    object_kwarg = "session_id"
+    object_name = "session"
+    list_url_name = "courses:session-list"
 
 
 class SessionUpdateView(SessionObjectMixin, ServiceFormView):
