@@ -101,7 +101,7 @@ class NomineeCreateView(CourseBusyMixin, NomineeAccessMixin, ServiceFormView):
 
     template_name = "enrollment/nominee_create.html"
     invalid_status = 400
-    refusals = (ValidationError, NomineeErrors)
+    refusals = (NomineeErrors,)
     #: Which of the page's two forms this view takes.
     form_name = "formset"
 
@@ -136,10 +136,8 @@ class NomineeCreateView(CourseBusyMixin, NomineeAccessMixin, ServiceFormView):
         )
 
     def refused(self, form, exc):
-        if isinstance(exc, NomineeErrors):
-            context = self.get_context_data(form=form, errors=exc.errors)
-            return render(self.request, self.template_name, context, status=self.invalid_status)
-        return super().refused(form, exc)
+        context = self.get_context_data(form=form, errors=exc.errors)
+        return render(self.request, self.template_name, context, status=self.invalid_status)
 
     def get_success_message(self, registrations) -> str:
         return _("%(count)s people registered.") % {"count": len(registrations)}
@@ -152,6 +150,7 @@ class NomineeUploadView(NomineeCreateView):
     """A small file is registered at once; a large one goes to a worker (its progress page)."""
 
     form_name = "upload_form"
+    refusals = (ValidationError, NomineeErrors)
 
     def get_form(self, data=None, files=None):
         return NomineeUploadForm(data, files)
