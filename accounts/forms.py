@@ -85,3 +85,7 @@ class ProfileUpdateForm(ProfileFieldsMixin):
             "region": organisation.region_id if organisation else None,
             "preferred_language": user.preferred_language,
         }
+
+
+class LanguageSwitchForm(forms.Form):
+    language = forms.ChoiceField(choices=User.Language.choices)

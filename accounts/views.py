@@ -1,68 +1,67 @@
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 
-from accounts.forms import ProfileUpdateForm
-from accounts.models import User
+from accounts.forms import LanguageSwitchForm, ProfileUpdateForm
 from accounts.services import profile_update, user_language_set
+from accounts.types import signed_in_user
+from portal.views_base import ServiceActionView, ServiceFormView
 
 
-class ProfileUpdateView(LoginRequiredMixin, View):
+class ProfileUpdateView(LoginRequiredMixin, ServiceFormView):
     template_name = "accounts/profile_update.html"
+    form_class = ProfileUpdateForm
+    invalid_status = 400
 
-    def get(self, request):
-        form = ProfileUpdateForm(initial=ProfileUpdateForm.initial_for(request.user))
-        return render(request, self.template_name, {"form": form})
+    def get_initial(self) -> dict:
+        return ProfileUpdateForm.initial_for(signed_in_user(self.request))
 
-    def post(self, request):
-        form = ProfileUpdateForm(request.POST)
-        if form.is_valid():
-            try:
-                profile_update(user=request.user, **form.profile_data())
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else []:
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-                if not hasattr(exc, "error_dict"):
-                    form.add_error(None, exc.messages[0])
-            else:
-                translation.activate(request.user.preferred_language)
-                messages.success(request, _("Your profile is saved."))
-                response = HttpResponseRedirect(request.path)
-                _set_language_cookie(response, request.user.preferred_language)
-                return response
-        return render(request, self.template_name, {"form": form}, status=400)
+    def run_service(self, form):
+        return profile_update(user=self.request.user, **form.profile_data())
+
+    def get_success_message(self, user) -> str:
+        return _("Your profile is saved.")
+
+    def succeeded(self, user):
+        # Said, and shown from now on, in the language just chosen.
+        translation.activate(user.preferred_language)
+        response = super().succeeded(user)
+        _set_language_cookie(response, user.preferred_language)
+        return response
+
+    def get_success_url(self, result) -> str:
+        return self.request.path
 
 
-class LanguageSwitchView(View):
+class LanguageSwitchView(ServiceActionView):
     """Switch the interface language; remembered in a cookie and, when signed in, the profile."""
 
-    def post(self, request):
-        language = request.POST.get("language", "")
-        next_url = request.POST.get("next") or "/"
-        if not url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            next_url = "/"
-        response = HttpResponseRedirect(next_url)
-        if language not in User.Language.values:
-            messages.error(request, _("This language is not available."))
-            return response
-        if request.user.is_authenticated:
-            try:
-                user_language_set(user=request.user, language=language)
-            except ValidationError as exc:
-                messages.error(request, exc.messages[0])
-                return response
+    form_class = LanguageSwitchForm
+    invalid_message = gettext_lazy("This language is not available.")
+
+    def run_service(self):
+        language = self.form.cleaned_data["language"]
+        if self.request.user.is_authenticated:
+            user_language_set(user=self.request.user, language=language)
+        return language
+
+    def succeeded(self, language):
+        response = super().succeeded(language)
         _set_language_cookie(response, language)
         return response
+
+    def get_success_url(self, result) -> str:
+        next_url = self.request.POST.get("next") or "/"
+        if not url_has_allowed_host_and_scheme(
+            next_url,
+            allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
+        ):
+            return "/"
+        return next_url
 
 
 def _set_language_cookie(response, language: str) -> None:

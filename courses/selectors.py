@@ -7,6 +7,7 @@ from itertools import groupby
 
 from django.db.models import (
     Case,
+    Count,
     F,
     IntegerField,
     OuterRef,
@@ -20,6 +21,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts.models import Organisation
 from accounts.roles import user_is_administrator, user_is_organiser
 from courses.models import (
     Course,
@@ -33,7 +35,7 @@ from courses.models import (
 from courses.trainees import is_trainee, trainee_course_ids
 from policies.hooks import CourseLink
 from policies.models import DocumentAuthority, DocumentFile
-from policies.selectors import document_list_visible_to
+from policies.selectors import DocumentFilters, document_list_visible_to, document_search
 
 PUBLIC_STATUSES = (Course.Status.PUBLISHED, Course.Status.CANCELLED, Course.Status.ARCHIVED)
 
@@ -278,6 +280,52 @@ def speaker_list() -> QuerySet[Speaker]:
     return Speaker.objects.order_by("name", "pk")
 
 
+def speaker_list_with_session_counts() -> QuerySet[Speaker]:
+    return speaker_list().annotate(session_count=Count("sessions"))
+
+
+def material_list_for_course(course: Course) -> list[Material]:
+    """Every material of the course, for its organisers' list."""
+    return list(
+        course.materials.select_related("session").order_by("session__starts_at", "title", "pk")
+    )
+
+
+def course_part_counts(course: Course) -> dict[str, int]:
+    """How many sessions, groups, materials and quotas the course has (one query)."""
+    return Course.objects.filter(pk=course.pk).aggregate(
+        sessions=Count("sessions", distinct=True),
+        groups=Count("groups", distinct=True),
+        materials=Count("materials", distinct=True),
+        quotas=Count("quotas", distinct=True),
+    )
+
+
+def course_page(*, course: Course, user) -> dict:
+    """What the course page shows `user`: timetable, materials, reading pack, quotas."""
+    can_edit = course_can_edit(course=course, user=user)
+    sessions = list(session_list_for_course(course))
+    pack_visible = pack_can_view(user=user, course=course, can_edit=can_edit)
+    materials = material_list_visible_to(user=user, course=course, can_edit=can_edit)
+    return {
+        "course": course,
+        "can_edit": can_edit,
+        "days": timetable_by_day(course, sessions),
+        "materials": list(materials),
+        "pack_visible": pack_visible,
+        "pack_sections": pack_for_course(course=course, user=user, can_edit=can_edit)
+        if pack_visible
+        else [],
+        "pack_exists": not pack_visible and pack_exists(course),
+        "quotas": list(course.quotas.all()),
+        "eligible_labels": [
+            Organisation.Type(value).label
+            for value in course.eligible_organisation_types
+            if value in Organisation.Type.values
+        ],
+    }
+
+
 # -- Reading pack -----------------------------------------------------------------------------
 
 
@@ -345,6 +393,29 @@ def pack_for_course(*, course: Course, user, can_edit: bool) -> list[PackSection
             position += 1
             item.position = position
     return views
+
+
+PACK_SEARCH_RESULTS = 20
+
+
+def pack_editor(*, course: Course, user, query: str) -> dict:
+    """The pack editor's data: its sections, and the published documents matching `query`
+    with those already in the pack."""
+    results = []
+    if query:
+        found = document_search(user=user, filters=DocumentFilters(query=query))
+        results = list(found.filter(is_published=True)[:PACK_SEARCH_RESULTS])
+    in_pack = set(
+        ReadingPackItem.objects.filter(section__course=course, document__isnull=False)
+        .values_list("document_id", flat=True)
+        .order_by()
+    )
+    return {
+        "sections": pack_for_course(course=course, user=user, can_edit=True),
+        "query": query,
+        "results": results,
+        "in_pack": in_pack,
+    }
 
 
 def registered_document_ids(user) -> QuerySet:

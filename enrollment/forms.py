@@ -63,9 +63,8 @@ class RegistrationFilterForm(forms.Form):
 
 
 class RegistrationDecisionForm(forms.Form):
-    ACTIONS = [("approve", _("Approve")), ("reject", _("Reject"))]
+    """The ticked registrations to approve or reject (each has its own URL)."""
 
-    action = forms.ChoiceField(choices=ACTIONS)
     registrations = forms.TypedMultipleChoiceField(coerce=int, choices=())
     reason = forms.CharField(
         label=_("Reason for rejecting (the trainees see it)"),

@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Region, User
 from courses.models import Course
-from enrollment.models import ACTIVE_STATUSES, HELD_STATUSES, NominatingUnit, Registration
+from enrollment.models import (
+    ACTIVE_STATUSES,
+    HELD_STATUSES,
+    CalendarFeed,
+    NominatingUnit,
+    Registration,
+)
 
 
 def registration_list_for_user(user) -> QuerySet[Registration]:
@@ -293,3 +299,40 @@ def nominating_units_for_contact(user) -> QuerySet[NominatingUnit]:
 def nominating_unit_for(*, user, course_id: int) -> NominatingUnit | None:
     """The unit `user` is the contact of for this course, if any."""
     return nominating_units_for_contact(user).filter(course_id=course_id).first()
+
+
+def nominating_unit_list_for_course(course: Course) -> QuerySet[NominatingUnit]:
+    """The course's nominating units with the seats each one's people hold."""
+    return (
+        NominatingUnit.objects.filter(course=course)
+        .select_related("organisation__region", "contact")
+        .annotate(used=Count("registrations", filter=Q(registrations__status__in=ACTIVE_STATUSES)))
+    )
+
+
+NOMINEES_SHOWN = 200
+
+
+def registration_list_nominated(
+    *, course: Course, unit: NominatingUnit | None
+) -> QuerySet[Registration]:
+    """The latest people registered on behalf: by `unit`, or (for organisers) by anyone."""
+    registrations = Registration.objects.filter(course=course).select_related("region")
+    if unit is not None:
+        registrations = registrations.filter(nominating_unit=unit)
+    else:
+        registrations = registrations.exclude(source=Registration.Source.ONLINE)
+    return registrations.order_by("-created_at", "-pk")[:NOMINEES_SHOWN]
+
+
+def calendar_feed_for(user) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def calendar_feed_by_token(token: str) -> CalendarFeed | None:
+    """The feed whose secret is `token`, of an active user; the token is the credential."""
+    return (
+        CalendarFeed.objects.filter(token=token, user__is_active=True)
+        .select_related("user")
+        .first()
+    )

@@ -26,9 +26,14 @@ urlpatterns = [
         name="registration-list",
     ),
     path(
-        "course/<int:pk>/registrations/decide/",
-        views.RegistrationDecideView.as_view(),
-        name="registration-decide",
+        "course/<int:pk>/registrations/approve/",
+        views.RegistrationApproveView.as_view(),
+        name="registration-approve",
+    ),
+    path(
+        "course/<int:pk>/registrations/reject/",
+        views.RegistrationRejectView.as_view(),
+        name="registration-reject",
     ),
     path(
         "registrations/<int:registration_id>/waitlist/",

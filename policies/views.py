@@ -1,12 +1,15 @@
 import logging
+from functools import cached_property
+from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.http import Http404, HttpRequest
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from policies import selectors, services
@@ -14,7 +17,7 @@ from policies.forms import AuthorityForm, DocumentFileForm, DocumentForm, Docume
 from policies.history import change_lines
 from policies.models import DocumentFile, PolicyDocument
 from portal.downloads import private_file_response
-from portal.forms import add_service_errors as _add_errors
+from portal.views_base import ServiceActionView, ServiceFormView
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 20
@@ -89,115 +92,106 @@ class DocumentDetailView(View):
         )
 
 
-class DocumentCreateView(LibraryStaffRequiredMixin, View):
+class DocumentCreateView(LibraryStaffRequiredMixin, ServiceFormView):
     template_name = "policies/document_form.html"
+    form_class = DocumentForm
+    invalid_status = 400
+    success_message = _("The document is saved.")
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": DocumentForm()})
-
-    def post(self, request):
-        form = DocumentForm(request.POST)
-        if form.is_valid():
-            try:
-                document = services.document_create(
-                    by=request.user,
-                    data=form.document_data(),
-                    publish=form.cleaned_data["publish"],
-                )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, _("The document is saved."))
-                return redirect(document)
-        return render(request, self.template_name, {"form": form}, status=400)
-
-
-class DocumentUpdateView(LibraryStaffRequiredMixin, View):
-    template_name = "policies/document_form.html"
-
-    def get(self, request, pk: int):
-        document = _editable_document(request, pk)
-        form = DocumentForm(initial=DocumentForm.initial_for(document), document=document)
-        return render(request, self.template_name, {"form": form, "document": document})
-
-    def post(self, request, pk: int):
-        document = _editable_document(request, pk)
-        form = DocumentForm(request.POST, document=document)
-        if form.is_valid():
-            try:
-                services.document_update(
-                    document_id=document.pk, by=request.user, data=form.document_data()
-                )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, _("The document is saved."))
-                return redirect(document)
-        return render(request, self.template_name, {"form": form, "document": document}, status=400)
-
-
-class DocumentPublishView(LibraryStaffRequiredMixin, View):
-    def post(self, request, pk: int):
-        document = _editable_document(request, pk)
-        try:
-            services.document_publish(document_id=document.pk, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-        else:
-            messages.success(request, _("The document is published."))
-        return redirect(document)
-
-
-class DocumentUnpublishView(LibraryStaffRequiredMixin, View):
-    def post(self, request, pk: int):
-        document = _editable_document(request, pk)
-        try:
-            services.document_unpublish(document_id=document.pk, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-        else:
-            messages.success(request, _("The document is withdrawn; only staff see it now."))
-        return redirect(document)
-
-
-class DocumentFileCreateView(LibraryStaffRequiredMixin, View):
-    template_name = "policies/document_file_create.html"
-
-    def get(self, request, pk: int):
-        document = _editable_document(request, pk)
-        form = DocumentFileForm(
-            initial={"kind": DocumentFile.Kind.ORIGINAL if not document.files.exists() else ""}
+    def run_service(self, form):
+        return services.document_create(
+            by=self.request.user, data=form.document_data(), publish=form.cleaned_data["publish"]
         )
-        return render(request, self.template_name, {"form": form, "document": document})
 
-    def post(self, request, pk: int):
-        document = _editable_document(request, pk)
-        form = DocumentFileForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.document_file_add(
-                    document_id=document.pk,
-                    by=request.user,
-                    kind=form.cleaned_data["kind"],
-                    upload=form.cleaned_data["upload"],
-                )
-            except ValidationError as exc:
-                form.add_error("upload", exc)
-            else:
-                messages.success(request, _("The file is uploaded."))
-                return redirect(document)
-        return render(request, self.template_name, {"form": form, "document": document}, status=400)
+    def get_success_url(self, document) -> str:
+        return document.get_absolute_url()
 
 
-class DocumentFileDeleteView(LibraryStaffRequiredMixin, View):
-    def post(self, request, pk: int, file_pk: int):
-        document = _editable_document(request, pk)
-        document_file = document.files.filter(pk=file_pk).first()
+class EditableDocumentMixin(LibraryStaffRequiredMixin):
+    """`self.document` from the URL, once the visitor is known to be library staff; back to
+    the document after each step."""
+
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
+    @cached_property
+    def document(self) -> PolicyDocument:
+        return _editable_document(self.request, self.kwargs["pk"])
+
+    def get_success_url(self, result) -> str:
+        return self.document.get_absolute_url()
+
+
+class DocumentUpdateView(EditableDocumentMixin, ServiceFormView):
+    template_name = "policies/document_form.html"
+    form_class = DocumentForm
+    invalid_status = 400
+    success_message = _("The document is saved.")
+
+    def get_form_kwargs(self) -> dict:
+        return {"document": self.document}
+
+    def get_initial(self) -> dict:
+        return DocumentForm.initial_for(self.document)
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {"document": self.document, **kwargs}
+
+    def run_service(self, form):
+        return services.document_update(
+            document_id=self.document.pk, by=self.request.user, data=form.document_data()
+        )
+
+
+class DocumentPublishView(EditableDocumentMixin, ServiceActionView):
+    success_message = _("The document is published.")
+
+    def run_service(self):
+        return services.document_publish(document_id=self.document.pk, by=self.request.user)
+
+
+class DocumentUnpublishView(EditableDocumentMixin, ServiceActionView):
+    success_message = _("The document is withdrawn; only staff see it now.")
+
+    def run_service(self):
+        return services.document_unpublish(document_id=self.document.pk, by=self.request.user)
+
+
+class DocumentFileCreateView(EditableDocumentMixin, ServiceFormView):
+    template_name = "policies/document_file_create.html"
+    form_class = DocumentFileForm
+    invalid_status = 400
+    success_message = _("The file is uploaded.")
+
+    def get_initial(self) -> dict:
+        first = not self.document.files.exists()
+        return {"kind": DocumentFile.Kind.ORIGINAL if first else ""}
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {"document": self.document, **kwargs}
+
+    def run_service(self, form):
+        return services.document_file_add(
+            document_id=self.document.pk,
+            by=self.request.user,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["upload"],
+        )
+
+    def form_refused(self, form, exc):
+        # Whatever the service finds wrong is about the uploaded file.
+        form.add_error("upload", exc)
+        return self.render_form(form, status=self.invalid_status)
+
+
+class DocumentFileDeleteView(EditableDocumentMixin, ServiceActionView):
+    success_message = _("The file is removed.")
+
+    def run_service(self):
+        document_file = self.document.files.filter(pk=self.kwargs["file_pk"]).first()
         if document_file is None:
             raise Http404
-        services.document_file_remove(file_id=document_file.pk, by=request.user)
-        messages.success(request, _("The file is removed."))
-        return redirect(document)
+        return services.document_file_remove(file_id=document_file.pk, by=self.request.user)
 
 
 class DocumentFileDownloadView(View):
@@ -221,24 +215,16 @@ class DocumentFileDownloadView(View):
         return response
 
 
-class AuthorityCreateView(LibraryStaffRequiredMixin, View):
+class AuthorityCreateView(LibraryStaffRequiredMixin, ServiceFormView):
     template_name = "policies/authority_create.html"
+    form_class = AuthorityForm
+    invalid_status = 400
+    success_url = reverse_lazy("policies:document-list")
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": AuthorityForm()})
+    def run_service(self, form):
+        return services.authority_create(by=self.request.user, **form.cleaned_data)
 
-    def post(self, request):
-        form = AuthorityForm(request.POST)
-        if form.is_valid():
-            try:
-                authority = services.authority_create(by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("“%(name)s” is added; you can now name it on documents.")
-                    % {"name": authority.name_zh},
-                )
-                return redirect("policies:document-list")
-        return render(request, self.template_name, {"form": form}, status=400)
+    def get_success_message(self, authority) -> str:
+        return gettext("“%(name)s” is added; you can now name it on documents.") % {
+            "name": authority.name_zh
+        }

@@ -22,7 +22,7 @@ class _ServiceView(View):
     """What both shapes share: after the service, the success message and the redirect."""
 
     success_message: Any = ""
-    success_url = ""
+    success_url: Any = ""
 
     def get_success_message(self, result) -> str:
         return str(self.success_message)
@@ -36,11 +36,22 @@ class _ServiceView(View):
             messages.success(self.request, message)
         return HttpResponseRedirect(self.get_success_url(result))
 
+    def next_url(self, default: str) -> str:
+        """The posted `next` when it is a page under `default` (e.g. a filtered list), else
+        `default`: a form shown on several pages sends its user back where they were, and never
+        off the site."""
+        next_url = self.request.POST.get("next", "")
+        return next_url if default and next_url.startswith(default) else default
+
+    def get_refused_url(self) -> str:
+        """Where a refusal sends the user: by default the page a success goes to
+        (`get_success_url` gets None for a refusal)."""
+        return self.get_success_url(None)
+
     def refused(self, exc: ValidationError) -> HttpResponse:
-        """The service's reason as an error message, back where a success would go."""
+        """The service's reason as an error message, then `get_refused_url()`."""
         messages.error(self.request, error_text(exc))
-        # The same page either way; `get_success_url` gets None for a refusal.
-        return HttpResponseRedirect(self.get_success_url(None))
+        return HttpResponseRedirect(self.get_refused_url())
 
 
 class ServiceFormView(_ServiceView):
@@ -52,7 +63,9 @@ class ServiceFormView(_ServiceView):
     An invalid form or a refused service shows the page again with `invalid_status`;
     `invalid_message`, when set, is said above an invalid form. `refused_as` says where a
     refusal goes: "form" (onto the form), "message" (an error message above the form as typed)
-    or "redirect" (an error message on the page a success goes to).
+    or "redirect" (an error message on the page a success goes to). `refusals` are the
+    exceptions that mean "refused" (a service with its own kind of refusal adds it, and says how
+    to show it by overriding `form_refused(form, exc)`).
     """
 
     form_class: Any = None
@@ -61,6 +74,7 @@ class ServiceFormView(_ServiceView):
     invalid_status = 200
     invalid_message: Any = ""
     refused_as = "form"
+    refusals: tuple[type[Exception], ...] = (ValidationError,)
 
     def get_form_kwargs(self) -> dict:
         return {}
@@ -97,11 +111,12 @@ class ServiceFormView(_ServiceView):
             return self.render_form(form, status=self.invalid_status)
         try:
             result = self.run_service(form)
-        except ValidationError as exc:
+        except self.refusals as exc:
             return self.form_refused(form, exc)
         return self.succeeded(result)
 
-    def form_refused(self, form, exc: ValidationError) -> HttpResponse:
+    def form_refused(self, form, exc: Any) -> HttpResponse:
+        """The service said no: by `refused_as`, its reasons on the form and the page again."""
         if self.refused_as == "redirect":
             return self.refused(exc)
         if self.refused_as == "message":
@@ -112,19 +127,39 @@ class ServiceFormView(_ServiceView):
 
 
 class ServiceActionView(_ServiceView):
-    """A POST-only step without a form: call the service, say what happened, redirect.
+    """A POST-only step: call the service, say what happened, redirect.
 
-    A ValidationError from the service becomes an error message; the redirect is the same.
-    A view that answers otherwise (JSON for a script, a page of its own) overrides
-    `succeeded(result)` and `refused(exc)`.
+    A ValidationError from the service becomes an error message and sends the user to
+    `get_refused_url()` (by default the success page). A view that answers otherwise (JSON for a
+    script, a page of its own) overrides `succeeded(result)` and `refused(exc)`.
+    An action with a few inputs (ticked rows, a direction) sets `form_class`: the valid form is
+    `self.form` in `run_service`; an invalid one is said as error messages (`invalid_message`,
+    or the form's own errors) and sends the user back without calling the service.
     """
 
     http_method_names = ["post", "options"]
+    form_class: Any = None
+    invalid_message: Any = ""
+
+    def get_form_kwargs(self) -> dict:
+        return {}
 
     def run_service(self) -> Any:
         raise NotImplementedError
 
+    def form_invalid(self, form) -> HttpResponse:
+        if self.invalid_message:
+            messages.error(self.request, str(self.invalid_message))
+        else:
+            for errors in form.errors.values():
+                messages.error(self.request, " ".join(errors))
+        return HttpResponseRedirect(self.get_refused_url())
+
     def post(self, request, *args, **kwargs) -> HttpResponse:
+        if self.form_class is not None:
+            self.form = self.form_class(request.POST, **self.get_form_kwargs())
+            if not self.form.is_valid():
+                return self.form_invalid(self.form)
         try:
             result = self.run_service()
         except ValidationError as exc:

@@ -13,9 +13,10 @@ from enrollment.views.organisers import (  # noqa: F401
     CourseStatisticsView,
     GroupBalanceView,
     RegistrantMessageView,
-    RegistrationDecideView,
+    RegistrationApproveView,
     RegistrationGroupAssignView,
     RegistrationListView,
+    RegistrationRejectView,
     RegistrationWaitlistView,
 )
 from enrollment.views.trainees import (  # noqa: F401

@@ -1,11 +1,9 @@
-"""Helpers the enrollment pages share: errors onto forms, the busy page, the list filters."""
+"""What the enrollment pages share: the busy page, the registration list's filters."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from enrollment import selectors, services
-from portal.forms import add_service_errors as add_errors  # noqa: F401 - used by the views
-from portal.forms import error_text  # noqa: F401 - used by the views
 
 
 class CourseBusyMixin:

@@ -9,20 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
 from courses.forms import CourseCancelForm, CourseForm, QuotaForm
-from courses.mixins import ManagedCourseMixin
 from courses.models import Course
+from courses.views.common import CourseFormView
 from enrollment import services
 from enrollment.views.common import CourseBusyMixin
-from portal.views_base import ServiceFormView
 
 
-class CourseEditorView(CourseBusyMixin, ManagedCourseMixin, ServiceFormView):
+class CourseEditorView(CourseBusyMixin, CourseFormView):
     """A form on one course, back to its control page once saved."""
-
-    invalid_status = 400
-
-    def get_context_data(self, **kwargs) -> dict:
-        return {"course": self.course, **kwargs}
 
     def get_success_url(self, result) -> str:
         return self.manage_url()

@@ -3,32 +3,24 @@
 import io
 from urllib.parse import quote
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from courses import selectors as course_selectors
 from courses.mixins import ManagedCourseMixin
-from enrollment import services
-from enrollment.forms import (
-    NominatingUnitForm,
-    NomineeFormSet,
-    NomineeUploadForm,
-)
-from enrollment.imports import RawRow, check_upload, nominee_template, read_rows
-from enrollment.models import (
-    ACTIVE_STATUSES,
-    ImportJob,
-    NominatingUnit,
-    Registration,
-)
-from enrollment.services.import_jobs import import_job_create, sync_row_limit
+from courses.views.common import CourseFormView
+from enrollment import selectors
+from enrollment.forms import NominatingUnitForm, NomineeFormSet, NomineeUploadForm
+from enrollment.imports import RawRow, nominee_template
+from enrollment.models import ImportJob, NominatingUnit, Registration
 from enrollment.services.nominating import nominating_unit_appoint, nominating_unit_remove
+from enrollment.services.nominee_upload import nominees_upload
 from enrollment.services.nominees import (
     NomineeErrors,
     RowError,
@@ -36,66 +28,47 @@ from enrollment.services.nominees import (
     nominee_access,
     nominees_import,
 )
-from enrollment.views.common import (
-    add_errors,
-    busy_response,
-    error_text,
-)
+from enrollment.views.common import CourseBusyMixin
 from jobs.views import JobProgressView
+from portal.forms import error_text
+from portal.views_base import ServiceActionView, ServiceFormView
 
 
-class NominatingUnitListView(ManagedCourseMixin, View):
+class NominatingUnitListView(CourseFormView):
     organiser_role_required = True
 
     template_name = "enrollment/nominatingunit_list.html"
+    form_class = NominatingUnitForm
 
-    def render_page(self, request, form, status=200):
-        units = (
-            NominatingUnit.objects.filter(course=self.course)
-            .select_related("organisation__region", "contact")
-            .annotate(
-                used=Count("registrations", filter=Q(registrations__status__in=ACTIVE_STATUSES))
-            )
-        )
-        return render(
-            request,
-            self.template_name,
-            {"course": self.course, "form": form, "units": units},
-            status=status,
+    def get_context_data(self, **kwargs) -> dict:
+        units = selectors.nominating_unit_list_for_course(self.course)
+        return super().get_context_data(units=units, **kwargs)
+
+    def run_service(self, form):
+        return nominating_unit_appoint(
+            course=self.course,
+            by=self.request.user,
+            contact_email=form.cleaned_data["contact_email"],
+            seat_allowance=form.cleaned_data["seat_allowance"],
         )
 
-    def get(self, request, pk: int):
-        return self.render_page(request, NominatingUnitForm())
+    def get_success_message(self, unit) -> str:
+        return _("%(unit)s can now register its people.") % {"unit": unit.organisation}
 
-    def post(self, request, pk: int):
-        form = NominatingUnitForm(request.POST)
-        if form.is_valid():
-            try:
-                unit = nominating_unit_appoint(
-                    course=self.course,
-                    by=request.user,
-                    contact_email=form.cleaned_data["contact_email"],
-                    seat_allowance=form.cleaned_data["seat_allowance"],
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("%(unit)s can now register its people.") % {"unit": unit.organisation},
-                )
-                return redirect("enrollment:nominatingunit-list", self.course.pk)
-        return self.render_page(request, form, status=400)
+    def get_success_url(self, result) -> str:
+        return reverse("enrollment:nominatingunit-list", args=[self.course.pk])
 
 
-class NominatingUnitRemoveView(ManagedCourseMixin, View):
+class NominatingUnitRemoveView(ManagedCourseMixin, ServiceActionView):
     organiser_role_required = True
+    success_message = gettext_lazy("The nominating unit is removed.")
 
-    def post(self, request, pk: int, unit_id: int):
-        unit = get_object_or_404(NominatingUnit, course=self.course, pk=unit_id)
-        nominating_unit_remove(unit=unit, by=request.user)
-        messages.success(request, _("The nominating unit is removed."))
-        return redirect("enrollment:nominatingunit-list", self.course.pk)
+    def run_service(self):
+        unit = get_object_or_404(NominatingUnit, course=self.course, pk=self.kwargs["unit_id"])
+        return nominating_unit_remove(unit=unit, by=self.request.user)
+
+    def get_success_url(self, result) -> str:
+        return reverse("enrollment:nominatingunit-list", args=[self.course.pk])
 
 
 class NomineeAccessMixin(LoginRequiredMixin):
@@ -123,84 +96,90 @@ def error_rows(errors: list) -> list[dict]:
     return rows
 
 
-class NomineeCreateView(NomineeAccessMixin, View):
-    """Register several people at once, by form or by uploading the template."""
+class NomineeCreateView(CourseBusyMixin, NomineeAccessMixin, ServiceFormView):
+    """Register several people at once, by form or (`NomineeUploadView`) by uploading the
+    template. Rows with problems show the page again with every problem listed."""
 
     template_name = "enrollment/nominee_create.html"
+    invalid_status = 400
+    refusals = (NomineeErrors,)
+    #: Which of the page's two forms this view takes.
+    form_name = "formset"
 
-    def render_page(self, request, *, formset=None, upload_form=None, errors=None, status=200):
-        mine = Registration.objects.filter(course=self.course).select_related("region")
-        if self.unit is not None:
-            mine = mine.filter(nominating_unit=self.unit)
-        else:
-            mine = mine.exclude(source=Registration.Source.ONLINE)
-        return render(
-            request,
-            self.template_name,
-            {
-                "course": self.course,
-                "unit": self.unit,
-                "formset": formset or NomineeFormSet(prefix="nominee"),
-                "upload_form": upload_form or NomineeUploadForm(),
-                "errors": error_rows(errors or []),
-                "registrations": mine.order_by("-created_at", "-pk")[:200],
-            },
-            status=status,
-        )
+    def get_form(self, data=None, files=None):
+        return NomineeFormSet(data, files, prefix="nominee")
 
-    def get(self, request, pk: int):
-        return self.render_page(request)
+    def get_context_data(self, form=None, errors=(), **kwargs) -> dict:
+        forms = {"formset": NomineeFormSet(prefix="nominee"), "upload_form": NomineeUploadForm()}
+        if form is not None:
+            forms[self.form_name] = form
+        registrations = selectors.registration_list_nominated(course=self.course, unit=self.unit)
+        return {
+            "course": self.course,
+            "unit": self.unit,
+            **forms,
+            "errors": error_rows(errors),
+            "registrations": registrations,
+            **kwargs,
+        }
 
-    def post(self, request, pk: int):
-        formset = NomineeFormSet(request.POST, prefix="nominee")
-        if not formset.is_valid():
-            return self.render_page(request, formset=formset, status=400)
+    def run_service(self, formset):
         rows = [
             RawRow(number=index, values=form.row_values())
             for index, form in enumerate(formset.forms, start=1)
             if form.has_changed()
         ]
-        return self.run(request, rows, Registration.Source.ON_BEHALF, formset=formset)
-
-    def run(self, request, rows, source, **page):
-        try:
-            registrations = nominees_import(
-                course=self.course, by=request.user, rows=rows, source=source
-            )
-        except services.CourseBusy:
-            return busy_response(request)
-        except NomineeErrors as exc:
-            return self.render_page(request, errors=exc.errors, status=400, **page)
-        messages.success(
-            request,
-            _("%(count)s people registered.") % {"count": len(registrations)},
+        return nominees_import(
+            course=self.course,
+            by=self.request.user,
+            rows=rows,
+            source=Registration.Source.ON_BEHALF,
         )
-        return redirect("enrollment:nominee-create", self.course.pk)
+
+    def form_refused(self, form, exc):
+        context = self.get_context_data(form=form, errors=exc.errors)
+        return render(self.request, self.template_name, context, status=self.invalid_status)
+
+    def get_success_message(self, registrations) -> str:
+        return _("%(count)s people registered.") % {"count": len(registrations)}
+
+    def get_success_url(self, result) -> str:
+        return reverse("enrollment:nominee-create", args=[self.course.pk])
 
 
 class NomineeUploadView(NomineeCreateView):
-    def post(self, request, pk: int):
-        upload_form = NomineeUploadForm(request.POST, request.FILES)
-        if not upload_form.is_valid():
-            return self.render_page(request, upload_form=upload_form, status=400)
-        upload = upload_form.cleaned_data["file"]
-        try:
-            data = check_upload(upload)
-            total, rows = read_rows(data)
-        except ValidationError as exc:
-            upload_form.add_error("file", error_text(exc))
-            return self.render_page(request, upload_form=upload_form, status=400)
-        if total > sync_row_limit():
-            rows.close()
-            job = import_job_create(
-                course=self.course,
-                by=request.user,
-                data=data,
-                original_name=upload.name,
-                language=request.LANGUAGE_CODE,
-            )
-            return redirect("enrollment:importjob-detail", job.pk)
-        return self.run(request, rows, Registration.Source.IMPORT, upload_form=upload_form)
+    """A small file is registered at once; a large one goes to a worker (its progress page)."""
+
+    form_name = "upload_form"
+    refusals = (ValidationError, NomineeErrors)
+
+    def get_form(self, data=None, files=None):
+        return NomineeUploadForm(data, files)
+
+    def run_service(self, form):
+        return nominees_upload(
+            course=self.course,
+            by=self.request.user,
+            upload=form.cleaned_data["file"],
+            language=self.request.LANGUAGE_CODE,
+        )
+
+    def form_refused(self, form, exc):
+        if isinstance(exc, NomineeErrors):
+            return super().form_refused(form, exc)
+        # The file is no readable template: said on the file field.
+        form.add_error("file", error_text(exc))
+        return self.render_form(form, status=self.invalid_status)
+
+    def get_success_message(self, result) -> str:
+        if isinstance(result, ImportJob):
+            return ""
+        return super().get_success_message(result)
+
+    def get_success_url(self, result) -> str:
+        if isinstance(result, ImportJob):
+            return reverse("enrollment:importjob-detail", args=[result.pk])
+        return super().get_success_url(result)
 
 
 class NomineeTemplateView(NomineeAccessMixin, View):

@@ -251,11 +251,12 @@ def test_bulk_approve_and_reject(client, open_course):
         RegistrationFactory(course=open_course, status="pending") for _ in range(3)
     )
     client.force_login(organiser)
-    url = reverse("enrollment:registration-decide", args=[open_course.pk])
-    client.post(url, {"action": "approve", "registrations": [first.pk, second.pk]})
-    response = client.post(url, {"action": "reject", "registrations": [third.pk]}, follow=True)
+    approve = reverse("enrollment:registration-approve", args=[open_course.pk])
+    reject = reverse("enrollment:registration-reject", args=[open_course.pk])
+    client.post(approve, {"registrations": [first.pk, second.pk]})
+    response = client.post(reject, {"registrations": [third.pk]}, follow=True)
     assert "请填写原因" in response.content.decode()
-    client.post(url, {"action": "reject", "registrations": [third.pk], "reason": "不符合条件"})
+    client.post(reject, {"registrations": [third.pk], "reason": "不符合条件"})
     statuses = dict(Registration.objects.values_list("pk", "status"))
     assert statuses == {first.pk: "confirmed", second.pk: "confirmed", third.pk: "rejected"}
 
@@ -353,10 +354,8 @@ def test_permission_matrix(client, cast, who):
         assert client.get(reverse(name, args=[cast["course"].pk])).status_code == expected
     cancel = reverse("enrollment:registration-cancel", args=[cast["registration"].pk])
     assert client.get(cancel).status_code == cancel_status
-    decide = reverse("enrollment:registration-decide", args=[cast["course"].pk])
-    response = client.post(
-        decide, {"action": "reject", "registrations": [cast["registration"].pk], "reason": "x"}
-    )
+    reject = reverse("enrollment:registration-reject", args=[cast["course"].pk])
+    response = client.post(reject, {"registrations": [cast["registration"].pk], "reason": "x"})
     assert response.status_code in ((302,) if organiser_status == 200 else (302, 403, 404))
     cast["registration"].refresh_from_db()
     assert (cast["registration"].status == "confirmed") is True  # confirmed cannot be rejected
@@ -383,7 +382,8 @@ def test_posts_need_the_csrf_token_and_gets_change_nothing(open_course):
 
     strict.force_login(open_course.organisers.first())
     for name, args in [
-        ("enrollment:registration-decide", [open_course.pk]),
+        ("enrollment:registration-approve", [open_course.pk]),
+        ("enrollment:registration-reject", [open_course.pk]),
         ("enrollment:registration-group-assign", [open_course.pk]),
         ("enrollment:group-balance", [open_course.pk]),
         ("enrollment:registration-waitlist", [registration.pk]),
@@ -446,12 +446,10 @@ def test_bulk_approve_of_a_mixed_page_decides_only_the_pending(client, open_cour
     pending = RegistrationFactory(course=open_course, status="pending")
     confirmed = RegistrationFactory(course=open_course)
     client.force_login(open_course.organisers.first())
-    url = reverse("enrollment:registration-decide", args=[open_course.pk])
-    response = client.post(
-        url, {"action": "approve", "registrations": [pending.pk, confirmed.pk]}, follow=True
-    )
+    url = reverse("enrollment:registration-approve", args=[open_course.pk])
+    response = client.post(url, {"registrations": [pending.pk, confirmed.pk]}, follow=True)
     assert "已通过 1 条报名" in response.content.decode()
     pending.refresh_from_db()
     assert pending.status == "confirmed"
-    response = client.post(url, {"action": "approve", "registrations": [confirmed.pk]}, follow=True)
+    response = client.post(url, {"registrations": [confirmed.pk]}, follow=True)
     assert "所选报名均不在待审核状态" in response.content.decode()

@@ -6,6 +6,7 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.cache import SessionStore
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.test import RequestFactory
 
 from portal.views_base import ServiceActionView, ServiceFormView
@@ -158,3 +159,85 @@ def test_a_refusal_can_send_back_with_a_message(template):
     response = RenameView.as_view(refused_as="redirect")(request)
     assert (response.status_code, response["Location"]) == (302, "/done/None/")
     assert _messages(request) == [("error", "That name is taken.")]
+
+
+class PickForm(forms.Form):
+    name = forms.ChoiceField(choices=[("anna", "anna"), ("taken", "taken")])
+
+
+class PickActionView(ServiceActionView):
+    form_class = PickForm
+    success_message = "Renamed."
+
+    def run_service(self):
+        return rename(name=self.form.cleaned_data["name"])
+
+    def get_success_url(self, result) -> str:
+        return self.next_url("/list/")
+
+
+def test_an_action_with_a_form_gets_the_valid_form():
+    request = _request("post", {"name": "anna"})
+    response = PickActionView.as_view()(request)
+    assert (response.status_code, response["Location"]) == (302, "/list/")
+    assert _messages(request) == [("success", "Renamed.")]
+
+
+def test_an_invalid_action_form_is_said_without_calling_the_service():
+    request = _request("post", {"name": "bob"})
+    response = PickActionView.as_view()(request)
+    assert (response.status_code, response["Location"]) == (302, "/list/")
+    assert [level for level, _text in _messages(request)] == ["error"]
+
+
+def test_an_invalid_action_form_can_say_one_sentence_instead():
+    request = _request("post", {})
+    PickActionView.as_view(invalid_message="Pick a name.")(request)
+    assert _messages(request) == [("error", "Pick a name.")]
+
+
+def test_next_is_followed_only_below_the_default_page():
+    request = _request("post", {"name": "anna", "next": "/list/?page=2"})
+    assert PickActionView.as_view()(request)["Location"] == "/list/?page=2"
+    request = _request("post", {"name": "anna", "next": "https://elsewhere.example/list/"})
+    assert PickActionView.as_view()(request)["Location"] == "/list/"
+
+
+class RedirectingRenameView(RenameView):
+    def form_refused(self, form, exc):
+        return HttpResponseRedirect("/refused/")
+
+
+def test_a_view_can_answer_a_refusal_its_own_way(template):
+    response = RedirectingRenameView.as_view()(_request("post", {"name": "taken"}))
+    assert (response.status_code, response["Location"]) == (302, "/refused/")
+
+
+class RenameOrBackView(RenameActionView):
+    def get_refused_url(self) -> str:
+        return "/form/"
+
+
+def test_a_refused_action_can_go_elsewhere_than_a_done_one():
+    view = RenameOrBackView.as_view()
+    assert view(_request("post"), name="anna")["Location"] == "/back/"
+    assert view(_request("post"), name="taken")["Location"] == "/form/"
+
+
+class RowsRefused(Exception):
+    pass
+
+
+class RowsView(RenameView):
+    refusals = (ValidationError, RowsRefused)
+
+    def run_service(self, form):
+        raise RowsRefused
+
+    def form_refused(self, form, exc):
+        return HttpResponseRedirect("/rows/" if isinstance(exc, RowsRefused) else "/other/")
+
+
+def test_a_view_can_name_its_service_s_own_refusals(template):
+    response = RowsView.as_view()(_request("post", {"name": "anna"}))
+    assert response["Location"] == "/rows/"

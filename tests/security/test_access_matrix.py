@@ -199,7 +199,8 @@ MATRIX: dict[str, Rule] = {
     "enrollment:calendar-feed": PUBLIC,
     # enrollment: organisers
     "enrollment:registration-list": COURSE_ORGANISERS,
-    "enrollment:registration-decide": post_only(COURSE_ORGANISERS),
+    "enrollment:registration-approve": post_only(COURSE_ORGANISERS),
+    "enrollment:registration-reject": post_only(COURSE_ORGANISERS),
     "enrollment:registration-waitlist": post_only(COURSE_ORGANISERS),
     "enrollment:course-statistics": COURSE_ORGANISERS,
     "enrollment:nominatingunit-list": COURSE_ORGANISERS,
