@@ -11,6 +11,9 @@ TEMPLATES = sorted(
     for folder in [ROOT / "templates", *ROOT.glob("*/templates")]
     if ".venv" not in folder.parts
     for path in folder.rglob("*.html")
+    # E-mails are read in mail programs, never served under the portal's policy, and those
+    # programs drop stylesheets: an e-mail's HTML carries its styles inline.
+    if "email" not in path.relative_to(folder).parts
 )
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
