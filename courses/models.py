@@ -7,7 +7,8 @@ import uuid
 import zipfile
 import zoneinfo
 from collections.abc import Callable
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -21,6 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import PINYIN_COLLATION, Organisation, Region
+
+if TYPE_CHECKING:
+    from django.db.models.fields.files import FieldFile
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
@@ -445,6 +449,10 @@ class ReadingPackItem(models.Model):
         related_name="pack_items",
     )
 
+    if TYPE_CHECKING:
+        # Not a field: the item's number through the whole pack, set by `pack_for_course`.
+        position: int
+
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("reading pack item")
@@ -489,6 +497,11 @@ class ZipJob(models.Model):
     heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
+    if TYPE_CHECKING:
+        # Every concrete job has these (Django's default manager, its own `file` field).
+        objects: ClassVar[models.Manager[Self]]
+        file: FieldFile
+
     class Meta:
         abstract = True
 
@@ -512,7 +525,7 @@ class ZipJob(models.Model):
         }
 
     @classmethod
-    def claim(cls, pk: int, *, stale_seconds: int, **also):
+    def claim(cls, pk: int, *, stale_seconds: int, **also: object) -> Self | None:
         """Start building job `pk` if it is queued or its builder went silent for
         `stale_seconds`: the job, or None when another worker has it (or it is over)."""
         now = timezone.now()
@@ -546,7 +559,7 @@ class ZipJob(models.Model):
     def build_zip(
         self,
         *,
-        tmp_dir,
+        tmp_dir: Path,
         file_name: str,
         write: Callable[[zipfile.ZipFile], None],
         on_error: Callable[[Exception], str],

@@ -1,9 +1,10 @@
 """Reads of courses, scoped to who is asking."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any, overload
 
 from django.db.models import (
     Case,
@@ -17,10 +18,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.roles import user_is_administrator, user_is_organiser
+from accounts.types import AnyUser
 from courses.models import (
     Course,
     Material,
@@ -30,15 +33,15 @@ from courses.models import (
     Session,
     Speaker,
 )
-from courses.trainees import is_trainee, trainee_course_ids
+from courses.trainees import IdSubquery, is_trainee, trainee_course_ids
 from policies.hooks import CourseLink
-from policies.models import DocumentAuthority, DocumentFile
+from policies.models import DocumentAuthority, DocumentFile, PolicyDocument
 from policies.selectors import document_list_visible_to
 
 PUBLIC_STATUSES = (Course.Status.PUBLISHED, Course.Status.CANCELLED, Course.Status.ARCHIVED)
 
 
-def course_list_visible_to(user) -> QuerySet[Course]:
+def course_list_visible_to(user: AnyUser) -> QuerySet[Course]:
     """Everything but drafts; drafts only to their organisers and administrators."""
     courses = Course.objects.all()
     if user_is_administrator(user):
@@ -50,7 +53,7 @@ def course_list_visible_to(user) -> QuerySet[Course]:
     return courses.filter(status__in=PUBLIC_STATUSES)
 
 
-def course_list_editable_by(user) -> QuerySet[Course]:
+def course_list_editable_by(user: AnyUser) -> QuerySet[Course]:
     """Courses `user` may change: their own as organiser, every course as administrator."""
     if user_is_administrator(user):
         return Course.objects.all()
@@ -59,7 +62,7 @@ def course_list_editable_by(user) -> QuerySet[Course]:
     return Course.objects.none()
 
 
-def course_can_edit(*, course: Course, user) -> bool:
+def course_can_edit(*, course: Course, user: AnyUser) -> bool:
     return course_list_editable_by(user).filter(pk=course.pk).exists()
 
 
@@ -116,7 +119,7 @@ class Catalogue:
         self.today = today
         self._count: int | None = None
 
-    def _parts(self) -> list[tuple[int, QuerySet[Course], list]]:
+    def _parts(self) -> list[tuple[int, QuerySet[Course], list[str | OrderBy]]]:
         today = self.today
         upcoming = self.courses.filter(ends_on__gte=today, starts_on__isnull=False)
         undated = self.courses.filter(
@@ -137,15 +140,19 @@ class Catalogue:
     def __len__(self) -> int:
         return self.count()
 
-    def explain(self, **options) -> str:
+    def explain(self, **options: Any) -> str:
         return "\n".join(
             query.order_by(*order).explain(**options) for _, query, order in self._parts()
         )
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Course]:
         return iter(self[0 : self.count()])
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Course: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Course]: ...
+    def __getitem__(self, index: int | slice) -> Course | list[Course]:
         if isinstance(index, int):
             return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop
@@ -161,9 +168,10 @@ class Catalogue:
         ]
         keys = list(parts[0].union(*parts[1:], all=True))
 
-        def sort_key(row):
+        def sort_key(row: tuple[int, datetime.date | None, int]) -> tuple[int, int, int]:
             part, starts_on, pk = row
             if part == 0:
+                assert starts_on is not None  # upcoming courses are the dated ones
                 return (0, starts_on.toordinal(), pk)
             if part == 1:
                 return (1, 0, pk)
@@ -174,7 +182,7 @@ class Catalogue:
         return [by_id[pk] for pk in ids]
 
 
-def course_detail_for(*, course_id: int, user) -> Course:
+def course_detail_for(*, course_id: int, user: AnyUser) -> Course:
     """One course with everything its page shows, or Course.DoesNotExist if out of scope."""
     return (
         course_list_visible_to(user)
@@ -214,7 +222,7 @@ def timetable_by_day(course: Course, sessions: Iterable[Session]) -> list[Timeta
     ]
 
 
-def material_levels_visible_to(*, user, course: Course, can_edit: bool) -> set[str]:
+def material_levels_visible_to(*, user: AnyUser, course: Course, can_edit: bool) -> set[str]:
     """The visibility levels of `course`'s materials that `user` may download."""
     levels = {Material.Visibility.PUBLIC.value}
     if not user.is_authenticated:
@@ -226,7 +234,9 @@ def material_levels_visible_to(*, user, course: Course, can_edit: bool) -> set[s
     return levels
 
 
-def material_list_visible_to(*, user, course: Course, can_edit: bool) -> QuerySet[Material]:
+def material_list_visible_to(
+    *, user: AnyUser, course: Course, can_edit: bool
+) -> QuerySet[Material]:
     levels = material_levels_visible_to(user=user, course=course, can_edit=can_edit)
     return (
         Material.objects.filter(course=course, visibility__in=levels)
@@ -235,7 +245,7 @@ def material_list_visible_to(*, user, course: Course, can_edit: bool) -> QuerySe
     )
 
 
-def material_for_download(*, material_id: int, user) -> Material:
+def material_for_download(*, material_id: int, user: AnyUser) -> Material:
     """A material `user` may download, or Material.DoesNotExist."""
     material = Material.objects.select_related("course").get(pk=material_id)
     course = material.course
@@ -249,7 +259,7 @@ def material_for_download(*, material_id: int, user) -> Material:
     return material
 
 
-def course_dashboard_for(user) -> list[Course]:
+def course_dashboard_for(user: AnyUser) -> list[Course]:
     """The organiser's courses with their next session, drafts first (one query).
 
     Their registration counts come from enrollment (`{% with_seat_counts %}`)."""
@@ -281,7 +291,7 @@ def speaker_list() -> QuerySet[Speaker]:
 # -- Reading pack -----------------------------------------------------------------------------
 
 
-def pack_can_view(*, user, course: Course, can_edit: bool | None = None) -> bool:
+def pack_can_view(*, user: AnyUser, course: Course, can_edit: bool | None = None) -> bool:
     """The pack's contents are for the course's registered trainees and its organisers."""
     if not user.is_authenticated:
         return False
@@ -300,7 +310,7 @@ class PackSectionView:
     items: list[ReadingPackItem]
 
 
-def pack_for_course(*, course: Course, user, can_edit: bool) -> list[PackSectionView]:
+def pack_for_course(*, course: Course, user: AnyUser, can_edit: bool) -> list[PackSectionView]:
     """The pack in order with only the items `user` may see (a constant number of queries).
 
     Documents follow the library's visibility rule (`document_list_visible_to`); materials the
@@ -308,7 +318,7 @@ def pack_for_course(*, course: Course, user, can_edit: bool) -> list[PackSection
     """
     levels = material_levels_visible_to(user=user, course=course, can_edit=can_edit)
     visible_documents = document_list_visible_to(user).values("pk")
-    items = (
+    items: QuerySet[ReadingPackItem] = (
         ReadingPackItem.objects.filter(section__course=course)
         .filter(
             Q(document__in=visible_documents)
@@ -347,7 +357,7 @@ def pack_for_course(*, course: Course, user, can_edit: bool) -> list[PackSection
     return views
 
 
-def registered_document_ids(user) -> QuerySet:
+def registered_document_ids(user: AnyUser) -> IdSubquery:
     """For the library: documents in the packs of courses `user` attends as a trainee."""
     return (
         ReadingPackItem.objects.filter(
@@ -358,7 +368,7 @@ def registered_document_ids(user) -> QuerySet:
     )
 
 
-def course_links_for_document(document, user) -> list[CourseLink]:
+def course_links_for_document(document: PolicyDocument, user: AnyUser) -> list[CourseLink]:
     """For the document page: the courses whose pack uses it and that `user` may see."""
     courses = (
         course_list_visible_to(user)
@@ -377,6 +387,6 @@ def course_links_for_document(document, user) -> list[CourseLink]:
     ]
 
 
-def course_list_exportable_by(user) -> QuerySet[Course]:
+def course_list_exportable_by(user: AnyUser) -> QuerySet[Course]:
     """Courses whose spreadsheets `user` may download: the ones they may edit."""
     return course_list_editable_by(user)
