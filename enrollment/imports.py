@@ -7,7 +7,7 @@ bomb or a macro-enabled workbook is refused without being unpacked.
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -143,7 +143,7 @@ class RawRow:
     values: dict[str, str]
 
 
-def read_rows(data: bytes) -> tuple[int, Iterator[RawRow]]:
+def read_rows(data: bytes) -> tuple[int, Generator[RawRow, None, None]]:
     """(row count estimate, rows) of the first sheet; raises ValidationError on a bad header."""
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -171,7 +171,7 @@ def read_rows(data: bytes) -> tuple[int, Iterator[RawRow]]:
         )
     total = max(0, (sheet.max_row or 1) - 1)
 
-    def iterate() -> Iterator[RawRow]:
+    def iterate() -> Generator[RawRow, None, None]:
         try:
             for number, values in enumerate(rows, start=2):
                 cells = {

@@ -76,7 +76,8 @@ class RegistrationDecideView(ManagedCourseMixin, View):
             back = request.POST["next"]
         if not form.is_valid():
             for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
+                # An ErrorList iterates as its messages (str); the stubs allow errors too.
+                messages.error(request, " ".join(errors))  # type: ignore[arg-type]
             return redirect(back)
         data = form.cleaned_data
         try:
