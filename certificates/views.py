@@ -1,6 +1,8 @@
 """Certificate pages: the public verification, the trainee's own PDF, and the organisers'
 per-course page (rule, who qualifies, issue and revoke, the ZIP of all)."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -29,6 +31,9 @@ from enrollment.selectors import registration_list_confirmed_for
 from portal.downloads import private_file_response
 from portal.forms import error_text
 from portal.observability import client_ip_var
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PDF = "application/pdf"
 
@@ -86,7 +91,7 @@ class VerifyView(View):
             result, status = "revoked", 200
         name_form = NameCheckForm(request.GET if "name" in request.GET else None)
         name_matches = None
-        if result == "valid" and name_form.is_valid():
+        if result == "valid" and certificate is not None and name_form.is_valid():
             name_matches = same_name(name_form.cleaned_data["name"], certificate.trainee_name)
         response = render(
             request,
@@ -131,8 +136,8 @@ class CertificateMineView(LoginRequiredMixin, View):
         rule = selectors.rule_or_default(course)
         row = selectors.eligibility_for_registration(registration, rule=rule)
         if row is not None:  # it holds the registration's certificate, if any
-            certificate = row.certificate
-            revoked = certificate is not None and certificate.status == Certificate.Status.REVOKED
+            held = row.certificate
+            revoked = held is not None and held.status == Certificate.Status.REVOKED
         else:
             revoked = Certificate.objects.filter(
                 registration=registration, status=Certificate.Status.REVOKED
@@ -208,7 +213,7 @@ class IssueAllView(ManagedCourseMixin, View):
 class ReasonActionView(ManagedCourseMixin, View):
     """Issue or revoke one certificate by hand: a reason is required and audited."""
 
-    done_message = ""
+    done_message: "StrOrPromise" = ""
     object_kwarg = ""  # the URL's name for the registration or certificate id
 
     def act(self, *, course: Course, object_id: int, by, reason: str) -> None:
