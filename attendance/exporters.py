@@ -12,7 +12,16 @@ from django import forms
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, Collate, Concat
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, pgettext
@@ -20,12 +29,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import PINYIN_COLLATION, Organisation, Region
 from accounts.roles import user_is_administrator
+from accounts.types import AnyUser
 from attendance.models import ATTENDED_STATUSES, Attendance
 from courses.exporters import CourseExporter
 from courses.models import Course, DiscussionGroup, Session
 from enrollment.models import Registration
-from exports.registry import Exporter, register
-from exports.writer import Column
+from exports.registry import Exporter, Progress, register
+from exports.writer import Column, SafeWorkbook
 
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
@@ -42,14 +52,14 @@ def _rate(attended: int, held: int) -> float | None:
     return attended / held if held else None
 
 
-def _by_name(queryset):
+def _by_name(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
     return queryset.order_by(Collate("full_name", PINYIN_COLLATION), "pk")
 
 
 class _CourseExporter(CourseExporter):
     """An attendance-app export of one course."""
 
-    def confirmed(self):
+    def confirmed(self) -> QuerySet[Registration]:
         return Registration.objects.filter(
             course_id=self.params["course"], status=Registration.Status.CONFIRMED
         )
@@ -78,7 +88,7 @@ class AttendanceSheetExporter(_CourseExporter):
         ends = timezone.localtime(session.ends_at, self.course.tz)
         return f"{starts:%Y-%m-%d} {starts:%H:%M}–{ends:%H:%M}\n{session.title}"
 
-    def write(self, book, progress) -> None:
+    def write(self, book: SafeWorkbook, progress: Progress) -> None:
         now = timezone.now()
         sessions = self.sessions()
         labels = dict(Attendance.Status.choices)
@@ -149,8 +159,8 @@ class AttendanceSheetExporter(_CourseExporter):
             "trainee__email",
             "marks",
         )
-        session_totals = {s.pk: Counter() for s in sessions}
-        expected = Counter()
+        session_totals: dict[int, Counter[str]] = {s.pk: Counter() for s in sessions}
+        expected: Counter[int] = Counter()
         started = {s.pk for s in sessions if s.starts_at <= now}
         by_region: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -159,7 +169,7 @@ class AttendanceSheetExporter(_CourseExporter):
         ):
             own = dict(item.split(":", 1) for item in (marks or []) if item)
             cells: list[Any] = []
-            tally = Counter()
+            tally: Counter[str] = Counter()
             held = attended = 0
             for session in sessions:
                 if session.discussion_group_id and session.discussion_group_id != group_id:
@@ -264,7 +274,7 @@ class SignInSheetExporter(_CourseExporter):
             parts.append(DiscussionGroup.objects.get(pk=self.params["group"]).name)
         return " · ".join(parts)
 
-    def queryset(self):
+    def queryset(self) -> QuerySet[Registration]:
         registrations = self.confirmed()
         group_id = self._group_id()
         if group_id:
@@ -274,7 +284,7 @@ class SignInSheetExporter(_CourseExporter):
     def total(self) -> int:
         return self.queryset().count()
 
-    def write(self, book, progress) -> None:
+    def write(self, book: SafeWorkbook, progress: Progress) -> None:
         sheet = book.sheet(
             _("Sign-in sheet"),
             [
@@ -347,7 +357,7 @@ class CrossCourseAttendanceExporter(Exporter):
             "organisation_type": form.cleaned_data["organisation_type"],
         }
 
-    def can_request(self, user) -> bool:
+    def can_request(self, user: AnyUser) -> bool:
         return user_is_administrator(user)
 
     def describe(self) -> str:
@@ -362,14 +372,14 @@ class CrossCourseAttendanceExporter(Exporter):
     def time_zone(self) -> str:
         return settings.TIME_ZONE
 
-    def courses(self):
+    def courses(self) -> QuerySet[Course]:
         start = datetime.date.fromisoformat(self.params["date_from"])
         end = datetime.date.fromisoformat(self.params["date_to"])
         return Course.objects.filter(starts_on__lte=end, ends_on__gte=start).exclude(
             status=Course.Status.DRAFT
         )
 
-    def queryset(self):
+    def queryset(self) -> QuerySet[Registration]:
         registrations = Registration.objects.filter(
             course__in=self.courses(), status=Registration.Status.CONFIRMED
         )
@@ -382,9 +392,10 @@ class CrossCourseAttendanceExporter(Exporter):
     def total(self) -> int:
         return self.queryset().count()
 
-    def _held(self) -> tuple[Counter, Counter]:
+    def _held(self) -> tuple[Counter[int], Counter[tuple[int, int]]]:
         """Sessions started so far per course (for everyone) and per (course, group)."""
-        common, grouped = Counter(), Counter()
+        common: Counter[int] = Counter()
+        grouped: Counter[tuple[int, int]] = Counter()
         for course_id, group_id, n in (
             Session.objects.filter(course__in=self.courses(), starts_at__lte=timezone.now())
             .values("course_id", "discussion_group_id")
@@ -430,7 +441,7 @@ class CrossCourseAttendanceExporter(Exporter):
             )
         )
 
-    def write(self, book, progress) -> None:
+    def write(self, book: SafeWorkbook, progress: Progress) -> None:
         types = dict(Organisation.Type.choices)
         sheet = book.sheet(
             _("Attendance across courses"),

@@ -1,14 +1,16 @@
 """The feedback spreadsheet of a course: a summary per question and session, and one row per
 response (with the respondent's name only if the survey is not anonymous)."""
 
+import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses.exporters import CourseExporter
-from exports.registry import register
-from exports.writer import Column
+from exports.registry import Progress, register
+from exports.writer import Column, SafeWorkbook
 from feedback import selectors
 from feedback.models import Survey, SurveyAnswer, SurveyQuestion
 
@@ -43,7 +45,7 @@ class SurveyResultsExporter(CourseExporter):
     def total(self) -> int:
         return self.survey.responses.count()
 
-    def write(self, book, progress) -> None:
+    def write(self, book: SafeWorkbook, progress: Progress) -> None:
         survey = self.survey
         results = selectors.survey_results(survey)
         summary = book.sheet(
@@ -86,8 +88,8 @@ class SurveyResultsExporter(CourseExporter):
                 )
         questions = selectors.survey_questions(survey)
         sessions = selectors.survey_sessions(survey.course)
-        columns = []
-        keys = []
+        columns: list[Column] = []
+        keys: list[tuple[int, int | None]] = []
         for question in questions:
             if question.kind == SurveyQuestion.Kind.SESSION_RATING:
                 for session in sessions:
@@ -102,7 +104,7 @@ class SurveyResultsExporter(CourseExporter):
         if not survey.anonymous:
             head += [Column(_("Submitted"), 16, "yyyy-mm-dd hh:mm"), Column(_("Full name"), 12)]
         sheet = book.sheet(_("Responses"), head + columns)
-        answers = defaultdict(dict)
+        answers: defaultdict[int, dict[tuple[int, int | None], object]] = defaultdict(dict)
         for answer in SurveyAnswer.objects.filter(response__survey=survey).iterator(CHUNK):
             value = (
                 answer.rating
@@ -111,16 +113,17 @@ class SurveyResultsExporter(CourseExporter):
             )
             answers[answer.response_id][(answer.question_id, answer.session_id)] = value
         count = 0
+        rows: Iterable[tuple[int, datetime.datetime | None, str]]
         if survey.anonymous:
-            rows = survey.responses.order_by("?").values_list("pk", flat=True)
-            rows = ((pk, None, "") for pk in rows)
+            ids = survey.responses.order_by("?").values_list("pk", flat=True)
+            rows = ((pk, None, "") for pk in ids)
         else:
             rows = survey.responses.order_by("submitted_at", "pk").values_list(
                 "pk", "submitted_at", "respondent__full_name"
             )
         for number, (pk, submitted, name) in enumerate(rows, start=1):
-            row = [number] + ([] if survey.anonymous else [submitted, name])
-            sheet.append(row + [answers[pk].get(key, "") for key in keys])
+            cells: list[object] = [number] + ([] if survey.anonymous else [submitted, name])
+            sheet.append(cells + [answers[pk].get(key, "") for key in keys])
             count += 1
             if count % 200 == 0:
                 progress(count)

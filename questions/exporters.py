@@ -4,13 +4,13 @@ It is for the course's organisers and administrators, so it names the asker, ano
 (anonymity is towards other trainees, never towards organisers); a column says whether the
 trainee asked anonymously."""
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses.exporters import CourseExporter
-from exports.registry import register
-from exports.writer import Column
+from exports.registry import Progress, register
+from exports.writer import Column, SafeWorkbook
 from questions.models import Question
 
 DATETIME = "yyyy-mm-dd hh:mm"
@@ -22,13 +22,13 @@ class QuestionListExporter(CourseExporter):
     name = "questions.list"
     title = gettext_lazy("Questions")
 
-    def _questions(self):
+    def _questions(self) -> QuerySet[Question]:
         return Question.objects.filter(course_id=self.params["course"])
 
     def total(self) -> int:
         return self._questions().count()
 
-    def write(self, book, progress) -> None:
+    def write(self, book: SafeWorkbook, progress: Progress) -> None:
         yes, no = _("Yes"), _("No")
         statuses = dict(Question.Status.choices)
         phases = dict(Question.Phase.choices)

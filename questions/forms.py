@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,10 +17,10 @@ class _CourseTargetForm(forms.Form):
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = Session.objects.filter(course=course).order_by(
-            "starts_at", "order", "pk"
-        )
-        self.fields["speaker"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["session"]).queryset = Session.objects.filter(
+            course=course
+        ).order_by("starts_at", "order", "pk")
+        cast(forms.ModelChoiceField, self.fields["speaker"]).queryset = (
             Speaker.objects.filter(sessions__course=course).distinct().order_by("name")
         )
 
@@ -59,9 +61,9 @@ class TriageFilterForm(forms.Form):
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = Session.objects.filter(course=course).order_by(
-            "starts_at", "order", "pk"
-        )
+        cast(forms.ModelChoiceField, self.fields["session"]).queryset = Session.objects.filter(
+            course=course
+        ).order_by("starts_at", "order", "pk")
         self.fields["status"].widget.attrs["class"] = "form-select"
         self.fields["session"].widget.attrs["class"] = "form-select"
         self.fields["q"].widget.attrs["class"] = "form-control"
