@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
@@ -58,7 +59,7 @@ def _header_aliases() -> dict[str, str]:
     return HEADER_ALIASES
 
 
-def normalise(text) -> str:
+def normalise(text: object) -> str:
     return "".join(str(text or "").split()).lower().rstrip("*")
 
 
@@ -80,7 +81,7 @@ def max_upload_bytes() -> int:
     return settings.PORTAL_IMPORT_MAX_BYTES
 
 
-def check_upload(upload) -> bytes:
+def check_upload(upload: UploadedFile) -> bytes:
     """The file's bytes once its name, size and structure are acceptable."""
     name = (getattr(upload, "name", "") or "").lower()
     if not name.endswith(".xlsx"):
@@ -187,7 +188,7 @@ def read_rows(data: bytes) -> tuple[int, Generator[RawRow, None, None]]:
     return total, iterate()
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
