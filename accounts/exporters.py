@@ -2,14 +2,16 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Region, User
 from accounts.roles import user_is_administrator
-from exports.registry import Exporter, register
-from exports.writer import Column
+from accounts.types import AnyUser
+from exports.registry import Exporter, Progress, register
+from exports.writer import Column, SafeWorkbook
 
 
 class PeopleExportForm(forms.Form):
@@ -48,10 +50,10 @@ class PeopleExporter(Exporter):
             "organisation_type": form.cleaned_data["organisation_type"],
         }
 
-    def can_request(self, user) -> bool:
+    def can_request(self, user: AnyUser) -> bool:
         return user_is_administrator(user)
 
-    def queryset(self):
+    def queryset(self) -> QuerySet[User]:
         people = User.objects.filter(is_active=True)
         if self.params.get("region"):
             people = people.filter(organisation__region__code=self.params["region"])
@@ -66,7 +68,7 @@ class PeopleExporter(Exporter):
         name = _("people")
         return f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
 
-    def write(self, book, progress) -> None:
+    def write(self, book: SafeWorkbook, progress: Progress) -> None:
         types = dict(Organisation.Type.choices)
         region_name = "name_en" if (get_language() or "").startswith("en") else "name_zh"
         sheet = book.sheet(

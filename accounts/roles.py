@@ -1,7 +1,12 @@
 """Roles are Django groups (created by migration 0003); trainee is every verified user."""
 
+from typing import TYPE_CHECKING, TypeGuard
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class Role(models.TextChoices):
@@ -28,9 +33,10 @@ def user_has_role(user, role: Role | str) -> bool:
     return str(role) in user_roles(user)
 
 
-def user_is_administrator(user) -> bool:
+# Holding either role means being signed in, so the caller may use `user` as a User.
+def user_is_administrator(user) -> TypeGuard["User"]:
     return user_has_role(user, Role.ADMINISTRATOR)
 
 
-def user_is_organiser(user) -> bool:
+def user_is_organiser(user) -> TypeGuard["User"]:
     return user_has_role(user, Role.ORGANISER) or user_is_administrator(user)

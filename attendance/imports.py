@@ -5,6 +5,7 @@ its row number and nothing is saved while any remains."""
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -41,7 +42,7 @@ class ImportRow:
     remark: str
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -49,7 +50,7 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def attendance_import_read(upload) -> list[ImportRow]:
+def attendance_import_read(upload: UploadedFile) -> list[ImportRow]:
     """The rows of an uploaded .xlsx, or ValidationError with every problem found."""
     validate_upload(upload, {FileKind.XLSX}, max_bytes=MAX_BYTES)
     book = _workbook_open(upload)

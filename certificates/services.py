@@ -3,17 +3,20 @@ the stored PDF, and the ZIP of a course's certificates."""
 
 import logging
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from certificates import selectors
@@ -46,7 +49,7 @@ def _reason(text: str) -> str:
 def rule_save(
     *,
     course: Course,
-    by,
+    by: User,
     auto_issue: bool,
     min_attendance_percent: int,
     count_excused: bool,
@@ -70,7 +73,9 @@ def rule_save(
     return rule
 
 
-def _new_certificate(row: selectors.Eligibility, *, now, by=None, reason="") -> Certificate:
+def _new_certificate(
+    row: selectors.Eligibility, *, now: datetime, by: User | None = None, reason: str = ""
+) -> Certificate:
     registration = row.registration
     return Certificate(
         registration=registration,
@@ -85,7 +90,7 @@ def _new_certificate(row: selectors.Eligibility, *, now, by=None, reason="") -> 
     )
 
 
-def certificate_issue_for_course(*, course_id: int, by=None) -> int:
+def certificate_issue_for_course(*, course_id: int, by: User | None = None) -> int:
     """Issue a certificate to every confirmed trainee who meets the rule and has none yet.
 
     Idempotent and safe to run concurrently: one certificate per registration is a unique
@@ -134,7 +139,9 @@ def _discard_pdf(name: str) -> None:
 
 
 @transaction.atomic
-def certificate_issue(*, course: Course, registration_id: int, by, reason: str) -> Certificate:
+def certificate_issue(
+    *, course: Course, registration_id: int, by: User, reason: str
+) -> Certificate:
     """An organiser issues a certificate by hand (whatever the rule says), or reinstates a
     revoked one with its old code. The reason is audited."""
     reason = _reason(reason)
@@ -149,6 +156,7 @@ def certificate_issue(*, course: Course, registration_id: int, by, reason: str) 
             _("Only confirmed trainees can receive a certificate."), code="not_confirmed"
         )
     row = selectors.eligibility_for_registration(registration)
+    assert row is not None  # every confirmed trainee of the course has one
     certificate = Certificate.objects.select_for_update().filter(registration=registration).first()
     now = timezone.now()
     if certificate is not None and certificate.is_valid:
@@ -188,7 +196,9 @@ def certificate_issue(*, course: Course, registration_id: int, by, reason: str) 
 
 
 @transaction.atomic
-def certificate_revoke(*, course: Course, certificate_id: int, by, reason: str) -> Certificate:
+def certificate_revoke(
+    *, course: Course, certificate_id: int, by: User, reason: str
+) -> Certificate:
     reason = _reason(reason)
     try:
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id, course=course)
@@ -212,10 +222,11 @@ def certificate_revoke(*, course: Course, certificate_id: int, by, reason: str) 
     return certificate
 
 
-def certificate_pdf_file(*, certificate: Certificate):
+def certificate_pdf_file(*, certificate: Certificate) -> FieldFile:
     """The certificate's stored PDF, written on first use (a FieldFile)."""
+    # The stubs give a FileField's value as Any; it is the field's FieldFile.
     if certificate.pdf and default_storage.exists(certificate.pdf.name):
-        return certificate.pdf
+        return cast(FieldFile, certificate.pdf)
     name = default_storage.save(
         certificate_upload_to(certificate, ""), ContentFile(certificate_pdf(certificate))
     )
@@ -227,13 +238,13 @@ def certificate_pdf_file(*, certificate: Certificate):
     else:  # someone else stored it first: use theirs
         default_storage.delete(name)
         certificate.refresh_from_db(fields=["pdf"])
-    return certificate.pdf
+    return cast(FieldFile, certificate.pdf)
 
 
 # The ZIP of a course's certificates ------------------------------------------------------
 
 
-def archive_request(*, course: Course, by, language: str) -> CertificateArchive:
+def archive_request(*, course: Course, by: User, language: str) -> CertificateArchive:
     with transaction.atomic():
         archive = CertificateArchive.objects.create(
             course=course,

@@ -1,6 +1,8 @@
 """Certificate pages: the public verification, the trainee's own PDF, and the organisers'
 per-course page (rule, who qualifies, issue and revoke, the ZIP of all)."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,6 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.types import signed_in_user
 from certificates import selectors, services
 from certificates.forms import (
     CertificateRuleForm,
@@ -31,6 +34,9 @@ from jobs.views import JobProgressView
 from portal.downloads import private_file_response
 from portal.observability import client_ip_var
 from portal.views_base import ServiceActionView, ServiceFormView
+
+if TYPE_CHECKING:
+    pass
 
 PDF = "application/pdf"
 
@@ -75,7 +81,7 @@ class VerifyView(View):
         result, certificate = selectors.certificate_verdict(normalise_code(code))
         name_form = NameCheckForm(request.GET if "name" in request.GET else None)
         name_matches = None
-        if result == "valid" and name_form.is_valid():
+        if result == "valid" and certificate is not None and name_form.is_valid():
             name_matches = same_name(name_form.cleaned_data["name"], certificate.trainee_name)
         response = render(
             request,
@@ -154,12 +160,16 @@ class CertificateManageView(CertificateManagedView, ServiceFormView):
         return {**page, "reason_form": ReasonForm(), **kwargs}
 
     def run_service(self, form):
-        return services.rule_save(course=self.course, by=self.request.user, **form.cleaned_data)
+        return services.rule_save(
+            course=self.course, by=signed_in_user(self.request), **form.cleaned_data
+        )
 
 
 class IssueAllView(CertificateManagedView, ServiceActionView):
     def run_service(self) -> int:
-        return services.certificate_issue_for_course(course_id=self.course.pk, by=self.request.user)
+        return services.certificate_issue_for_course(
+            course_id=self.course.pk, by=signed_in_user(self.request)
+        )
 
     def get_success_message(self, result) -> str:
         return _("%(count)s new certificates issued.") % {"count": result}
@@ -180,7 +190,7 @@ class ReasonActionView(CertificateManagedView, ServiceActionView):
         return self.act(
             course=self.course,
             object_id=self.kwargs[self.object_kwarg],
-            by=self.request.user,
+            by=signed_in_user(self.request),
             reason=form.cleaned_data["reason"],
         )
 
@@ -220,7 +230,7 @@ class ArchiveRequestView(CertificateManagedView, ServiceActionView):
 
     def run_service(self) -> CertificateArchive:
         return services.archive_request(
-            course=self.course, by=self.request.user, language=get_language()
+            course=self.course, by=signed_in_user(self.request), language=get_language()
         )
 
     def get_success_url(self, result) -> str:
@@ -243,8 +253,8 @@ class ArchiveDetailView(ArchiveMixin, View):
 
 
 class ArchiveStatusView(ArchiveMixin, JobProgressView):
-    def get_job(self, request, archive_id: int) -> CertificateArchive:
-        return self.archive(request, archive_id)
+    def get_job(self, request, **kwargs: Any) -> CertificateArchive:
+        return self.archive(request, kwargs["archive_id"])
 
 
 class ArchiveDownloadView(ArchiveMixin, View):

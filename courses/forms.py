@@ -2,6 +2,7 @@
 
 import datetime
 import zoneinfo
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Fieldset, Layout, Row, Submit
@@ -10,7 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region
-from courses.models import DEFAULT_TIME_ZONE, Course, DiscussionGroup, Material, Session, Speaker
+from courses.models import (
+    DEFAULT_TIME_ZONE,
+    Course,
+    DiscussionGroup,
+    Material,
+    ReadingPackSection,
+    Session,
+    Speaker,
+)
 from courses.services.course import COURSE_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -206,8 +215,10 @@ class SessionForm(forms.Form):
     def __init__(self, *args, course: Course, **kwargs):
         self.course = course
         super().__init__(*args, **kwargs)
-        self.fields["discussion_group"].queryset = course.groups.all()
-        self.fields["speakers"].queryset = Speaker.objects.order_by("name", "pk")
+        cast(forms.ModelChoiceField, self.fields["discussion_group"]).queryset = course.groups.all()
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["speakers"]
+        ).queryset = Speaker.objects.order_by("name", "pk")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("kind", css_class="col-md-4"), Column("title", css_class="col-md-8")),
@@ -333,7 +344,7 @@ class MaterialUploadForm(forms.Form):
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = course.sessions.all()
+        cast(forms.ModelChoiceField, self.fields["session"]).queryset = course.sessions.all()
         self.helper = FormHelper()
         self.helper.add_input(Submit("upload", _("Upload")))
 
@@ -421,12 +432,20 @@ class PackItemNoteForm(forms.Form):
 class PackItemAddForm(forms.Form):
     """Add a document (by id, from the search results) or a material to a section."""
 
-    section = forms.ModelChoiceField(label=_("Section"), queryset=None, empty_label=None)
+    section: "forms.ModelChoiceField[ReadingPackSection]" = forms.ModelChoiceField(
+        label=_("Section"), queryset=None, empty_label=None
+    )
     document = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    material = forms.ModelChoiceField(label=_("Material"), queryset=None, required=False)
+    material: "forms.ModelChoiceField[Material]" = forms.ModelChoiceField(
+        label=_("Material"), queryset=None, required=False
+    )
     note = forms.CharField(label=_("Note (shown to trainees)"), required=False, max_length=2000)
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["section"].queryset = course.pack_sections.order_by("order", "pk")
-        self.fields["material"].queryset = course.materials.order_by("title", "pk")
+        cast(
+            forms.ModelChoiceField, self.fields["section"]
+        ).queryset = course.pack_sections.order_by("order", "pk")
+        cast(forms.ModelChoiceField, self.fields["material"]).queryset = course.materials.order_by(
+            "title", "pk"
+        )

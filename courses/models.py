@@ -4,6 +4,7 @@ import datetime
 import uuid
 import zoneinfo
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -17,6 +18,9 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import PINYIN_COLLATION, Organisation, Region
 from jobs.models import ZipJob
+
+if TYPE_CHECKING:
+    pass
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
@@ -440,6 +444,10 @@ class ReadingPackItem(models.Model):
         blank=True,
         related_name="pack_items",
     )
+
+    if TYPE_CHECKING:
+        # Not a field: the item's number through the whole pack, set by `pack_for_course`.
+        position: int
 
     class Meta:
         ordering = ["order", "pk"]

@@ -1,9 +1,10 @@
 """Reads of courses, scoped to who is asking."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any, overload
 
 from django.db.models import (
     Case,
@@ -18,11 +19,13 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import Organisation
 from accounts.roles import user_is_administrator, user_is_organiser
+from accounts.types import AnyUser
 from courses.models import (
     Course,
     Material,
@@ -32,15 +35,15 @@ from courses.models import (
     Session,
     Speaker,
 )
-from courses.trainees import is_trainee, trainee_course_ids
+from courses.trainees import IdSubquery, is_trainee, trainee_course_ids
 from policies.hooks import CourseLink
-from policies.models import DocumentAuthority, DocumentFile
+from policies.models import DocumentAuthority, DocumentFile, PolicyDocument
 from policies.selectors import DocumentFilters, document_list_visible_to, document_search
 
 PUBLIC_STATUSES = (Course.Status.PUBLISHED, Course.Status.CANCELLED, Course.Status.ARCHIVED)
 
 
-def course_list_visible_to(user) -> QuerySet[Course]:
+def course_list_visible_to(user: AnyUser) -> QuerySet[Course]:
     """Everything but drafts; drafts only to their organisers and administrators."""
     courses = Course.objects.all()
     if user_is_administrator(user):
@@ -52,7 +55,7 @@ def course_list_visible_to(user) -> QuerySet[Course]:
     return courses.filter(status__in=PUBLIC_STATUSES)
 
 
-def course_list_editable_by(user) -> QuerySet[Course]:
+def course_list_editable_by(user: AnyUser) -> QuerySet[Course]:
     """Courses `user` may change: their own as organiser, every course as administrator."""
     if user_is_administrator(user):
         return Course.objects.all()
@@ -61,7 +64,7 @@ def course_list_editable_by(user) -> QuerySet[Course]:
     return Course.objects.none()
 
 
-def course_can_edit(*, course: Course, user) -> bool:
+def course_can_edit(*, course: Course, user: AnyUser) -> bool:
     return course_list_editable_by(user).filter(pk=course.pk).exists()
 
 
@@ -118,7 +121,7 @@ class Catalogue:
         self.today = today
         self._count: int | None = None
 
-    def _parts(self) -> list[tuple[int, QuerySet[Course], list]]:
+    def _parts(self) -> list[tuple[int, QuerySet[Course], list[str | OrderBy]]]:
         today = self.today
         upcoming = self.courses.filter(ends_on__gte=today, starts_on__isnull=False)
         undated = self.courses.filter(
@@ -139,15 +142,19 @@ class Catalogue:
     def __len__(self) -> int:
         return self.count()
 
-    def explain(self, **options) -> str:
+    def explain(self, **options: Any) -> str:
         return "\n".join(
             query.order_by(*order).explain(**options) for _, query, order in self._parts()
         )
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Course]:
         return iter(self[0 : self.count()])
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Course: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Course]: ...
+    def __getitem__(self, index: int | slice) -> Course | list[Course]:
         if isinstance(index, int):
             return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop
@@ -163,9 +170,10 @@ class Catalogue:
         ]
         keys = list(parts[0].union(*parts[1:], all=True))
 
-        def sort_key(row):
+        def sort_key(row: tuple[int, datetime.date | None, int]) -> tuple[int, int, int]:
             part, starts_on, pk = row
             if part == 0:
+                assert starts_on is not None  # upcoming courses are the dated ones
                 return (0, starts_on.toordinal(), pk)
             if part == 1:
                 return (1, 0, pk)
@@ -176,7 +184,7 @@ class Catalogue:
         return [by_id[pk] for pk in ids]
 
 
-def course_detail_for(*, course_id: int, user) -> Course:
+def course_detail_for(*, course_id: int, user: AnyUser) -> Course:
     """One course with everything its page shows, or Course.DoesNotExist if out of scope."""
     return (
         course_list_visible_to(user)
@@ -216,7 +224,7 @@ def timetable_by_day(course: Course, sessions: Iterable[Session]) -> list[Timeta
     ]
 
 
-def material_levels_visible_to(*, user, course: Course, can_edit: bool) -> set[str]:
+def material_levels_visible_to(*, user: AnyUser, course: Course, can_edit: bool) -> set[str]:
     """The visibility levels of `course`'s materials that `user` may download."""
     levels = {Material.Visibility.PUBLIC.value}
     if not user.is_authenticated:
@@ -228,7 +236,9 @@ def material_levels_visible_to(*, user, course: Course, can_edit: bool) -> set[s
     return levels
 
 
-def material_list_visible_to(*, user, course: Course, can_edit: bool) -> QuerySet[Material]:
+def material_list_visible_to(
+    *, user: AnyUser, course: Course, can_edit: bool
+) -> QuerySet[Material]:
     levels = material_levels_visible_to(user=user, course=course, can_edit=can_edit)
     return (
         Material.objects.filter(course=course, visibility__in=levels)
@@ -237,7 +247,7 @@ def material_list_visible_to(*, user, course: Course, can_edit: bool) -> QuerySe
     )
 
 
-def material_for_download(*, material_id: int, user) -> Material:
+def material_for_download(*, material_id: int, user: AnyUser) -> Material:
     """A material `user` may download, or Material.DoesNotExist."""
     material = Material.objects.select_related("course").get(pk=material_id)
     course = material.course
@@ -251,7 +261,7 @@ def material_for_download(*, material_id: int, user) -> Material:
     return material
 
 
-def course_dashboard_for(user) -> list[Course]:
+def course_dashboard_for(user: AnyUser) -> list[Course]:
     """The organiser's courses with their next session, drafts first (one query).
 
     Their registration counts come from enrollment (`{% with_seat_counts %}`)."""
@@ -301,7 +311,7 @@ def course_part_counts(course: Course) -> dict[str, int]:
     )
 
 
-def course_page(*, course: Course, user) -> dict:
+def course_page(*, course: Course, user: AnyUser) -> dict:
     """What the course page shows `user`: timetable, materials, reading pack, quotas."""
     can_edit = course_can_edit(course=course, user=user)
     sessions = list(session_list_for_course(course))
@@ -329,7 +339,7 @@ def course_page(*, course: Course, user) -> dict:
 # -- Reading pack -----------------------------------------------------------------------------
 
 
-def pack_can_view(*, user, course: Course, can_edit: bool | None = None) -> bool:
+def pack_can_view(*, user: AnyUser, course: Course, can_edit: bool | None = None) -> bool:
     """The pack's contents are for the course's registered trainees and its organisers."""
     if not user.is_authenticated:
         return False
@@ -348,7 +358,7 @@ class PackSectionView:
     items: list[ReadingPackItem]
 
 
-def pack_for_course(*, course: Course, user, can_edit: bool) -> list[PackSectionView]:
+def pack_for_course(*, course: Course, user: AnyUser, can_edit: bool) -> list[PackSectionView]:
     """The pack in order with only the items `user` may see (a constant number of queries).
 
     Documents follow the library's visibility rule (`document_list_visible_to`); materials the
@@ -356,7 +366,7 @@ def pack_for_course(*, course: Course, user, can_edit: bool) -> list[PackSection
     """
     levels = material_levels_visible_to(user=user, course=course, can_edit=can_edit)
     visible_documents = document_list_visible_to(user).values("pk")
-    items = (
+    items: QuerySet[ReadingPackItem] = (
         ReadingPackItem.objects.filter(section__course=course)
         .filter(
             Q(document__in=visible_documents)
@@ -398,7 +408,7 @@ def pack_for_course(*, course: Course, user, can_edit: bool) -> list[PackSection
 PACK_SEARCH_RESULTS = 20
 
 
-def pack_editor(*, course: Course, user, query: str) -> dict:
+def pack_editor(*, course: Course, user: AnyUser, query: str) -> dict:
     """The pack editor's data: its sections, and the published documents matching `query`
     with those already in the pack."""
     results = []
@@ -418,7 +428,7 @@ def pack_editor(*, course: Course, user, query: str) -> dict:
     }
 
 
-def registered_document_ids(user) -> QuerySet:
+def registered_document_ids(user: AnyUser) -> IdSubquery:
     """For the library: documents in the packs of courses `user` attends as a trainee."""
     return (
         ReadingPackItem.objects.filter(
@@ -429,7 +439,7 @@ def registered_document_ids(user) -> QuerySet:
     )
 
 
-def course_links_for_document(document, user) -> list[CourseLink]:
+def course_links_for_document(document: PolicyDocument, user: AnyUser) -> list[CourseLink]:
     """For the document page: the courses whose pack uses it and that `user` may see."""
     courses = (
         course_list_visible_to(user)
@@ -448,6 +458,6 @@ def course_links_for_document(document, user) -> list[CourseLink]:
     ]
 
 
-def course_list_exportable_by(user) -> QuerySet[Course]:
+def course_list_exportable_by(user: AnyUser) -> QuerySet[Course]:
     """Courses whose spreadsheets `user` may download: the ones they may edit."""
     return course_list_editable_by(user)

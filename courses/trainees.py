@@ -8,15 +8,18 @@ AppConfig.ready(). Everything else about registrations reaches course pages from
 template tags and views, and every change that moves seats is an enrollment service.
 """
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
+from accounts.models import User
+from accounts.types import AnyUser
 from courses.models import Course
 
+# Rows of `.values("<id field>")`: a queryset usable as a subquery.
+IdSubquery = QuerySet[Model, Mapping[str, object]]
 # (user) -> the ids of the courses `user` attends, as a queryset usable as a subquery.
-TraineeCourseIds = Callable[[Any], QuerySet]
+TraineeCourseIds = Callable[[User], IdSubquery]
 
 _provider: TraineeCourseIds | None = None
 
@@ -26,14 +29,14 @@ def register(provider: TraineeCourseIds) -> None:
     _provider = provider
 
 
-def trainee_course_ids(user) -> QuerySet:
+def trainee_course_ids(user: AnyUser) -> IdSubquery:
     """Ids of the courses `user` attends; none until enrollment has registered its answer."""
     if _provider is None or not user.is_authenticated:
         return Course.objects.none().values("pk")
     return _provider(user)
 
 
-def is_trainee(*, user, course: Course) -> bool:
+def is_trainee(*, user: AnyUser, course: Course) -> bool:
     if not user.is_authenticated:
         return False
     return Course.objects.filter(pk=course.pk, pk__in=trainee_course_ids(user)).exists()

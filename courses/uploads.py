@@ -42,6 +42,6 @@ def check_material(upload: UploadedFile) -> CheckedFile:
         display_name=name,
         extension=PurePosixPath(name.lower()).suffix.lstrip("."),
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,  # validate_upload refused a file without a size
         sha256=digest.hexdigest(),
     )

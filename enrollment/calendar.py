@@ -2,12 +2,13 @@
 
 from icalendar import Calendar
 
+from accounts.models import User
 from courses.calendar import course_calendar_ics
 from courses.selectors import session_list_for_course
 from enrollment.selectors import confirmed_courses_for
 
 
-def personal_calendar_ics(user, *, host: str) -> bytes:
+def personal_calendar_ics(user: User, *, host: str) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Training Course Portal//enrollment//ZH")
     calendar.add("version", "2.0")

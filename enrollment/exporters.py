@@ -3,6 +3,7 @@
 Streams with `.iterator()`; no query runs per row.
 """
 
+from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -10,8 +11,8 @@ from accounts.models import Organisation
 from courses.exporters import CourseExporter
 from enrollment.models import Registration
 from enrollment.selectors import registration_list_for_course
-from exports.registry import register
-from exports.writer import Column
+from exports.registry import Progress, register
+from exports.writer import Column, SafeWorkbook
 
 DATETIME = "yyyy-mm-dd hh:mm"
 CHUNK = 2000
@@ -25,7 +26,7 @@ class RegistrationListExporter(CourseExporter):
     name = "attendance.registrations"
     title = gettext_lazy("Registration list")
 
-    def queryset(self):
+    def queryset(self) -> QuerySet[Registration]:
         return registration_list_for_course(self.course)
 
     def total(self) -> int:
@@ -55,7 +56,7 @@ class RegistrationListExporter(CourseExporter):
             Column(_("Group"), 10),
         ]
 
-    def write(self, book, progress) -> None:
+    def write(self, book: SafeWorkbook, progress: Progress) -> None:
         types = dict(Organisation.Type.choices)
         statuses = dict(Registration.Status.choices)
         sources = dict(Registration.Source.choices)

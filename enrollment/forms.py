@@ -1,5 +1,7 @@
 """Input shapes for the enrollment pages. Forms never write: views pass cleaned data to services."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +57,7 @@ class RegistrationFilterForm(forms.Form):
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [
+        cast(forms.ChoiceField, self.fields["group"]).choices = [
             ("", _("All groups")),
             (0, _("Without a group")),
             *[(group.pk, group.name) for group in course.groups.all()],
@@ -76,7 +78,7 @@ class RegistrationDecisionForm(forms.Form):
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
         # Any of the course's registrations; the service checks their status under the lock.
-        self.fields["registrations"].choices = [
+        cast(forms.ChoiceField, self.fields["registrations"]).choices = [
             (pk, pk)
             for pk in Registration.objects.filter(course=course).values_list("pk", flat=True)
         ]

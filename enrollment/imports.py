@@ -7,11 +7,12 @@ bomb or a macro-enabled workbook is refused without being unpacked.
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
@@ -58,7 +59,7 @@ def _header_aliases() -> dict[str, str]:
     return HEADER_ALIASES
 
 
-def normalise(text) -> str:
+def normalise(text: object) -> str:
     return "".join(str(text or "").split()).lower().rstrip("*")
 
 
@@ -80,7 +81,7 @@ def max_upload_bytes() -> int:
     return settings.PORTAL_IMPORT_MAX_BYTES
 
 
-def check_upload(upload) -> bytes:
+def check_upload(upload: UploadedFile) -> bytes:
     """The file's bytes once its name, size and structure are acceptable."""
     name = (getattr(upload, "name", "") or "").lower()
     if not name.endswith(".xlsx"):
@@ -145,7 +146,7 @@ class RawRow:
     formulas: frozenset[str] = frozenset()
 
 
-def read_rows(data: bytes) -> tuple[int, Iterator[RawRow]]:
+def read_rows(data: bytes) -> tuple[int, Generator[RawRow, None, None]]:
     """(row count estimate, rows) of the first sheet; raises ValidationError on a bad header."""
     try:
         # Formulas are read as formulas (not their cached results) so that they can be refused.
@@ -174,7 +175,7 @@ def read_rows(data: bytes) -> tuple[int, Iterator[RawRow]]:
         )
     total = max(0, (sheet.max_row or 1) - 1)
 
-    def iterate() -> Iterator[RawRow]:
+    def iterate() -> Generator[RawRow, None, None]:
         try:
             for number, row in enumerate(rows, start=2):
                 cells = {key: row[index] for key, index in positions.items() if index < len(row)}
@@ -192,7 +193,7 @@ def read_rows(data: bytes) -> tuple[int, Iterator[RawRow]]:
     return total, iterate()
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

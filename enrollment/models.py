@@ -2,6 +2,7 @@
 
 import secrets
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -146,6 +147,11 @@ class Registration(models.Model):
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    if TYPE_CHECKING:
+        # Not a field: the place on the waiting list (None when not waiting), set by the
+        # selectors and services whose pages show it.
+        place: int | None
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -2,7 +2,7 @@
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -10,7 +10,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import Organisation, Region, User
+from accounts.types import AnyUser
 from courses.models import Course
+from courses.trainees import IdSubquery
 from enrollment.models import (
     ACTIVE_STATUSES,
     HELD_STATUSES,
@@ -20,14 +22,14 @@ from enrollment.models import (
 )
 
 
-def registration_list_for_user(user) -> QuerySet[Registration]:
+def registration_list_for_user(user: AnyUser) -> QuerySet[Registration]:
     """The user's own registrations."""
     if not user.is_authenticated:
         return Registration.objects.none()
     return Registration.objects.filter(trainee=user)
 
 
-def registration_active_for(*, user, course: Course) -> Registration | None:
+def registration_active_for(*, user: AnyUser, course: Course) -> Registration | None:
     """The user's active registration for the course (with waiting-list position), if any."""
     if not user.is_authenticated:
         return None
@@ -43,7 +45,7 @@ def registration_active_for(*, user, course: Course) -> Registration | None:
     return registration
 
 
-def _waitlist_position_subquery():
+def _waitlist_position_subquery() -> Subquery:
     ahead = (
         Registration.objects.filter(
             course_id=OuterRef("course_id"), status=Registration.Status.WAITLISTED
@@ -61,11 +63,11 @@ def _waitlist_position_subquery():
 
 @dataclass
 class MyCourses:
-    upcoming: list[Registration]
-    past: list[Registration]
+    upcoming: Sequence[Registration]
+    past: Sequence[Registration]
 
 
-def registration_list_mine(user) -> MyCourses:
+def registration_list_mine(user: AnyUser) -> MyCourses:
     """The user's registrations, upcoming (soonest first) and past (latest first)."""
     today = timezone.localdate()
     registrations = list(
@@ -86,7 +88,7 @@ def registration_list_mine(user) -> MyCourses:
     return MyCourses(upcoming=upcoming, past=past)
 
 
-def registration_list_confirmed_for(user) -> QuerySet[Registration]:
+def registration_list_confirmed_for(user: AnyUser) -> QuerySet[Registration]:
     """The user's confirmed registrations: what makes someone a course's trainee (materials
     for trainees, the reading pack, questions, the survey, certificates)."""
     if not user.is_authenticated:
@@ -94,11 +96,11 @@ def registration_list_confirmed_for(user) -> QuerySet[Registration]:
     return Registration.objects.filter(trainee=user, status=Registration.Status.CONFIRMED)
 
 
-def is_confirmed_trainee(*, user, course: Course) -> bool:
+def is_confirmed_trainee(*, user: AnyUser, course: Course) -> bool:
     return registration_list_confirmed_for(user).filter(course=course).exists()
 
 
-def course_ids_confirmed_for(user) -> QuerySet:
+def course_ids_confirmed_for(user: AnyUser) -> IdSubquery:
     """Ids of the courses `user` is a confirmed trainee of, as a subquery."""
     return registration_list_confirmed_for(user).values("course_id")
 
@@ -157,7 +159,7 @@ def registration_list_confirmed_of(course_id: int) -> QuerySet[Registration]:
     return Registration.objects.filter(course_id=course_id, status=Registration.Status.CONFIRMED)
 
 
-def confirmed_courses_for(user) -> QuerySet[Course]:
+def confirmed_courses_for(user: AnyUser) -> QuerySet[Course]:
     return Course.objects.filter(pk__in=course_ids_confirmed_for(user)).exclude(
         status=Course.Status.DRAFT
     )
@@ -213,7 +215,7 @@ def registration_status_counts(course: Course) -> dict[str, int]:
 @dataclass
 class RegionRow:
     region: Region
-    counts: Counter
+    counts: Counter[str]
     held: int
     quota: int | None
 
@@ -241,7 +243,7 @@ def course_statistics(course: Course) -> CourseStatistics:
     """Registrations by status, region (all regions, with quota use), type and day."""
     registrations = Registration.objects.filter(course=course)
     by_status = registration_status_counts(course)
-    region_counts: dict[int, Counter] = {}
+    region_counts: dict[int, Counter[str]] = {}
     for region_id, status, n in registrations.values_list("region_id", "status").annotate(
         n=Count("pk")
     ):
@@ -290,13 +292,13 @@ def course_statistics(course: Course) -> CourseStatistics:
     )
 
 
-def nominating_units_for_contact(user) -> QuerySet[NominatingUnit]:
+def nominating_units_for_contact(user: AnyUser) -> QuerySet[NominatingUnit]:
     if not user.is_authenticated:
         return NominatingUnit.objects.none()
     return NominatingUnit.objects.filter(contact=user).select_related("course", "organisation")
 
 
-def nominating_unit_for(*, user, course_id: int) -> NominatingUnit | None:
+def nominating_unit_for(*, user: AnyUser, course_id: int) -> NominatingUnit | None:
     """The unit `user` is the contact of for this course, if any."""
     return nominating_units_for_contact(user).filter(course_id=course_id).first()
 
@@ -325,7 +327,7 @@ def registration_list_nominated(
     return registrations.order_by("-created_at", "-pk")[:NOMINEES_SHOWN]
 
 
-def calendar_feed_for(user) -> CalendarFeed | None:
+def calendar_feed_for(user: User) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user).first()
 
 

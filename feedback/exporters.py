@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses.exporters import CourseExporter
-from exports.registry import register
-from exports.writer import Column
+from exports.registry import Progress, register
+from exports.writer import Column, SafeWorkbook
 from feedback import selectors
 from feedback.models import Survey, SurveyAnswer, SurveyQuestion
 
@@ -43,7 +43,7 @@ class SurveyResultsExporter(CourseExporter):
     def total(self) -> int:
         return self.survey.responses.count()
 
-    def write(self, book, progress) -> None:
+    def write(self, book: SafeWorkbook, progress: Progress) -> None:
         survey = self.survey
         summary = book.sheet(
             _("Summary"),
@@ -79,8 +79,8 @@ class SurveyResultsExporter(CourseExporter):
         survey = self.survey
         questions = selectors.survey_questions(survey)
         sessions = selectors.survey_sessions(survey.course)
-        columns = []
-        keys = []
+        columns: list[Column] = []
+        keys: list[tuple[int, int | None]] = []
         for question in questions:
             if question.kind == SurveyQuestion.Kind.SESSION_RATING:
                 for session in sessions:
@@ -93,7 +93,7 @@ class SurveyResultsExporter(CourseExporter):
 
     def _answers(self) -> dict[int, dict[tuple[int, int | None], object]]:
         """Each response's answers by (question, session), as the cells show them."""
-        answers = defaultdict(dict)
+        answers: defaultdict[int, dict[tuple[int, int | None], object]] = defaultdict(dict)
         for answer in SurveyAnswer.objects.filter(response__survey=self.survey).iterator(CHUNK):
             value = (
                 answer.rating

@@ -97,7 +97,7 @@ class SurveyResponseForm(forms.Form):
 
     def answers(self) -> dict:
         data = self.cleaned_data
-        answers = {}
+        answers: dict[int, object] = {}
         for question in self.questions:
             name = f"q{question.pk}"
             if question.kind == SurveyQuestion.Kind.SESSION_RATING:

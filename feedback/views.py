@@ -6,7 +6,7 @@ page (`SurveyEditorMixin`).
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.types import signed_in_user
 from courses.mixins import ManagedCourseMixin
 from feedback import selectors, services
 from feedback.forms import (
@@ -43,6 +44,8 @@ class SurveyEditorMixin(ManagedCourseMixin):
     A refusal is an error message on the page. A view whose action needs a saved survey sets
     `needs_survey`; a view with a form names its place on the page in `form_slot`.
     """
+
+    request: HttpRequest
 
     template_name = "feedback/survey_update.html"
     refused_as = "redirect"
@@ -141,7 +144,10 @@ class SurveyQuestionActionView(SurveyEditorMixin, ServiceActionView):
 
     def posted_question(self) -> SurveyQuestion:
         question_id = _int(self.request.POST.get("question"))
-        question = selectors.survey_question_of(self.survey, question_id)
+        survey = self.survey
+        # `needs_survey`: post() has refused the action already when there is no survey.
+        assert survey is not None
+        question = selectors.survey_question_of(survey, question_id)
         if question is None:
             raise ValidationError(
                 _("This question no longer exists; the page shows the survey as it is now."),
@@ -253,7 +259,9 @@ class ResponseCreateView(KeepWhatWasTypedMixin, LoginRequiredMixin, ServiceFormV
             "survey": self.survey,
             "course": self.survey.course,
             "state": selectors.survey_state(self.survey),
-            "responded": selectors.has_responded(user=self.request.user, survey=self.survey),
+            "responded": selectors.has_responded(
+                user=signed_in_user(self.request), survey=self.survey
+            ),
             **kwargs,
         }
 

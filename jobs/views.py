@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.http import JsonResponse
 from django.views import View
 
@@ -13,7 +15,8 @@ class JobProgressView(View):
 
     http_method_names = ["get"]
 
-    def get_job(self, request, **kwargs) -> BackgroundJob:
+    def get_job(self, request, **kwargs: Any) -> BackgroundJob:
+        """The job named by the URL's keyword arguments, among those the user may see."""
         raise NotImplementedError
 
     def progress(self, job: BackgroundJob) -> dict:

@@ -19,8 +19,10 @@ them. Instead they register here from their `AppConfig.ready()`:
         hooks.register_course_links_provider(course_links_for_document)
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
+
+from django.db.models import Model, QuerySet
 
 
 class CourseLink(NamedTuple):
@@ -30,8 +32,8 @@ class CourseLink(NamedTuple):
 
 
 # (user) -> ids of documents linked to courses the user is registered in: a queryset of ids
-# (used as a subquery, so the list stays one query) or any iterable of ints.
-RegistrationProvider = Callable[[Any], Iterable[int]]
+# (`.values("<id>")`, used as a subquery, so the list stays one query) or any iterable of ints.
+RegistrationProvider = Callable[[Any], QuerySet[Model, Mapping[str, object]] | Iterable[int]]
 # (document, user) -> the courses that use the document and that the user may see.
 CourseLinksProvider = Callable[[Any, Any], Iterable[CourseLink]]
 

@@ -4,7 +4,7 @@ It is for the course's organisers and administrators, so it names the asker, ano
 (anonymity is towards other trainees, never towards organisers); a column says whether the
 trainee asked anonymously."""
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +22,7 @@ class QuestionListExporter(CourseExporter):
     name = "questions.list"
     title = gettext_lazy("Questions")
 
-    def _questions(self):
+    def _questions(self) -> QuerySet[Question]:
         return Question.objects.filter(course_id=self.params["course"])
 
     def total(self) -> int:

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +22,12 @@ class _CourseTargetForm(forms.Form):
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = session_list_for_questions(course)
-        self.fields["speaker"].queryset = speaker_list_for_questions(course)
+        cast(forms.ModelChoiceField, self.fields["session"]).queryset = session_list_for_questions(
+            course
+        )
+        cast(forms.ModelChoiceField, self.fields["speaker"]).queryset = speaker_list_for_questions(
+            course
+        )
 
 
 class QuestionForm(_CourseTargetForm):
@@ -60,7 +66,9 @@ class TriageFilterForm(forms.Form):
 
     def __init__(self, *args, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = session_list_for_questions(course)
+        cast(forms.ModelChoiceField, self.fields["session"]).queryset = session_list_for_questions(
+            course
+        )
         self.fields["status"].widget.attrs["class"] = "form-select"
         self.fields["session"].widget.attrs["class"] = "form-select"
         self.fields["q"].widget.attrs["class"] = "form-control"

@@ -7,17 +7,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.roles import user_is_organiser
 from courses.models import Course
 from courses.selectors import course_can_edit
 
 
-def ensure_can_edit(course: Course, by) -> None:
+def ensure_can_edit(course: Course, by: User) -> None:
     if not course_can_edit(course=course, user=by):
         raise PermissionDenied(_("Only the course's organisers and administrators can do this."))
 
 
-def ensure_organiser(by) -> None:
+def ensure_organiser(by: User) -> None:
     if not user_is_organiser(by):
         raise PermissionDenied(_("Only organisers and administrators can do this."))
 

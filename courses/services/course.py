@@ -3,7 +3,7 @@
 import datetime
 import zoneinfo
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -23,6 +23,9 @@ from courses.services.common import (
     seats_below_held,
 )
 from courses.services.reading_pack import pack_copy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The fields organisers fill in on the course form, in the form's order; everything else is
 # set by the services. The host organisations are a many-to-many list, saved after the course.
@@ -64,7 +67,9 @@ def _validate(course: Course, seats_held: Mapping[int | None, int] | None = None
     """Check the course's fields; a saved course also against the seats trainees hold."""
     errors: dict[str, list[ValidationError]] = {}
 
-    def add(field: str, message, code: str, params: dict | None = None) -> None:
+    def add(
+        field: str, message: "StrOrPromise", code: str, params: dict[str, object] | None = None
+    ) -> None:
         errors.setdefault(field, []).append(ValidationError(message, code=code, params=params))
 
     try:
@@ -283,6 +288,10 @@ def course_clone(
     # Session times move by whole days in the course's own time zone, so 09:00 stays 09:00.
     tz = source.tz
 
+    @overload
+    def moved(moment: datetime.datetime) -> datetime.datetime: ...
+    @overload
+    def moved(moment: None) -> None: ...
     def moved(moment: datetime.datetime | None) -> datetime.datetime | None:
         if moment is None:
             return None
@@ -298,12 +307,12 @@ def course_clone(
         RegionalQuota(course=clone, region_id=quota.region_id, seats=quota.seats)
         for quota in source.quotas.all()
     )
-    groups = {}
+    groups: dict[int | None, DiscussionGroup] = {}
     for group in source.groups.all():
         groups[group.pk] = DiscussionGroup.objects.create(
             course=clone, name=group.name, facilitator=group.facilitator, room=group.room
         )
-    sessions = {}
+    sessions: dict[int | None, Session] = {}
     for session in source.sessions.prefetch_related("speakers"):
         copy = Session.objects.create(
             course=clone,
@@ -317,12 +326,12 @@ def course_clone(
         )
         copy.speakers.set(session.speakers.all())
         sessions[session.pk] = copy
-    materials = {}
+    materials: dict[int, Material] = {}
     for material in source.materials.all():
         # Each course owns its files, so deleting one course never breaks the other.
         with material.file.open("rb") as handle:
             content = ContentFile(handle.read())
-        copy = Material(
+        material_copy = Material(
             course=clone,
             session=sessions.get(material.session_id),
             title=material.title,
@@ -333,9 +342,9 @@ def course_clone(
             visibility=material.visibility,
             uploaded_by=by,
         )
-        copy.file.save(material.original_name, content, save=False)
-        copy.save()
-        materials[material.pk] = copy
+        material_copy.file.save(material.original_name, content, save=False)
+        material_copy.save()
+        materials[material.pk] = material_copy
     pack_copy(source=source, target=clone, materials=materials)
     return clone
 

@@ -4,8 +4,11 @@ Every write locks the course row first (the one serialisation point of a course)
 organisers reordering at once never end up with two items in the same place.
 """
 
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -15,6 +18,9 @@ from policies.models import PolicyDocument
 
 UP = "up"
 DOWN = "down"
+
+# The pack's rows that keep an `order` within their course or section.
+Ordered = TypeVar("Ordered", ReadingPackSection, ReadingPackItem)
 
 
 def _locked(course: Course, by: User) -> Course:
@@ -33,7 +39,7 @@ def _clean_heading(heading: str) -> str:
     return heading
 
 
-def _swap(rows: list, index: int, direction: str) -> list:
+def _swap(rows: list[Ordered], index: int, direction: str) -> list[Ordered]:
     """`rows` with the row at `index` moved one place; ValidationError at either end."""
     if direction not in (UP, DOWN):
         raise ValidationError(_("Move up or down."), code="direction")
@@ -48,7 +54,7 @@ def _gone() -> ValidationError:
     return ValidationError(_("Someone else removed it in the meantime."), code="gone")
 
 
-def _still_there(rows):
+def _still_there(rows: QuerySet[Ordered]) -> Ordered:
     """The one row of `rows`, re-read under the course lock; `gone` if it was deleted."""
     row = rows.first()
     if row is None:
@@ -56,14 +62,14 @@ def _still_there(rows):
     return row
 
 
-def _index_of(rows: list, pk: int) -> int:
+def _index_of(rows: list[Ordered], pk: int) -> int:
     for index, row in enumerate(rows):
         if row.pk == pk:
             return index
     raise _gone()
 
 
-def _renumber(rows: list, model) -> None:
+def _renumber(rows: list[Ordered], model: type[Ordered]) -> None:
     for position, row in enumerate(rows):
         row.order = position
     model.objects.bulk_update(rows, ["order"])
@@ -138,6 +144,7 @@ def pack_item_add(
                 _("This document is already in the reading pack."), code="already_in_pack"
             )
     else:
+        assert material is not None  # one_source above
         if material.course_id != course.pk:
             raise ValidationError(
                 _("Choose one of this course's materials."), code="material_other_course"

@@ -38,6 +38,7 @@ class GroupObjectMixin(CourseObjectMixin):
 
 
 class GroupUpdateView(GroupObjectMixin, ServiceFormView):
+    group: DiscussionGroup
     template_name = "courses/group_update.html"
     form_class = GroupForm
     invalid_status = 400

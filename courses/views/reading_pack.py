@@ -84,6 +84,7 @@ class PackSectionObjectMixin(CourseObjectMixin):
 
 
 class PackSectionUpdateView(PackSectionObjectMixin, ServiceFormView):
+    section: ReadingPackSection
     template_name = "courses/readingpack_section_update.html"
     form_class = PackSectionForm
     invalid_status = 400
@@ -132,6 +133,7 @@ class PackItemObjectMixin(CourseObjectMixin):
 
 
 class PackItemUpdateView(PackItemObjectMixin, ServiceFormView):
+    item: ReadingPackItem
     template_name = "courses/readingpack_item_update.html"
     form_class = PackItemNoteForm
     invalid_status = 400

@@ -1,5 +1,7 @@
 """The whole reading pack as one file: the request, its progress page and the download."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -65,10 +67,10 @@ class PackBundleDetailView(PackBundleMixin, View):
 
 
 class PackBundleStatusView(PackBundleMixin, JobProgressView):
-    def get_job(self, request, bundle_id: int) -> ReadingPackBundle:
+    def get_job(self, request, **kwargs: Any) -> ReadingPackBundle:
         if not request.user.is_authenticated:
             raise Http404
-        return self.bundle(request, bundle_id)
+        return self.bundle(request, kwargs["bundle_id"])
 
 
 class PackBundleDownloadView(View):

@@ -1,6 +1,7 @@
 """Speakers, shared by all courses: the list, adding, changing and deleting one."""
 
 from functools import cached_property
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
@@ -41,6 +42,7 @@ class SpeakerObjectMixin(OrganiserRequiredMixin):
     """`self.speaker` from the URL, looked up once the visitor is known to be an organiser."""
 
     success_url = reverse_lazy("courses:speaker-list")
+    kwargs: dict[str, Any]
 
     @cached_property
     def speaker(self) -> Speaker:

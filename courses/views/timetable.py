@@ -45,6 +45,7 @@ class SessionObjectMixin(CourseObjectMixin):
 
 
 class SessionUpdateView(SessionObjectMixin, ServiceFormView):
+    session: Session
     template_name = "courses/session_update.html"
     form_class = SessionForm
     invalid_status = 400

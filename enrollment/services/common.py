@@ -19,7 +19,7 @@ class CourseBusy(Exception):
 
     code = "busy"
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(str(BUSY_MESSAGE))
 
 

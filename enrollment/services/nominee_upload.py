@@ -20,6 +20,6 @@ def nominees_upload(
     if total > sync_row_limit():
         rows.close()
         return import_job_create(
-            course=course, by=by, data=data, original_name=upload.name, language=language
+            course=course, by=by, data=data, original_name=upload.name or "", language=language
         )
     return nominees_import(course=course, by=by, rows=rows, source=Registration.Source.IMPORT)

@@ -136,6 +136,8 @@ class _RowChecker:
             found.append(("organisation_type", _("Unknown organisation type; see the template.")))
         if found:
             return None, [RowError(raw.number, column, message) for column, message in found]
+        # Both are required columns, so a row without them has errors.
+        assert organisation_type is not None and region is not None
         nominee = Nominee(
             row=raw.number,
             email=email,
@@ -221,13 +223,13 @@ def _accounts_for(nominees: list[Nominee], *, trainee_group: Group) -> list[tupl
     emails = [nominee.email for nominee in nominees]
     existing: dict[str, User] = {}
     for start in range(0, len(emails), 1000):
-        for user in (
+        for found in (
             User.objects.annotate(email_lower=Lower("email"))
             .filter(email_lower__in=emails[start : start + 1000])
             .select_related("organisation")
             .order_by("full_name", "pk")
         ):
-            existing.setdefault(user.email_lower, user)
+            existing.setdefault(found.email_lower, found)
     organisations: dict[tuple, Organisation] = {}
 
     def organisation(nominee: Nominee) -> Organisation:
@@ -241,7 +243,8 @@ def _accounts_for(nominees: list[Nominee], *, trainee_group: Group) -> list[tupl
         return organisations[key]
 
     accounts: list[tuple[User, bool]] = []
-    completed, new = [], []
+    completed: list[User] = []
+    new: list[User] = []
     for nominee in nominees:
         user = existing.get(nominee.email)
         if user is not None:
@@ -283,12 +286,13 @@ def _accounts_for(nominees: list[Nominee], *, trainee_group: Group) -> list[tupl
     return accounts
 
 
-class _NewAccountTokens(type(default_token_generator)):
+# Whatever generator class allauth uses (untyped), so mypy cannot take it as a base class.
+class _NewAccountTokens(type(default_token_generator)):  # type: ignore[misc]
     """allauth's password-reset token for an account created just now, whose only address is
     its e-mail: allauth's generator looks the addresses up (two queries per account), this
     one knows them. `default_token_generator.check_token` accepts its tokens."""
 
-    def _make_hash_value(self, user, timestamp) -> str:
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
         return PasswordResetTokenGenerator._make_hash_value(self, user, timestamp) + user.email
 
 

@@ -28,6 +28,8 @@ EVENTS = (
 )
 # Messages that confirm a seat carry the course's calendar.
 WITH_CALENDAR = {"confirmed", "approved", "promoted"}
+# A course's links, kept by ("urls", course id) while messages for many registrations render.
+LinkCache = dict[tuple[str, int], dict[str, str]]
 
 
 def site_url(path: str) -> str:
@@ -68,8 +70,8 @@ def _registration_draft(
     *,
     key_suffix: str = "",
     position: int | None = None,
-    cache: dict | None = None,
-    **extra,
+    cache: LinkCache | None = None,
+    **extra: object,
 ) -> outbox.Draft:
     assert event in EVENTS, event
     course = registration.course
@@ -109,8 +111,8 @@ def registration_message(
     *,
     key_suffix: str = "",
     position: int | None = None,
-    cache: dict | None = None,
-    **extra,
+    cache: LinkCache | None = None,
+    **extra: object,
 ) -> outbox.Message:
     """The rendered message for `event`, not yet queued (`registration_notify` queues it).
 
@@ -135,7 +137,7 @@ def _masked_registration(context: dict, markers: dict[str, str]) -> dict:
 
 
 def registration_messages(
-    events: list[tuple[Registration, str, int | None]], *, cache: dict | None = None
+    events: list[tuple[Registration, str, int | None]], *, cache: LinkCache | None = None
 ) -> list[outbox.Message]:
     """`registration_message` for many (registration, event, waiting-list position): each
     template is rendered once, with each trainee's name and place put in
@@ -160,8 +162,8 @@ def registration_notify(
     *,
     key_suffix: str = "",
     position: int | None = None,
-    cache: dict | None = None,
-    **extra,
+    cache: LinkCache | None = None,
+    **extra: object,
 ) -> None:
     """Queue the message for `event`; the key makes a second call for the same event a no-op."""
     message = registration_message(

@@ -1,5 +1,7 @@
 """Registering, cancelling, approving and rejecting; every write locks the course row first."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -92,7 +94,7 @@ def _new_registration(
     by: User | None,
     source: str,
     nominating_unit: NominatingUnit | None,
-    now,
+    now: datetime.datetime,
 ) -> Registration:
     """The unsaved registration the seat rules give `trainee`: a seat (pending approval when
     the course requires it) if `seats` has one for their region, else the waiting list. The
@@ -178,7 +180,7 @@ def _decide_many(
         _ensure_open_for(course, by=by)
     except ValidationError as exc:
         return [], dict.fromkeys(range(len(trainees)), exc)
-    registered = set()
+    registered: set[int] = set()
     ids = [trainee.pk for trainee in trainees]
     for start in range(0, len(ids), 1000):
         registered.update(
@@ -186,7 +188,8 @@ def _decide_many(
                 course=course, trainee_id__in=ids[start : start + 1000], status__in=ACTIVE_STATUSES
             ).values_list("trainee_id", flat=True)
         )
-    allowance = used = None
+    allowance: int | None = None
+    used = 0  # counted only against an allowance
     if nominating_unit is not None and nominating_unit.seat_allowance is not None:
         allowance = nominating_unit.seat_allowance
         used = Registration.objects.filter(
@@ -205,8 +208,7 @@ def _decide_many(
             refusals[index] = exc
             continue
         registered.add(trainee.pk)
-        if used is not None:
-            used += 1
+        used += 1
         registration = _new_registration(
             course=course,
             seats=seats,

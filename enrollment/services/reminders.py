@@ -30,6 +30,7 @@ def registration_remind(*, now: datetime.datetime | None = None) -> int:
     queued = 0
     for registration in registrations.iterator(chunk_size=500):
         course = registration.course
+        assert course.starts_on is not None  # the query asks for courses starting soon
         days_left = (course.starts_on - timezone.localtime(now, course.tz).date()).days
         if days_left < 1:
             continue

@@ -1,5 +1,8 @@
 from django import template
+from django.template import Context
 
+from courses.models import Course
+from enrollment.models import NominatingUnit, Registration
 from enrollment.selectors import (
     SeatCounts,
     course_seats_left,
@@ -14,7 +17,7 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def my_registration(context, course):
+def my_registration(context: Context, course: Course) -> Registration | None:
     """The signed-in user's active registration for `course` (with `.place` on the waiting list), or None."""
     request = context.get("request")
     if request is None:
@@ -23,7 +26,7 @@ def my_registration(context, course):
 
 
 @register.simple_tag(takes_context=True)
-def my_nominating_unit(context, course):
+def my_nominating_unit(context: Context, course: Course) -> NominatingUnit | None:
     request = context.get("request")
     if request is None:
         return None
@@ -31,7 +34,7 @@ def my_nominating_unit(context, course):
 
 
 @register.simple_tag(takes_context=True)
-def my_seat_outlook(context, course):
+def my_seat_outlook(context: Context, course: Course) -> bool | None:
     """True when a seat is free for the signed-in trainee's region, False when they would
     wait, None when unknown (anonymous, no organisation yet)."""
     request = context.get("request")
@@ -58,12 +61,12 @@ def with_seat_counts(courses):
 
 
 @register.simple_tag
-def seats_taken(course) -> int:
+def seats_taken(course: Course) -> int:
     """Held seats of one course (confirmed or pending approval)."""
     return course_seats_taken(course)
 
 
 @register.simple_tag
-def seats_left(course) -> int | None:
+def seats_left(course: Course) -> int | None:
     """Free seats of one course, None when it has no capacity."""
     return course_seats_left(course, course_seats_taken(course))

@@ -1,6 +1,7 @@
 """Nominating units, registering on behalf by form or spreadsheet, and import progress."""
 
 import io
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -102,7 +103,7 @@ class NomineeCreateView(CourseBusyMixin, NomineeAccessMixin, ServiceFormView):
 
     template_name = "enrollment/nominee_create.html"
     invalid_status = 400
-    refusals = (NomineeErrors,)
+    refusals: tuple[type[Exception], ...] = (NomineeErrors,)
     #: Which of the page's two forms this view takes.
     form_name = "formset"
 
@@ -224,5 +225,5 @@ class ImportJobDetailView(ImportJobMixin, View):
 
 
 class ImportJobStatusView(ImportJobMixin, JobProgressView):
-    def get_job(self, request, job_id) -> ImportJob:
+    def get_job(self, request, **kwargs: Any) -> ImportJob:
         return self.job

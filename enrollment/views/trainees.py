@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.services import profile_update
+from accounts.types import signed_in_user
 from courses import selectors as course_selectors
 from courses.models import Course
 from enrollment import selectors, services
@@ -54,7 +55,7 @@ class RegistrationCreateView(CourseBusyMixin, LoginRequiredMixin, ServiceFormVie
         return super().get(request, *args, **kwargs)
 
     def get_initial(self) -> dict:
-        return RegistrationProfileForm.initial_for(self.request.user)
+        return RegistrationProfileForm.initial_for(signed_in_user(self.request))
 
     def get_context_data(self, **kwargs) -> dict:
         return {"course": self.course, **kwargs}

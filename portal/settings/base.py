@@ -206,7 +206,7 @@ EMAIL_TIMEOUT = env.int("PORTAL_EMAIL_TIMEOUT", default=15)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="培训门户 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-PORTAL_SITE_URL = env("PORTAL_SITE_URL", default="http://127.0.0.1:8000")
+PORTAL_SITE_URL: str = env("PORTAL_SITE_URL", default="http://127.0.0.1:8000")
 PORTAL_NAME = _("Training Course Portal")
 
 # Celery: the reliability settings from the architecture notes. Every task is idempotent and

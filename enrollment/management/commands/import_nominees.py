@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 where = f"row {error.row}" + (f", {column}" if column else "")
                 self.stderr.write(f"{where}: {error.message}")
             raise CommandError(f"{len(exc.errors)} errors; nothing was imported.") from None
-        counts = {}
+        counts: dict[str, int] = {}
         for registration in registrations:
             counts[registration.status] = counts.get(registration.status, 0) + 1
         summary = ", ".join(f"{status}: {n}" for status, n in sorted(counts.items()))
