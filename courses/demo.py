@@ -31,7 +31,7 @@ from courses.services.common import lock_course
 
 ORGANISER_EMAIL = "organiser@example.cn"
 TITLE_A = "全国高技能人才政策培训班"
-TITLE_B = "产教融合校企双制试点工作培训班"
+TITLE_B = "老工业基地产业转型技术技能人才双元培育改革试点工作培训班"
 
 
 def _at(day: datetime.date, hhmm: str, tz) -> datetime.datetime:
@@ -141,9 +141,9 @@ def _course_data(**particulars) -> dict:
     }
 
 
-def _ministry_hosts(course: Course) -> None:
+def _ministry_hosts(course: Course, name: str = "人力资源和社会保障部") -> None:
     course.host_organisations.set(
-        Organisation.objects.filter(name="人力资源和社会保障部", region_id=course.region_id)
+        Organisation.objects.filter(name=name, region_id=course.region_id)
     )
 
 
@@ -205,7 +205,10 @@ def _course_b(by: User, today: datetime.date) -> Course:
         by=by,
         data=_course_data(
             title=TITLE_B,
-            summary="解读发改振兴〔2015〕2103号文件确定的产教融合校企双制试点方案，交流试点工作经验。",
+            summary=(
+                "深入解读《老工业基地产业转型技术技能人才双元培育改革试点方案》"
+                "（发改振兴〔2015〕2103号），交流试点工作经验。"
+            ),
             description=DESCRIPTION_B,
             category=Course.Category.PILOT,
             venue="北京会议中心",
@@ -223,7 +226,7 @@ def _course_b(by: User, today: datetime.date) -> Course:
             contact_phone="010-84205678",
         ),
     )
-    _ministry_hosts(course)
+    _ministry_hosts(course, "国家发展和改革委员会")
     _Timetable(course, by, _speakers(by, SPEAKERS_B)).add(first, TIMETABLE_B)
     return services.course_publish(course=course, by=by)
 

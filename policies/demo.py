@@ -107,14 +107,15 @@ DOCUMENTS: list[dict[str, Any]] = [
     },
     {
         "number": "发改振兴〔2015〕2103号",
-        "title": "老工业基地产业转型技术技能人才双元培育改革试点方案",
+        "title": "关于印发《老工业基地产业转型技术技能人才双元培育改革试点方案》的通知",
         "title_en": (
-            "Pilot Programme for Dual-Track (School and Enterprise) Training of Technical and "
-            "Skilled Personnel for the Industrial Transformation of Old Industrial Bases"
+            "Notice on Issuing the Pilot Programme for Dual-Track (School and Enterprise) "
+            "Training of Technical and Skilled Personnel for the Industrial Transformation of "
+            "Old Industrial Bases"
         ),
         "authorities": ["国家发展和改革委员会", "教育部", "人力资源和社会保障部", "国家开发银行"],
         "issue_date": datetime.date(2015, 9, 21),
-        "category": Doc.Category.PLAN,
+        "category": Doc.Category.NOTICE,
         "tags": ["双元培育", "职业教育", "校企合作"],
         "summary": (
             "在老工业基地城市开展技术技能人才双元培育改革试点，"

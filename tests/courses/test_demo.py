@@ -101,3 +101,31 @@ def test_seed_gives_both_demo_courses_their_reading_packs(
     assert ReadingPackItem.objects.filter(
         section__course=b, document__number="发改振兴〔2015〕2103号"
     ).exists()
+
+
+def test_course_b_is_the_real_pilot_course_and_names_its_document_as_the_library_does(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Course B of the domain notes: the NDRC's revitalisation department's course on the
+    dual-track pilot, named with its notice exactly as the library and the reading pack do."""
+    from accounts import demo as accounts_demo
+    from courses.models import ReadingPackItem
+    from policies import demo as policies_demo
+    from policies.models import PolicyDocument
+
+    settings.MEDIA_ROOT = tmp_path
+    accounts_demo.seed()
+    with django_capture_on_commit_callbacks(execute=False):
+        policies_demo.seed()
+    demo.seed()
+    b = Course.objects.get(title="老工业基地产业转型技术技能人才双元培育改革试点工作培训班")
+    document = PolicyDocument.objects.get(number="发改振兴〔2015〕2103号")
+    assert document.title == "关于印发《老工业基地产业转型技术技能人才双元培育改革试点方案》的通知"
+    cited = "《关于印发〈老工业基地产业转型技术技能人才双元培育改革试点方案〉的通知》"
+    assert cited in b.description and "发改振兴〔2015〕2103号" in b.description
+    assert "国家发展改革委振兴司" in b.description
+    assert list(b.host_organisations.values_list("name", flat=True)) == ["国家发展和改革委员会"]
+    assert ReadingPackItem.objects.filter(section__course=b, document=document).exists()
+    # Nothing of the invented course is left.
+    texts = [b.title, b.summary, b.description, *b.sessions.values_list("title", flat=True)]
+    assert not any("校企双制" in text or "产教融合" in text for text in texts)
