@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import Course, Session, Speaker
 
 
 class Question(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("question status", "Open")
         ANSWERED = "answered", _("Answered in writing")
         ON_THE_SPOT = "on_the_spot", _("Answered on the spot")
         UNDER_STUDY = "under_study", _("Under further study")

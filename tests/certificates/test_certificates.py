@@ -523,3 +523,17 @@ def test_runs_at_the_same_moment_give_one_certificate_per_registration(course, o
     assert all(isinstance(result, int) for result in results)
     assert Certificate.objects.filter(course=course).count() == 30
     assert Certificate.objects.values("registration").distinct().count() == 30
+
+
+def test_certificate_verification_is_reachable_from_every_page_and_the_certificate_pages(
+    client, course, issued, failing
+):
+    verify = reverse("certificates:verify-form")
+    link = f'href="{verify}"'
+    assert link in client.get(reverse("home")).content.decode()  # the footer, for anyone
+    client.force_login(course.organisers.get())
+    html = client.get(reverse("certificates:certificate-manage", args=[course.pk])).content
+    assert html.decode().count(link) >= 2  # the footer and the page's own note
+    client.force_login(failing.trainee)
+    html = client.get(reverse("certificates:certificate-mine", args=[course.pk])).content
+    assert html.decode().count(link) >= 2

@@ -226,6 +226,23 @@ def test_dashboard_is_for_organisers(client, organiser):
     assert "别人的培训班" not in response.text
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_organisers_dashboard_is_not_named_like_the_trainees_list(client, organiser, language):
+    """ "My courses" is the trainee's list; the organiser's own courses have their own name."""
+    import re
+
+    organiser.preferred_language = language
+    organiser.save(update_fields=["preferred_language"])
+    client.force_login(organiser)
+
+    def heading(url: str) -> str:
+        return re.search(r"<h1[^>]*>(.*?)</h1>", client.get(url).text, re.S).group(1).strip()
+
+    dashboard = heading(reverse("courses:course-dashboard"))
+    assert dashboard != heading(reverse("enrollment:registration-mine"))
+    assert dashboard == {"zh-hans": "我主办的培训班", "en": "Courses I organise"}[language]
+
+
 def test_other_organiser_cannot_post_to_a_course_they_do_not_organise(client, organiser):
     course = CourseFactory(organisers=[organiser])
     SessionFactory(course=course)

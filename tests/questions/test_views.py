@@ -265,3 +265,28 @@ def test_triage_lists_originals_before_duplicates(client, course, trainee, organ
     client.force_login(organiser)
     listed = client.get(_url("question-triage", course.pk)).context["questions"]
     assert listed == [original, duplicate]
+
+
+def test_triage_puts_the_answer_form_in_front_of_questions_waiting_for_one(
+    client, course, trainee, organiser
+):
+    import re
+
+    waiting = QuestionFactory(course=course, asker=trainee)
+    answered = QuestionFactory(
+        course=course, asker=trainee, status=Question.Status.ANSWERED, answer="已答复。"
+    )
+    client.force_login(organiser)
+    html = client.get(_url("question-triage", course.pk)).text
+    found = re.findall(r'<details class="mt-2 answer-box"( open)?>.*?id="answer-(\d+)"', html, re.S)
+    boxes = {pk: bool(opened) for opened, pk in found}
+    assert boxes == {str(waiting.pk): True, str(answered.pk): False}
+
+
+def test_the_triage_counter_says_waiting_for_an_answer_in_chinese(client, course, organiser):
+    organiser.preferred_language = "zh-hans"
+    organiser.save(update_fields=["preferred_language"])
+    client.force_login(organiser)
+    html = client.get(_url("question-triage", course.pk)).text
+    assert "待答复" in html
+    assert "报名中" not in html
