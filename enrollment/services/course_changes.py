@@ -10,11 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course, RegionalQuota
 from courses.services import course_cancel_locked, course_update_locked, quota_set_locked
 from courses.services.common import ensure_can_edit
+from enrollment.models import ACTIVE_STATUSES, Registration
 from enrollment.selectors import registered_users
 from enrollment.services.common import lock_course, seat_state
 from enrollment.services.notify import course_changed_notify
@@ -62,7 +65,16 @@ def course_cancel(*, course: Course, by: User, reason: str) -> Course:
     """Cancel a published course and tell everyone registered, through the outbox."""
     ensure_can_edit(course, by)
     course = course_cancel_locked(course=lock_course(course.pk), reason=reason)
-    for user in registered_users(course):
+    # Everyone's registration ends with the course, in the same transaction: nobody moves up
+    # into a freed seat, reminders (which go to active registrations) stop, and each person
+    # gets the one notice below rather than a cancellation of their own registration.
+    users = list(registered_users(course))
+    Registration.objects.filter(course=course, status__in=ACTIVE_STATUSES).update(
+        status=Registration.Status.CANCELLED,
+        cancelled_at=timezone.now(),
+        cancel_reason=_("The course was cancelled: %(reason)s") % {"reason": course.cancel_reason},
+    )
+    for user in users:
         outbox.enqueue(
             key=f"course:{course.pk}:cancelled:{user.pk}",
             to=user,

@@ -242,6 +242,33 @@ def test_cancel_tells_everyone_registered_through_the_outbox(
     assert "cancelled" in mails[1].subject.lower()
 
 
+def test_cancelling_a_course_cancels_every_registration_and_tells_each_person_once(
+    course, organiser, django_capture_on_commit_callbacks
+):
+    from enrollment.models import Registration
+
+    course.status = Course.Status.PUBLISHED
+    course.capacity = 1
+    course.save()
+    confirmed = RegistrationFactory(course=course, status=Registration.Status.CONFIRMED)
+    waiting = RegistrationFactory(course=course, status=Registration.Status.WAITLISTED)
+    earlier = RegistrationFactory(
+        course=course, status=Registration.Status.CANCELLED, cancel_reason="个人原因"
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        enrollment_services.course_cancel(course=course, by=organiser, reason="因故延期举办")
+    for registration in (confirmed, waiting, earlier):
+        registration.refresh_from_db()
+    # Nobody moves up into the freed seat: everyone's registration ends with the course.
+    assert (confirmed.status, waiting.status) == (Registration.Status.CANCELLED,) * 2
+    assert confirmed.cancel_reason == waiting.cancel_reason
+    assert "因故延期举办" in confirmed.cancel_reason
+    assert confirmed.cancelled_at is not None
+    assert earlier.cancel_reason == "个人原因"  # a registration cancelled before keeps its own
+    recipients = list(OutgoingMail.objects.values_list("to_email", flat=True))
+    assert sorted(recipients) == sorted([confirmed.trainee.email, waiting.trainee.email])
+
+
 def test_only_drafts_can_be_deleted(course, organiser):
     course.status = Course.Status.PUBLISHED
     course.save()
