@@ -4,7 +4,8 @@ The catalogue, its searches and the course pages are the most visited pages and 
 every anonymous visitor; rendering them costs 15-35 ms of CPU, serving them from the cache
 well under one. An entry lives at most `PUBLIC_PAGE_SECONDS` and is dropped as soon as a
 course, its sessions, materials or quotas, or a registration is saved or deleted (a version
-number bumped on those signals; bulk updates only wait for the expiry). Signed-in visitors,
+number bumped on those signals), and when any change made under the course lock commits
+(`courses.services.common.lock_course`), so bulk inserts and updates drop them too. Signed-in visitors,
 visitors with pending messages, and responses setting cookies are never cached. The CSRF
 tokens of the page's forms (the language switch) are stored as a placeholder and filled in
 with the visitor's own token when the page is served.

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import user_is_organiser
+from courses import caching
 from courses.models import Course
 from courses.selectors import course_can_edit
 
@@ -31,9 +32,15 @@ def _set_course_lock_timeout() -> None:
 
 
 def lock_course(course_id: int) -> Course:
-    """The course row is the one serialisation point for its seats and timetable."""
+    """The course row is the one serialisation point for its seats and timetable.
+
+    Whatever is written under it (bulk inserts and updates too, which send no save signals)
+    drops the cached public pages once it commits.
+    """
     _set_course_lock_timeout()
-    return Course.objects.select_for_update(no_key=True).get(pk=course_id)
+    course = Course.objects.select_for_update(no_key=True).get(pk=course_id)
+    caching.bump_version()
+    return course
 
 
 def ensure_editable(course: Course) -> None:

@@ -443,3 +443,19 @@ def test_messages_of_many_registrations_match_each_rendered_alone(open_course):
             mails[f"registration:{registrations[0].pk}:confirmed"].attachments
         )
     ] == ["text/calendar"]
+
+
+def test_an_import_drops_the_cached_public_course_page(
+    client, organiser_client, open_course, django_capture_on_commit_callbacks
+):
+    """Registrations go in as one bulk insert, without save signals; the anonymous course page
+    cached before must not keep showing the seats they took."""
+    from django.test import Client
+
+    visitor = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert "100 of 100" in visitor.get(open_course.get_absolute_url()).text  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(organiser_client, open_course, xlsx([person(1), person(2)]))
+    assert response.status_code == 302
+    assert Registration.objects.filter(course=open_course).count() == 2
+    assert "98 of 100" in visitor.get(open_course.get_absolute_url()).text
