@@ -167,6 +167,13 @@ class QrCode:
     fresh: bool  # from the current or the previous slot
 
 
+def _invalid_code() -> ValidationError:
+    return ValidationError(
+        _("This check-in code is not valid. Scan the code on the screen again."),
+        code="invalid_code",
+    )
+
+
 def qr_token_read(token: str, *, now: datetime.datetime | None = None) -> QrCode:
     """The session of a genuine code, and whether it is still fresh; invalid_code otherwise."""
     now = now or timezone.now()
@@ -175,10 +182,7 @@ def qr_token_read(token: str, *, now: datetime.datetime | None = None) -> QrCode
         session_part, slot_part = value.split("-")
         session_id, slot = int(session_part), int(slot_part)
     except (signing.BadSignature, ValueError):
-        raise ValidationError(
-            _("This check-in code is not valid. Scan the code on the screen again."),
-            code="invalid_code",
-        ) from None
+        raise _invalid_code() from None
     return QrCode(session_id=session_id, fresh=_slot(now) - slot in (0, 1))
 
 
@@ -186,6 +190,71 @@ def qr_token_read(token: str, *, now: datetime.datetime | None = None) -> QrCode
 class CheckinResult:
     attendance: Attendance
     created: bool
+
+
+def _checkin_session(code: QrCode, *, seen_fresh: bool) -> Session:
+    """The session of a code still fresh (or seen fresh by the view)."""
+    if not code.fresh and not seen_fresh:
+        raise ValidationError(
+            _("This check-in code has expired. Scan the code on the screen again."),
+            code="expired_code",
+        )
+    session = Session.objects.select_related("course").filter(pk=code.session_id).first()
+    if session is None:
+        raise _invalid_code()
+    return session
+
+
+def _checkin_registration(session: Session, user: User) -> Registration:
+    """The user's confirmed registration for the session's course."""
+    registrations = Registration.objects.filter(course_id=session.course_id, trainee=user)
+    registration = registrations.filter(status=Registration.Status.CONFIRMED).first()
+    if registration is None:
+        if registrations.filter(
+            status__in=(Registration.Status.PENDING, Registration.Status.WAITLISTED)
+        ).exists():
+            raise ValidationError(
+                _("Your registration for this course is not confirmed, so you cannot check in."),
+                code="not_confirmed",
+            )
+        raise ValidationError(
+            _("You are not registered for this course, so you cannot check in."),
+            code="not_registered",
+        )
+    return registration
+
+
+def _check_own_group(session: Session, registration: Registration) -> None:
+    if session.discussion_group_id and (
+        registration.discussion_group_id != session.discussion_group_id
+    ):
+        raise ValidationError(
+            _(
+                "This session is for another discussion group. Check in at your own group's session."
+            ),
+            code="wrong_session",
+        )
+
+
+def _check_checkin_window(session: Session, now: datetime.datetime) -> None:
+    if now < session.starts_at - CHECKIN_OPENS_BEFORE:
+        raise ValidationError(
+            _("Check-in for this session opens 30 minutes before it starts."),
+            code="outside_window",
+        )
+    if now > session.ends_at:
+        raise ValidationError(
+            _("This session has ended; check-in is closed. Ask the organisers if you attended."),
+            code="outside_window",
+        )
+
+
+def _arrival_status(session: Session, now: datetime.datetime) -> str:
+    """Late after the course's grace period, else present."""
+    grace = datetime.timedelta(minutes=attendance_settings_for(session.course).late_after_minutes)
+    if now > session.starts_at + grace:
+        return Attendance.Status.LATE
+    return Attendance.Status.PRESENT
 
 
 @transaction.atomic
@@ -202,60 +271,15 @@ def qr_checkin(
     logged in), so a login that outlasts the code's 60 seconds does not turn it away.
     """
     now = now or timezone.now()
-    code = qr_token_read(token, now=now)
-    if not code.fresh and not seen_fresh:
-        raise ValidationError(
-            _("This check-in code has expired. Scan the code on the screen again."),
-            code="expired_code",
-        )
-    session = Session.objects.select_related("course").filter(pk=code.session_id).first()
-    if session is None:
-        raise ValidationError(
-            _("This check-in code is not valid. Scan the code on the screen again."),
-            code="invalid_code",
-        )
-    registrations = Registration.objects.filter(course_id=session.course_id, trainee=user)
-    registration = registrations.filter(status=Registration.Status.CONFIRMED).first()
-    if registration is None:
-        if registrations.filter(
-            status__in=(Registration.Status.PENDING, Registration.Status.WAITLISTED)
-        ).exists():
-            raise ValidationError(
-                _("Your registration for this course is not confirmed, so you cannot check in."),
-                code="not_confirmed",
-            )
-        raise ValidationError(
-            _("You are not registered for this course, so you cannot check in."),
-            code="not_registered",
-        )
-    if session.discussion_group_id and (
-        registration.discussion_group_id != session.discussion_group_id
-    ):
-        raise ValidationError(
-            _(
-                "This session is for another discussion group. Check in at your own group's session."
-            ),
-            code="wrong_session",
-        )
-    if now < session.starts_at - CHECKIN_OPENS_BEFORE:
-        raise ValidationError(
-            _("Check-in for this session opens 30 minutes before it starts."),
-            code="outside_window",
-        )
-    if now > session.ends_at:
-        raise ValidationError(
-            _("This session has ended; check-in is closed. Ask the organisers if you attended."),
-            code="outside_window",
-        )
-    grace = datetime.timedelta(minutes=attendance_settings_for(session.course).late_after_minutes)
-    status = (
-        Attendance.Status.LATE if now > session.starts_at + grace else Attendance.Status.PRESENT
-    )
+    session = _checkin_session(qr_token_read(token, now=now), seen_fresh=seen_fresh)
+    registration = _checkin_registration(session, user)
+    _check_own_group(session, registration)
+    _check_checkin_window(session, now)
     attendance, created = Attendance.objects.get_or_create(
         registration=registration,
         session=session,
         defaults={
-            "status": status,
+            "status": _arrival_status(session, now),
             "method": Attendance.Method.QR,
             "marked_by": user,
             "marked_at": now,

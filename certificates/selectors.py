@@ -1,7 +1,7 @@
 """Reads: who may manage a course's certificates, and who meets the course's rule and why not."""
 
 import datetime
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -73,6 +73,89 @@ def _hours(sessions: list[Session]) -> Decimal:
     return (Decimal(seconds) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+@dataclass(frozen=True)
+class _RuleCheck:
+    """The course's rule as the marks it counts, the sessions it requires and the trainees who
+    answered the survey."""
+
+    rule: CertificateRule
+    counted: Collection[str]
+    required: Collection[int]
+    responded: Collection[int]
+
+    def standing(
+        self,
+        registration: Registration,
+        applies: list[Session],
+        marks: Mapping[int, str],
+        certificate: Certificate | None,
+    ) -> Eligibility:
+        """`applies`: the sessions that apply to the trainee; `marks`: theirs, by session."""
+        row = Eligibility(
+            registration=registration,
+            sessions=len(applies),
+            attended=sum(1 for s in applies if marks.get(s.pk) in self.counted),
+            hours=_hours(applies),
+            certificate=certificate,
+        )
+        minimum = self.rule.min_attendance_percent
+        row.below_minimum = row.attended * 100 < minimum * row.sessions or (
+            row.sessions == 0 and minimum > 0
+        )
+        row.missed_required = [
+            s for s in applies if s.pk in self.required and marks.get(s.pk) not in ATTENDED
+        ]
+        row.feedback_missing = (
+            self.rule.require_feedback and registration.trainee_id not in self.responded
+        )
+        return row
+
+
+def _counted_marks(rule: CertificateRule) -> set[str]:
+    counted: set[str] = set(ATTENDED)
+    if rule.count_excused:
+        counted.add(Attendance.Status.EXCUSED)
+    return counted
+
+
+def _confirmed_in_pinyin_order(
+    course: Course, registration_ids: Collection[int] | None
+) -> list[Registration]:
+    confirmed = registration_list_confirmed_of(course.pk).order_by(
+        Collate("full_name", PINYIN_COLLATION), "pk"
+    )
+    if registration_ids is not None:
+        confirmed = confirmed.filter(pk__in=registration_ids)
+    return list(confirmed)
+
+
+def _marks_by_registration(registrations: list[Registration]) -> dict[int, dict[int, str]]:
+    """Each registration's attendance marks, by session."""
+    marks: dict[int, dict[int, str]] = {}
+    for registration_id, session_id, status in Attendance.objects.filter(
+        registration__in=[r.pk for r in registrations]
+    ).values_list("registration_id", "session_id", "status"):
+        marks.setdefault(registration_id, {})[session_id] = status
+    return marks
+
+
+def _respondents(course: Course) -> set[int]:
+    """The users who answered the course's survey."""
+    return set(
+        SurveyResponse.objects.filter(survey__course=course).values_list("respondent_id", flat=True)
+    )
+
+
+def _sessions_applying(sessions: list[Session], registration: Registration) -> list[Session]:
+    """All sessions but those of other discussion groups."""
+    return [
+        s
+        for s in sessions
+        if s.discussion_group_id is None
+        or s.discussion_group_id == registration.discussion_group_id
+    ]
+
+
 def eligibility_for_course(
     course: Course,
     *,
@@ -88,58 +171,26 @@ def eligibility_for_course(
     computed in integers so that exactly the minimum is enough.
     """
     rule = rule or rule_or_default(course)
-    counted = set(ATTENDED)
-    if rule.count_excused:
-        counted.add(Attendance.Status.EXCUSED)
+    counted = _counted_marks(rule)
     required = {s.pk for s in rule.required_sessions.all()} if rule.pk else set()
     sessions = list(Session.objects.filter(course=course).order_by("starts_at", "order", "pk"))
-    confirmed = registration_list_confirmed_of(course.pk).order_by(
-        Collate("full_name", PINYIN_COLLATION), "pk"
-    )
-    if registration_ids is not None:
-        confirmed = confirmed.filter(pk__in=registration_ids)
-    registrations = list(confirmed)
-    marks: dict[int, dict[int, str]] = {}
-    for registration_id, session_id, status in Attendance.objects.filter(
-        registration__in=[r.pk for r in registrations]
-    ).values_list("registration_id", "session_id", "status"):
-        marks.setdefault(registration_id, {})[session_id] = status
-    responded: set[int] = set()
-    if rule.require_feedback:
-        responded = set(
-            SurveyResponse.objects.filter(survey__course=course).values_list(
-                "respondent_id", flat=True
-            )
-        )
+    registrations = _confirmed_in_pinyin_order(course, registration_ids)
+    marks = _marks_by_registration(registrations)
+    responded = _respondents(course) if rule.require_feedback else set()
     certificates = {
         c.registration_id: c
         for c in Certificate.objects.filter(registration__in=[r.pk for r in registrations])
     }
-    result = []
-    for registration in registrations:
-        applies = [
-            s
-            for s in sessions
-            if s.discussion_group_id is None
-            or s.discussion_group_id == registration.discussion_group_id
-        ]
-        mine = marks.get(registration.pk, {})
-        row = Eligibility(
-            registration=registration,
-            sessions=len(applies),
-            attended=sum(1 for s in applies if mine.get(s.pk) in counted),
-            hours=_hours(applies),
-            certificate=certificates.get(registration.pk),
+    check = _RuleCheck(rule=rule, counted=counted, required=required, responded=responded)
+    return [
+        check.standing(
+            registration,
+            _sessions_applying(sessions, registration),
+            marks.get(registration.pk, {}),
+            certificates.get(registration.pk),
         )
-        row.below_minimum = row.attended * 100 < rule.min_attendance_percent * row.sessions or (
-            row.sessions == 0 and rule.min_attendance_percent > 0
-        )
-        row.missed_required = [
-            s for s in applies if s.pk in required and mine.get(s.pk) not in ATTENDED
-        ]
-        row.feedback_missing = rule.require_feedback and registration.trainee_id not in responded
-        result.append(row)
-    return result
+        for registration in registrations
+    ]
 
 
 def eligibility_for_registration(

@@ -124,11 +124,21 @@ def _speaker_rows(session_rows: list[dict]) -> list[dict]:
     return rows
 
 
-def survey_results(survey: Survey) -> SurveyResults:
-    """Aggregates in SQL: averages and distributions per question and per session; free texts
-    (with names only if the survey is not anonymous)."""
-    expected = registration_list_confirmed_of(survey.course_id).count()
-    responses = survey.responses.count()
+@dataclass
+class _Answers:
+    """A survey's answers, aggregated once for all its questions."""
+
+    anonymous: bool
+    # Rating answers: how many gave each rating, and the average with how many answered, per
+    # (question, session); the session is None but for session ratings.
+    ratings: dict[tuple[int, int | None, int], int]
+    averages: dict[tuple[int, int | None], tuple[float | None, int]]
+    sessions: list[Session]
+    choices: list[tuple[int, list[str] | None]]  # (question id, choices)
+    texts: list[tuple[int, str, str]]  # (question id, text, respondent's name)
+
+
+def _survey_answers(survey: Survey) -> _Answers:
     answers = SurveyAnswer.objects.filter(response__survey=survey)
     ratings = {
         (row["question_id"], row["session_id"], row["rating"]): row["n"]
@@ -143,59 +153,101 @@ def survey_results(survey: Survey) -> SurveyResults:
         .annotate(avg=Avg("rating"), n=Count("pk"))
     }
     sessions = survey_sessions(survey.course)
-    results = []
-    choice_rows = list(
+    choices = list(
         answers.filter(question__kind__in=["single", "multiple"]).values_list(
             "question_id", "choices"
         )
     )
     # Texts of an anonymous survey come without names and in no telling order (not by time).
-    text_rows = list(
+    texts = list(
         answers.exclude(text="")
         .values_list("question_id", "text", "response__respondent__full_name")
         .order_by(*(("text", "pk") if survey.anonymous else ("response__submitted_at", "pk")))
     )
-    stars = [str(n) for n in range(1, 6)]
-    for question in survey_questions(survey):
-        result = QuestionResult(question=question)
-        if question.kind == SurveyQuestion.Kind.RATING:
-            avg, n = averages.get((question.pk, None), (None, 0))
-            result.average, result.answered = avg, n
-            result.bars = _bars(
-                {str(r): ratings.get((question.pk, None, r), 0) for r in range(1, 6)}, stars
-            )
-        elif question.kind == SurveyQuestion.Kind.SESSION_RATING:
-            for session in sessions:
-                avg, n = averages.get((question.pk, session.pk), (None, 0))
-                result.sessions.append(
-                    {
-                        "session": session,
-                        "speakers": ", ".join(s.name for s in session.speakers.all()),
-                        "average": avg,
-                        "answered": n,
-                        "percent": 100 * (avg or 0) / 5,
-                    }
-                )
-            result.answered = sum(row["answered"] for row in result.sessions)
-            result.speakers = _speaker_rows(result.sessions)
-        elif question.kind in (SurveyQuestion.Kind.SINGLE, SurveyQuestion.Kind.MULTIPLE):
-            counts: dict[str, int] = {}
-            for question_id, chosen in choice_rows:
-                if question_id != question.pk:
-                    continue
-                result.answered += 1
-                for label in chosen or []:
-                    counts[label] = counts.get(label, 0) + 1
-            result.bars = _bars(counts, question.choice_list)
-        else:
-            result.texts = [
-                ("" if survey.anonymous else name, text)
-                for question_id, text, name in text_rows
-                if question_id == question.pk
-            ]
-            result.answered = len(result.texts)
-        results.append(result)
-    return SurveyResults(survey=survey, responses=responses, expected=expected, questions=results)
+    return _Answers(
+        anonymous=survey.anonymous,
+        ratings=ratings,
+        averages=averages,
+        sessions=sessions,
+        choices=choices,
+        texts=texts,
+    )
+
+
+def _rating_result(question: SurveyQuestion, answers: _Answers) -> QuestionResult:
+    result = QuestionResult(question=question)
+    result.average, result.answered = answers.averages.get((question.pk, None), (None, 0))
+    result.bars = _bars(
+        {str(r): answers.ratings.get((question.pk, None, r), 0) for r in range(1, 6)},
+        [str(n) for n in range(1, 6)],
+    )
+    return result
+
+
+def _session_rating_result(question: SurveyQuestion, answers: _Answers) -> QuestionResult:
+    result = QuestionResult(question=question)
+    for session in answers.sessions:
+        avg, n = answers.averages.get((question.pk, session.pk), (None, 0))
+        result.sessions.append(
+            {
+                "session": session,
+                "speakers": ", ".join(s.name for s in session.speakers.all()),
+                "average": avg,
+                "answered": n,
+                "percent": 100 * (avg or 0) / 5,
+            }
+        )
+    result.answered = sum(row["answered"] for row in result.sessions)
+    result.speakers = _speaker_rows(result.sessions)
+    return result
+
+
+def _choice_result(question: SurveyQuestion, answers: _Answers) -> QuestionResult:
+    result = QuestionResult(question=question)
+    counts: dict[str, int] = {}
+    for question_id, chosen in answers.choices:
+        if question_id != question.pk:
+            continue
+        result.answered += 1
+        for label in chosen or []:
+            counts[label] = counts.get(label, 0) + 1
+    result.bars = _bars(counts, question.choice_list)
+    return result
+
+
+def _text_result(question: SurveyQuestion, answers: _Answers) -> QuestionResult:
+    result = QuestionResult(question=question)
+    result.texts = [
+        ("" if answers.anonymous else name, text)
+        for question_id, text, name in answers.texts
+        if question_id == question.pk
+    ]
+    result.answered = len(result.texts)
+    return result
+
+
+def _question_result(question: SurveyQuestion, answers: _Answers) -> QuestionResult:
+    if question.kind == SurveyQuestion.Kind.RATING:
+        return _rating_result(question, answers)
+    if question.kind == SurveyQuestion.Kind.SESSION_RATING:
+        return _session_rating_result(question, answers)
+    if question.kind in (SurveyQuestion.Kind.SINGLE, SurveyQuestion.Kind.MULTIPLE):
+        return _choice_result(question, answers)
+    return _text_result(question, answers)
+
+
+def survey_results(survey: Survey) -> SurveyResults:
+    """Aggregates in SQL: averages and distributions per question and per session; free texts
+    (with names only if the survey is not anonymous)."""
+    expected = registration_list_confirmed_of(survey.course_id).count()
+    responses = survey.responses.count()
+    answers = _survey_answers(survey)
+    return SurveyResults(
+        survey=survey,
+        responses=responses,
+        expected=expected,
+        questions=[_question_result(question, answers) for question in survey_questions(survey)],
+    )
 
 
 def course_list_with_surveys_for(user: AnyUser) -> QuerySet[Course]:

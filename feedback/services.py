@@ -376,33 +376,46 @@ def _answer_rows(survey: Survey, answers: dict) -> list[SurveyAnswer]:
                     _("Answer the question “%(q)s”.") % {"q": question.text}, code="required"
                 )
             continue
-        kind = question.kind
-        if kind == SurveyQuestion.Kind.RATING:
-            rows.append(SurveyAnswer(question=question, rating=_rating(value)))
-        elif kind == SurveyQuestion.Kind.SESSION_RATING:
-            if not isinstance(value, dict):
-                raise ValidationError(_("Rate each session from 1 to 5."), code="invalid_rating")
-            for session_id, rating in value.items():
-                try:
-                    session_id = int(session_id)
-                except (TypeError, ValueError):
-                    session_id = None
-                if session_id not in session_ids:
-                    raise ValidationError(_("Unknown session."), code="invalid_session")
-                if rating in (None, ""):
-                    continue
-                rows.append(
-                    SurveyAnswer(question=question, session_id=session_id, rating=_rating(rating))
-                )
-        elif kind in CHOICE_KINDS:
-            chosen = [value] if isinstance(value, str) else list(value)
-            if not set(chosen) <= set(question.choice_list) or (
-                kind == SurveyQuestion.Kind.SINGLE and len(chosen) != 1
-            ):
-                raise ValidationError(_("Choose among the given choices."), code="invalid_choice")
-            rows.append(SurveyAnswer(question=question, choices=chosen))
-        else:
-            rows.append(SurveyAnswer(question=question, text=str(value).strip()[:5000]))
+        rows.extend(_question_answers(question, value, session_ids))
+    return rows
+
+
+def _question_answers(
+    question: SurveyQuestion, value: Any, session_ids: set[int]
+) -> list[SurveyAnswer]:
+    """The answer rows of one answered question, checked against its kind."""
+    kind = question.kind
+    if kind == SurveyQuestion.Kind.RATING:
+        return [SurveyAnswer(question=question, rating=_rating(value))]
+    if kind == SurveyQuestion.Kind.SESSION_RATING:
+        return _session_ratings(question, value, session_ids)
+    if kind in CHOICE_KINDS:
+        chosen = [value] if isinstance(value, str) else list(value)
+        if not set(chosen) <= set(question.choice_list) or (
+            kind == SurveyQuestion.Kind.SINGLE and len(chosen) != 1
+        ):
+            raise ValidationError(_("Choose among the given choices."), code="invalid_choice")
+        return [SurveyAnswer(question=question, choices=chosen)]
+    return [SurveyAnswer(question=question, text=str(value).strip()[:5000])]
+
+
+def _session_ratings(
+    question: SurveyQuestion, value: Any, session_ids: set[int]
+) -> list[SurveyAnswer]:
+    """One row per rated session of the course; sessions left unrated give none."""
+    if not isinstance(value, dict):
+        raise ValidationError(_("Rate each session from 1 to 5."), code="invalid_rating")
+    rows = []
+    for key, rating in value.items():
+        try:
+            session_id = int(key)
+        except (TypeError, ValueError):
+            session_id = None
+        if session_id not in session_ids:
+            raise ValidationError(_("Unknown session."), code="invalid_session")
+        if rating in (None, ""):
+            continue
+        rows.append(SurveyAnswer(question=question, session_id=session_id, rating=_rating(rating)))
     return rows
 
 

@@ -63,73 +63,119 @@ def _apply(course: Course, data: Mapping[str, Any]) -> None:
             setattr(course, field, value)
 
 
-def _validate(course: Course, seats_held: Mapping[int | None, int] | None = None) -> None:
-    """Check the course's fields; a saved course also against the seats trainees hold."""
-    errors: dict[str, list[ValidationError]] = {}
+# Messages per form field, as ValidationError takes them.
+_FieldErrors = dict[str, list[ValidationError]]
 
-    def add(
-        field: str, message: "StrOrPromise", code: str, params: dict[str, object] | None = None
-    ) -> None:
-        errors.setdefault(field, []).append(ValidationError(message, code=code, params=params))
 
+def _add(
+    errors: _FieldErrors,
+    field: str,
+    message: "StrOrPromise",
+    code: str,
+    params: dict[str, object] | None = None,
+) -> None:
+    errors.setdefault(field, []).append(ValidationError(message, code=code, params=params))
+
+
+def _check_time_zone(course: Course, errors: _FieldErrors) -> None:
     try:
         zoneinfo.ZoneInfo(course.time_zone or "")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        add("time_zone", _("Choose a valid time zone."), "time_zone")
+        _add(errors, "time_zone", _("Choose a valid time zone."), "time_zone")
+
+
+def _check_days_in_order(course: Course, errors: _FieldErrors) -> None:
     if course.starts_on and course.ends_on and course.ends_on < course.starts_on:
-        add("ends_on", _("The last day cannot be before the first day."), "dates_order")
+        _add(errors, "ends_on", _("The last day cannot be before the first day."), "dates_order")
+
+
+def _check_registration_window(course: Course, errors: _FieldErrors) -> None:
+    """Registration closes after it opens, and no later than the end of the last day."""
     opens, closes = course.registration_opens_at, course.registration_closes_at
     if opens and closes and closes <= opens:
-        add(
+        _add(
+            errors,
             "registration_closes_at",
             _("Registration must close after it opens."),
             "registration_window",
         )
+    # The last day ends in the course's own time zone: not judged while that is invalid.
     if closes and course.ends_on and not errors.get("time_zone"):
         course_end = datetime.datetime.combine(
             course.ends_on + datetime.timedelta(days=1), datetime.time(0), tzinfo=course.tz
         )
         if closes > course_end:
-            add(
+            _add(
+                errors,
                 "registration_closes_at",
                 _("Registration cannot close after the course has ended."),
                 "registration_after_course",
             )
+
+
+def _check_capacity(
+    course: Course, errors: _FieldErrors, seats_held: Mapping[int | None, int] | None
+) -> None:
     if course.capacity is not None and course.capacity < 1:
-        add("capacity", _("The capacity must be at least one seat."), "capacity")
+        _add(errors, "capacity", _("The capacity must be at least one seat."), "capacity")
     if course.pk and course.capacity is not None:
-        quota_sum = course.quotas.aggregate(total=Sum("seats"))["total"] or 0
-        if quota_sum > course.capacity:
-            add(
-                "capacity",
-                _("The regional quotas add up to %(quotas)s seats, more than the capacity."),
-                "quota_exceeds_capacity",
-                {"quotas": quota_sum},
-            )
-        held = seats_held or {}
-        taken = sum(held.values())
-        if course.capacity < taken:
-            add(
-                "capacity",
-                _("%(taken)s seats are already taken; the capacity cannot be lower."),
-                "capacity_below_taken",
-                {"taken": taken},
-            )
-        elif not errors.get("capacity"):
-            quotas = dict(course.quotas.values_list("region_id", "seats"))
-            for problem in seats_below_held(held=held, capacity=course.capacity, quotas=quotas):
-                errors.setdefault("capacity", []).append(problem)
-    if course.pk and course.starts_on and course.ends_on and not errors:
-        bounds = course.sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
-        if bounds["first"] and (
-            timezone.localtime(bounds["first"], course.tz).date() < course.starts_on
-            or timezone.localtime(bounds["last"], course.tz).date() > course.ends_on
-        ):
-            add(
-                "starts_on",
-                _("Some sessions lie outside these dates. Move them first."),
-                "sessions_outside_dates",
-            )
+        _check_capacity_covers_seats(course, course.capacity, errors, seats_held or {})
+
+
+def _check_capacity_covers_seats(
+    course: Course, capacity: int, errors: _FieldErrors, held: Mapping[int | None, int]
+) -> None:
+    """A saved course's capacity holds its regional quotas and every seat trainees hold, in all
+    and per region."""
+    quota_sum = course.quotas.aggregate(total=Sum("seats"))["total"] or 0
+    if quota_sum > capacity:
+        _add(
+            errors,
+            "capacity",
+            _("The regional quotas add up to %(quotas)s seats, more than the capacity."),
+            "quota_exceeds_capacity",
+            {"quotas": quota_sum},
+        )
+    taken = sum(held.values())
+    if capacity < taken:
+        _add(
+            errors,
+            "capacity",
+            _("%(taken)s seats are already taken; the capacity cannot be lower."),
+            "capacity_below_taken",
+            {"taken": taken},
+        )
+    elif not errors.get("capacity"):
+        quotas = dict(course.quotas.values_list("region_id", "seats"))
+        for problem in seats_below_held(held=held, capacity=capacity, quotas=quotas):
+            errors.setdefault("capacity", []).append(problem)
+
+
+def _check_sessions_within_days(course: Course, errors: _FieldErrors) -> None:
+    """The timetable of a saved course fits its days; checked once everything else is right."""
+    if not (course.pk and course.starts_on and course.ends_on) or errors:
+        return
+    bounds = course.sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
+    if bounds["first"] and (
+        timezone.localtime(bounds["first"], course.tz).date() < course.starts_on
+        or timezone.localtime(bounds["last"], course.tz).date() > course.ends_on
+    ):
+        _add(
+            errors,
+            "starts_on",
+            _("Some sessions lie outside these dates. Move them first."),
+            "sessions_outside_dates",
+        )
+
+
+def _validate(course: Course, seats_held: Mapping[int | None, int] | None = None) -> None:
+    """Check the course's fields; a saved course also against the seats trainees hold."""
+    errors: _FieldErrors = {}
+    _check_time_zone(course, errors)
+    _check_days_in_order(course, errors)
+    _check_registration_window(course, errors)
+    _check_capacity(course, errors, seats_held)
+    _check_sessions_within_days(course, errors)
     if errors:
         raise ValidationError(errors)
     try:
@@ -258,22 +304,25 @@ def course_delete(*, course: Course, by: User) -> None:
     transaction.on_commit(remove_files, robust=True)
 
 
-@transaction.atomic
-def course_clone(
-    *, course: Course, by: User, title: str, starts_on: datetime.date | None = None
-) -> Course:
-    """A new draft with the timetable, groups, quotas, materials and reading pack, moved to
-    `starts_on`."""
-    ensure_can_edit(course, by)
-    title = (title or "").strip()
-    if not title:
-        raise ValidationError({"title": ValidationError(_("Give the copy a title."), code="title")})
-    shift = datetime.timedelta(0)
-    if starts_on and course.starts_on:
-        shift = starts_on - course.starts_on
-    source_pk = course.pk
-    source = Course.objects.prefetch_related("host_organisations", "organisers").get(pk=source_pk)
-    clone = Course.objects.get(pk=source_pk)
+@overload
+def _moved(
+    moment: datetime.datetime, *, shift: datetime.timedelta, tz: zoneinfo.ZoneInfo
+) -> datetime.datetime: ...
+@overload
+def _moved(moment: None, *, shift: datetime.timedelta, tz: zoneinfo.ZoneInfo) -> None: ...
+def _moved(
+    moment: datetime.datetime | None, *, shift: datetime.timedelta, tz: zoneinfo.ZoneInfo
+) -> datetime.datetime | None:
+    # Times move by whole days in the course's own time zone, so 09:00 stays 09:00.
+    if moment is None:
+        return None
+    local = timezone.localtime(moment, tz).replace(tzinfo=None) + shift
+    return timezone.make_aware(local, tz)
+
+
+def _clone_course_row(source: Course, *, by: User, title: str, shift: datetime.timedelta) -> Course:
+    """The source's row saved as a new draft, its days and registration window moved."""
+    clone = Course.objects.get(pk=source.pk)
     clone.pk = None
     clone.title = title
     clone.status = Course.Status.DRAFT
@@ -285,47 +334,58 @@ def course_clone(
         clone.starts_on += shift
     if clone.ends_on:
         clone.ends_on += shift
-    # Session times move by whole days in the course's own time zone, so 09:00 stays 09:00.
-    tz = source.tz
-
-    @overload
-    def moved(moment: datetime.datetime) -> datetime.datetime: ...
-    @overload
-    def moved(moment: None) -> None: ...
-    def moved(moment: datetime.datetime | None) -> datetime.datetime | None:
-        if moment is None:
-            return None
-        local = timezone.localtime(moment, tz).replace(tzinfo=None) + shift
-        return timezone.make_aware(local, tz)
-
-    clone.registration_opens_at = moved(clone.registration_opens_at)
-    clone.registration_closes_at = moved(clone.registration_closes_at)
+    clone.registration_opens_at = _moved(clone.registration_opens_at, shift=shift, tz=source.tz)
+    clone.registration_closes_at = _moved(clone.registration_closes_at, shift=shift, tz=source.tz)
     clone.save(force_insert=True)
-    clone.host_organisations.set(source.host_organisations.all())
-    clone.organisers.set({*source.organisers.all(), by})
+    return clone
+
+
+def _clone_quotas(source: Course, clone: Course) -> None:
     RegionalQuota.objects.bulk_create(
         RegionalQuota(course=clone, region_id=quota.region_id, seats=quota.seats)
         for quota in source.quotas.all()
     )
+
+
+def _clone_groups(source: Course, clone: Course) -> dict[int | None, DiscussionGroup]:
+    """The copies of the source's discussion groups, by the original's id."""
     groups: dict[int | None, DiscussionGroup] = {}
     for group in source.groups.all():
         groups[group.pk] = DiscussionGroup.objects.create(
             course=clone, name=group.name, facilitator=group.facilitator, room=group.room
         )
+    return groups
+
+
+def _clone_sessions(
+    source: Course,
+    clone: Course,
+    *,
+    groups: Mapping[int | None, DiscussionGroup],
+    shift: datetime.timedelta,
+) -> dict[int | None, Session]:
+    """The copies of the source's sessions, moved by `shift`, by the original's id."""
     sessions: dict[int | None, Session] = {}
     for session in source.sessions.prefetch_related("speakers"):
         copy = Session.objects.create(
             course=clone,
             kind=session.kind,
             title=session.title,
-            starts_at=moved(session.starts_at),
-            ends_at=moved(session.ends_at),
+            starts_at=_moved(session.starts_at, shift=shift, tz=source.tz),
+            ends_at=_moved(session.ends_at, shift=shift, tz=source.tz),
             room=session.room,
             discussion_group=groups.get(session.discussion_group_id),
             order=session.order,
         )
         copy.speakers.set(session.speakers.all())
         sessions[session.pk] = copy
+    return sessions
+
+
+def _clone_materials(
+    source: Course, clone: Course, *, sessions: Mapping[int | None, Session], by: User
+) -> dict[int, Material]:
+    """The copies of the source's materials, each with a copy of its file, by the original's id."""
     materials: dict[int, Material] = {}
     for material in source.materials.all():
         # Each course owns its files, so deleting one course never breaks the other.
@@ -345,6 +405,30 @@ def course_clone(
         material_copy.file.save(material.original_name, content, save=False)
         material_copy.save()
         materials[material.pk] = material_copy
+    return materials
+
+
+@transaction.atomic
+def course_clone(
+    *, course: Course, by: User, title: str, starts_on: datetime.date | None = None
+) -> Course:
+    """A new draft with the timetable, groups, quotas, materials and reading pack, moved to
+    `starts_on`."""
+    ensure_can_edit(course, by)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": ValidationError(_("Give the copy a title."), code="title")})
+    shift = datetime.timedelta(0)
+    if starts_on and course.starts_on:
+        shift = starts_on - course.starts_on
+    source = Course.objects.prefetch_related("host_organisations", "organisers").get(pk=course.pk)
+    clone = _clone_course_row(source, by=by, title=title, shift=shift)
+    clone.host_organisations.set(source.host_organisations.all())
+    clone.organisers.set({*source.organisers.all(), by})
+    _clone_quotas(source, clone)
+    groups = _clone_groups(source, clone)
+    sessions = _clone_sessions(source, clone, groups=groups, shift=shift)
+    materials = _clone_materials(source, clone, sessions=sessions, by=by)
     pack_copy(source=source, target=clone, materials=materials)
     return clone
 

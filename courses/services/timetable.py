@@ -20,15 +20,7 @@ from courses.services.common import (
 )
 
 
-def _validate_session(
-    *,
-    course: Course,
-    starts_at: datetime.datetime,
-    ends_at: datetime.datetime,
-    room: str,
-    discussion_group: DiscussionGroup | None,
-    exclude_pk: int | None = None,
-) -> None:
+def _check_session_order(starts_at: datetime.datetime, ends_at: datetime.datetime) -> None:
     if ends_at <= starts_at:
         raise ValidationError(
             {
@@ -37,14 +29,18 @@ def _validate_session(
                 )
             }
         )
+
+
+def _check_within_course_days(
+    course: Course, starts_at: datetime.datetime, ends_at: datetime.datetime
+) -> None:
     if not (course.starts_on and course.ends_on):
         raise ValidationError(
             _("Set the course's first and last day before building the timetable."),
             code="course_dates_missing",
         )
-    tz = course.tz
-    first = timezone.localtime(starts_at, tz).date()
-    last = timezone.localtime(ends_at, tz).date()
+    first = timezone.localtime(starts_at, course.tz).date()
+    last = timezone.localtime(ends_at, course.tz).date()
     if first < course.starts_on or last > course.ends_on:
         raise ValidationError(
             {
@@ -55,6 +51,9 @@ def _validate_session(
                 )
             }
         )
+
+
+def _check_group_of_course(course: Course, discussion_group: DiscussionGroup | None) -> None:
     if discussion_group is not None and discussion_group.course_id != course.pk:
         raise ValidationError(
             {
@@ -63,6 +62,16 @@ def _validate_session(
                 )
             }
         )
+
+
+def _check_room_free(
+    *,
+    course: Course,
+    room: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    exclude_pk: int | None,
+) -> None:
     # One room holds one session at a time. Parallel group discussions are fine as long as
     # each has its own room; an empty room means the course's main hall.
     # (The stubs refuse pk=None in the exclude below; for a new session it leaves out nothing.)
@@ -78,7 +87,7 @@ def _validate_session(
         .first()
     )
     if clash is not None:
-        local = timezone.localtime(clash.starts_at, tz)
+        local = timezone.localtime(clash.starts_at, course.tz)
         raise ValidationError(
             {
                 "room": ValidationError(
@@ -88,6 +97,23 @@ def _validate_session(
                 )
             }
         )
+
+
+def _validate_session(
+    *,
+    course: Course,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    room: str,
+    discussion_group: DiscussionGroup | None,
+    exclude_pk: int | None = None,
+) -> None:
+    _check_session_order(starts_at, ends_at)
+    _check_within_course_days(course, starts_at, ends_at)
+    _check_group_of_course(course, discussion_group)
+    _check_room_free(
+        course=course, room=room, starts_at=starts_at, ends_at=ends_at, exclude_pk=exclude_pk
+    )
 
 
 @transaction.atomic

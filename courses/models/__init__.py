@@ -1,0 +1,27 @@
+"""Courses, their timetable (sessions), speakers, discussion groups, regional quotas, materials
+and reading packs; one module per concept, every model importable from `courses.models`."""
+
+from courses.models.course import DEFAULT_TIME_ZONE, Course, RegionalQuota
+from courses.models.materials import Material, material_upload_to
+from courses.models.reading_pack import (
+    ReadingPackBundle,
+    ReadingPackItem,
+    ReadingPackSection,
+    pack_bundle_upload_to,
+)
+from courses.models.timetable import DiscussionGroup, Session, Speaker
+
+__all__ = [
+    "DEFAULT_TIME_ZONE",
+    "Course",
+    "DiscussionGroup",
+    "Material",
+    "ReadingPackBundle",
+    "ReadingPackItem",
+    "ReadingPackSection",
+    "RegionalQuota",
+    "Session",
+    "Speaker",
+    "material_upload_to",
+    "pack_bundle_upload_to",
+]

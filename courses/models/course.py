@@ -1,0 +1,238 @@
+"""A course and the seats it reserves per region."""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models.functions import Upper
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from accounts.models import Organisation, Region
+
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
+
+
+def _trigram_index(field: str, name: str) -> GinIndex:
+    # `icontains` compiles to UPPER(col) LIKE UPPER(%s); a trigram index on UPPER(col) serves it,
+    # and trigram matching finds Chinese substrings, which full-text search (no spaces) cannot.
+    return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=name)
+
+
+class Course(models.Model):
+    """One training event: dates, venue, capacity, organisers and a timetable."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("course status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("course status", "Published")
+        CANCELLED = "cancelled", pgettext_lazy("course status", "Cancelled")
+        ARCHIVED = "archived", pgettext_lazy("course status", "Archived")
+
+    class Category(models.TextChoices):
+        POLICY = "policy", _("Policy briefing")
+        PILOT = "pilot", _("Pilot programme")
+        SKILLS = "skills", _("Vocational skills")
+        MANAGEMENT = "management", _("Management and leadership")
+        OTHER = "other", _("Other")
+
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", _("Chinese")
+        EN = "en", _("English")
+        BILINGUAL = "bilingual", _("Chinese and English")
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown: headings, lists, bold, links.")
+    )
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.POLICY
+    )
+    hosts = models.CharField(
+        _("hosted by"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The host units as they should appear, e.g. 人力资源和社会保障部职业能力建设司."
+        ),
+    )
+    host_organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("host organisations"),
+        blank=True,
+        related_name="hosted_courses",
+    )
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=60, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courses",
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_TIME_ZONE)
+    starts_on = models.DateField(_("first day"), null=True, blank=True)
+    ends_on = models.DateField(_("last day"), null=True, blank=True)
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    requires_approval = models.BooleanField(_("registrations need approval"), default=False)
+    eligible_organisation_types = ArrayField(
+        models.CharField(max_length=30, choices=Organisation.Type.choices),
+        verbose_name=_("eligible organisation types"),
+        default=list,
+        blank=True,
+        help_text=_("Leave empty to accept trainees from every type of organisation."),
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
+    )
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    cancel_reason = models.TextField(_("reason for cancellation"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organisers"),
+        related_name="organised_courses",
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on"))
+                | models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True),
+                name="course_ends_on_after_starts_on",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(registration_closes_at__gt=models.F("registration_opens_at"))
+                | models.Q(registration_closes_at__isnull=True)
+                | models.Q(registration_opens_at__isnull=True),
+                name="course_registration_window_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "starts_on"], name="course_status_starts_idx"),
+            # The catalogue reads upcoming and past courses in starts_on order, ends_on filtered
+            # inside the index.
+            models.Index(
+                fields=["status", "starts_on", "ends_on", "id"], name="course_catalogue_idx"
+            ),
+            _trigram_index("title", "course_title_trgm"),
+            _trigram_index("summary", "course_summary_trgm"),
+            _trigram_index("description", "course_description_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:course-detail", args=[self.pk])
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
+
+    def local_today(self) -> datetime.date:
+        return timezone.localtime(timezone.now(), self.tz).date()
+
+    @property
+    def phase(self) -> str:
+        """The stored status, refined by the dates: published courses run and then finish."""
+        if self.status != self.Status.PUBLISHED or not (self.starts_on and self.ends_on):
+            return self.status
+        today = self.local_today()
+        if today > self.ends_on:
+            return "finished"
+        if today >= self.starts_on:
+            return "running"
+        return self.status
+
+    @property
+    def phase_label(self) -> str:
+        labels = {
+            "running": pgettext_lazy("course status", "Running"),
+            "finished": pgettext_lazy("course status", "Finished"),
+        }
+        return str(labels.get(self.phase) or self.get_status_display())
+
+    @property
+    def registration_state(self) -> str:
+        """`not_open`, `open`, `closed` or `unavailable` (not published / no window)."""
+        if self.status != self.Status.PUBLISHED or not (
+            self.registration_opens_at and self.registration_closes_at
+        ):
+            return "unavailable"
+        now = timezone.now()
+        if now < self.registration_opens_at:
+            return "not_open"
+        if now >= self.registration_closes_at:
+            return "closed"
+        return "open"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.PUBLISHED)
+
+    def local(self, moment: datetime.datetime | None) -> datetime.datetime | None:
+        return timezone.localtime(moment, self.tz) if moment else None
+
+
+class RegionalQuota(models.Model):
+    """Seats of a course reserved for trainees from one region; the rest are open to all."""
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    seats = models.PositiveIntegerField(_("seats"))
+
+    class Meta:
+        ordering = ["region__sort_order"]
+        verbose_name = _("regional quota")
+        verbose_name_plural = _("regional quotas")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "region"], name="quota_unique_per_region"),
+            models.CheckConstraint(
+                condition=models.Q(seats__gte=0), name="quota_seats_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region}: {self.seats}"
