@@ -95,6 +95,8 @@ def _decide(
     reason: str,
     skip_others: bool = False,
 ) -> list[Registration]:
+    """Approve or reject the ticked registrations of the locked `course`; the seats a
+    rejection frees go to the waiting list."""
     ensure_can_edit(course, by)
     reason = (reason or "").strip()
     if not approve and not reason:

@@ -18,7 +18,7 @@ from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
 from enrollment.services.common import SeatState
 
 
-def ensure_open_for(course: Course, *, by: User | None) -> None:
+def _ensure_open_for(course: Course, *, by: User | None) -> None:
     """Refuse unless the course takes registrations from `by` now."""
     if course.status != Course.Status.PUBLISHED:
         raise ValidationError(_("This course does not take registrations."), code="not_published")
@@ -143,7 +143,7 @@ def decide_one(
 ) -> Registration:
     """The unsaved registration of one trainee, or the refusal. Takes no seat: the caller
     takes it once the row is saved."""
-    ensure_open_for(course, by=by)
+    _ensure_open_for(course, by=by)
     snapshot = _eligible_snapshot(course, trainee)
     _allowance_of(nominating_unit).ensure_place()
     return _new_registration(
@@ -183,7 +183,7 @@ def decide_many(
     """The registrations (not saved) `trainees` get under the seat rules, in order, with their
     waiting-list places; or the refusals by index into `trainees`. Takes seats from `seats`."""
     try:
-        ensure_open_for(course, by=by)
+        _ensure_open_for(course, by=by)
     except ValidationError as exc:
         return [], dict.fromkeys(range(len(trainees)), exc)
     registered = _registered_among(course, trainees)
