@@ -25,6 +25,10 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -270,18 +274,16 @@ def _register(base: str, email: str, course_id: int, region_id: int, results: li
     results.append(("register", status))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--short", action="store_true", help="the short form run by make test")
-    options = parser.parse_args()
-    trainees, capacity, exports = (48, 20, 2) if options.short else (240, 100, 6)
+def _production_env() -> tuple[dict, str]:
+    """The environment of the processes and the name of the run's own database.
 
-    # The production configuration: nothing of a development or test environment leaks in.
+    The production configuration: nothing of a development or test environment leaks in;
+    only where the services are comes from .env.
+    """
     for key in list(os.environ):
         if key.startswith(("DJANGO_", "PORTAL_", "EMAIL_", "CELERY_")):
             del os.environ[key]
     env = dict(os.environ)
-    # Only where the services are comes from .env; everything else is production settings.
     for line in (ROOT / ".env").read_text().splitlines() if (ROOT / ".env").exists() else []:
         key, _, value = line.partition("=")
         if key.strip() in ("DATABASE_URL", "REDIS_URL"):
@@ -291,36 +293,34 @@ def main() -> int:
     base = env.get("DATABASE_URL", "postgres:///portal")
     database = base.rsplit("/", 1)[1] + "_scale"
     env["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + database
-    log_dir = ROOT / ".local" / "scale-test"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    media = ROOT / ".local" / "scale-media"
+    return env, database
 
+
+class _Sink:
+    """An SMTP handler that keeps the message key of every e-mail delivered."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        match = re.search(rb"X-Portal-Message-Key: ([^\r\n]+)", envelope.content)
+        with self.lock:
+            self.keys.append(match.group(1).decode() if match else "")
+        return "250 OK"
+
+
+def _start_smtp(sink: _Sink) -> "Controller":
+    """An SMTP server on a free port that hands each e-mail to `sink`; stop it when done."""
     from aiosmtpd.controller import Controller
 
-    class Sink:
-        def __init__(self):
-            self.keys: list[str] = []
-            self.lock = threading.Lock()
-
-        async def handle_DATA(self, server, session, envelope):
-            match = re.search(rb"X-Portal-Message-Key: ([^\r\n]+)", envelope.content)
-            with self.lock:
-                self.keys.append(match.group(1).decode() if match else "")
-            return "250 OK"
-
-    sink = Sink()
-    smtp_port = _free_port()
-    smtp = Controller(sink, hostname="127.0.0.1", port=smtp_port)
+    smtp = Controller(sink, hostname="127.0.0.1", port=_free_port())
     smtp.start()
+    return smtp
 
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
-        PORTAL_MEDIA_ROOT=str(media),
-        PORTAL_EXPORT_STALE_SECONDS="4",
-        PORTAL_BROKER_PREFIX=f"scale{os.getpid()}:",
-        PORTAL_CACHE_PREFIX=f"scale{os.getpid()}",
-    )
+
+def _setup_django(env: dict, database: str, media: Path) -> None:
+    """This process as the web instances run: the run's database migrated, static collected."""
     os.environ.update(
         {
             k: env[k]
@@ -345,131 +345,195 @@ def main() -> int:
     settings.MEDIA_ROOT = media
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _worker_name(number: int) -> str:
+    return f"scale{number}-{os.getpid()}@localhost"
+
+
+def _start_web(processes: Processes) -> list[int]:
+    """Two gunicorn instances; their ports."""
+    web_ports = [_free_port(), _free_port()]
+    for number, port in enumerate(web_ports, start=1):
+        processes.start(
+            f"web{number}",
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "portal.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--timeout",
+                "60",
+            ],
+        )
+    return web_ports
+
+
+def _start_workers(processes: Processes) -> list[subprocess.Popen]:
+    """Two Celery workers on every queue."""
+    return [
+        processes.start(
+            f"worker{number}",
+            [
+                str(ROOT / ".venv/bin/celery"),
+                "-A",
+                "portal",
+                "worker",
+                "-Q",
+                "default,mail,exports",
+                "--concurrency",
+                "2",
+                "-n",
+                _worker_name(number),
+                "--without-mingle",
+                "--without-gossip",
+            ],
+        )
+        for number in (1, 2)
+    ]
+
+
+def _wait_for_workers() -> None:
+    """Both workers must be consuming before the rush (slow to start on a busy machine)."""
+    from portal.celery import app as celery_app
+
+    names = [_worker_name(number) for number in (1, 2)]
+    ready_by = time.monotonic() + 120
+    while len(celery_app.control.ping(destination=names, timeout=1.0) or []) < 2:
+        if time.monotonic() > ready_by:
+            raise RuntimeError("the workers did not start")
+
+
+def _request_exports(web_ports: list[int], exports: int, failures: list[str]) -> list[int]:
+    """Exports, requested on each web instance directly; the answers to the requests."""
+    admins = [Browser(f"http://127.0.0.1:{port}") for port in web_ports]
+    for admin in admins:
+        if admin.login("admin@scale.test") != 302:
+            failures.append("administrator could not log in")
+    export_statuses = []
+    for number in range(exports):
+        admin = admins[number % 2]
+        admin.request("/exports/")
+        status, _ = admin.request(
+            "/exports/new/accounts.people/", {"region": "", "organisation_type": ""}
+        )
+        export_statuses.append(status)
+    return export_statuses
+
+
+def _rush(base: str, seeded: dict, victim: subprocess.Popen) -> list:
+    """Every trainee registers at once through `base`; `victim` is killed mid-way."""
+    results: list = []
+    threads = [
+        threading.Thread(
+            target=_register,
+            args=(
+                base,
+                email,
+                seeded["course"],
+                seeded["regions"][n % len(seeded["regions"])],
+                results,
+            ),
+        )
+        for n, email in enumerate(seeded["people"])
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)
+    victim.send_signal(signal.SIGKILL)  # one worker dies mid-way
+    victim.wait()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def _sweep_until_done() -> None:
+    """The beat's sweeps, as the surviving worker would get them, until nothing is left."""
+    from exports.models import ExportJob
+    from exports.tasks import export_sweep_task
+    from notifications.models import OutgoingMail
+    from notifications.tasks import mail_sweep_task
+
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        mail_sweep_task.delay()
+        export_sweep_task.delay()
+        pending_mail = OutgoingMail.objects.exclude(status="sent").count()
+        open_exports = ExportJob.objects.exclude(status__in=["done", "failed"]).count()
+        if not pending_mail and not open_exports:
+            break
+        time.sleep(3)
+    time.sleep(2)
+
+
+def _observed(seeded: dict, results: list, mail_keys: list[str], victim: subprocess.Popen) -> dict:
+    """What the run left, for the summary."""
+    from enrollment.models import Registration
+    from exports.models import ExportJob
+
+    outcome = Counter(
+        Registration.objects.filter(course_id=seeded["course"]).values_list("status", flat=True)
+    )
+    return {
+        "answers": dict(Counter(status for _kind, status in results)),
+        "registrations": dict(outcome),
+        "emails_delivered": len(mail_keys),
+        "exports_done": ExportJob.objects.filter(status="done").count(),
+        "worker_killed": victim.returncode == -signal.SIGKILL,
+    }
+
+
+def _run(
+    processes: Processes, seeded: dict, *, exports: int, capacity: int, sink: _Sink
+) -> tuple[list[str], dict]:
+    """Start the hosts, request the exports, rush, kill a worker, sweep; then check."""
+    web_ports = _start_web(processes)
+    workers = _start_workers(processes)
+    for port in web_ports:
+        _wait_port(port)
+    proxy = RoundRobinProxy(web_ports)
+    proxy.start()
+    proxy.ready.wait()
+    _wait_for_workers()
+    failures: list[str] = []
+    export_statuses = _request_exports(web_ports, exports, failures)
+    # The rush: every trainee at once, through the round-robin proxy.
+    results = _rush(f"http://127.0.0.1:{proxy.port}", seeded, workers[0])
+    _sweep_until_done()
+    failures += _check(seeded, results, export_statuses, sink.keys, capacity)
+    return failures, _observed(seeded, results, sink.keys, workers[0])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--short", action="store_true", help="the short form run by make test")
+    options = parser.parse_args()
+    trainees, capacity, exports = (48, 20, 2) if options.short else (240, 100, 6)
+
+    env, database = _production_env()
+    log_dir = ROOT / ".local" / "scale-test"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    media = ROOT / ".local" / "scale-media"
+    sink = _Sink()
+    smtp = _start_smtp(sink)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
+        PORTAL_MEDIA_ROOT=str(media),
+        PORTAL_EXPORT_STALE_SECONDS="4",
+        PORTAL_BROKER_PREFIX=f"scale{os.getpid()}:",
+        PORTAL_CACHE_PREFIX=f"scale{os.getpid()}",
+    )
+    _setup_django(env, database, media)
     seeded = _seed(trainees, capacity)
 
     processes = Processes(env, log_dir)
-    failures: list[str] = []
-    observed: dict = {}
     try:
-        web_ports = [_free_port(), _free_port()]
-        for number, port in enumerate(web_ports, start=1):
-            processes.start(
-                f"web{number}",
-                [
-                    str(ROOT / ".venv/bin/gunicorn"),
-                    "portal.wsgi",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    "2",
-                    "--threads",
-                    "4",
-                    "--timeout",
-                    "60",
-                ],
-            )
-        workers = [
-            processes.start(
-                f"worker{number}",
-                [
-                    str(ROOT / ".venv/bin/celery"),
-                    "-A",
-                    "portal",
-                    "worker",
-                    "-Q",
-                    "default,mail,exports",
-                    "--concurrency",
-                    "2",
-                    "-n",
-                    f"scale{number}-{os.getpid()}@localhost",
-                    "--without-mingle",
-                    "--without-gossip",
-                ],
-            )
-            for number in (1, 2)
-        ]
-        for port in web_ports:
-            _wait_port(port)
-        proxy = RoundRobinProxy(web_ports)
-        proxy.start()
-        proxy.ready.wait()
-        base = f"http://127.0.0.1:{proxy.port}"
-        # Both workers must be consuming before the rush (slow to start on a busy machine).
-        from portal.celery import app as celery_app
-
-        names = [f"scale{number}-{os.getpid()}@localhost" for number in (1, 2)]
-        ready_by = time.monotonic() + 120
-        while len(celery_app.control.ping(destination=names, timeout=1.0) or []) < 2:
-            if time.monotonic() > ready_by:
-                raise RuntimeError("the workers did not start")
-
-        # Exports, requested on each web instance directly, before the rush.
-        admins = [Browser(f"http://127.0.0.1:{port}") for port in web_ports]
-        for admin in admins:
-            if admin.login("admin@scale.test") != 302:
-                failures.append("administrator could not log in")
-        export_statuses = []
-        for number in range(exports):
-            admin = admins[number % 2]
-            admin.request("/exports/")
-            status, _ = admin.request(
-                "/exports/new/accounts.people/", {"region": "", "organisation_type": ""}
-            )
-            export_statuses.append(status)
-
-        # The rush: every trainee at once, through the round-robin proxy.
-        results: list = []
-        threads = [
-            threading.Thread(
-                target=_register,
-                args=(
-                    base,
-                    email,
-                    seeded["course"],
-                    seeded["regions"][n % len(seeded["regions"])],
-                    results,
-                ),
-            )
-            for n, email in enumerate(seeded["people"])
-        ]
-        for thread in threads:
-            thread.start()
-        time.sleep(1.0)
-        workers[0].send_signal(signal.SIGKILL)  # one worker dies mid-way
-        workers[0].wait()
-        for thread in threads:
-            thread.join()
-
-        # The beat's sweeps, as the surviving worker would get them.
-        from exports.models import ExportJob
-        from exports.tasks import export_sweep_task
-        from notifications.models import OutgoingMail
-        from notifications.tasks import mail_sweep_task
-
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            mail_sweep_task.delay()
-            export_sweep_task.delay()
-            pending_mail = OutgoingMail.objects.exclude(status="sent").count()
-            open_exports = ExportJob.objects.exclude(status__in=["done", "failed"]).count()
-            if not pending_mail and not open_exports:
-                break
-            time.sleep(3)
-        time.sleep(2)
-
-        failures += _check(seeded, results, export_statuses, sink.keys, capacity)
-        from enrollment.models import Registration
-
-        outcome = Counter(
-            Registration.objects.filter(course_id=seeded["course"]).values_list("status", flat=True)
-        )
-        observed = {
-            "answers": dict(Counter(status for _kind, status in results)),
-            "registrations": dict(outcome),
-            "emails_delivered": len(sink.keys),
-            "exports_done": ExportJob.objects.filter(status="done").count(),
-            "worker_killed": workers[0].returncode == -signal.SIGKILL,
-        }
+        failures, observed = _run(processes, seeded, exports=exports, capacity=capacity, sink=sink)
     finally:
         processes.stop_all()
         smtp.stop()
@@ -485,21 +549,42 @@ def main() -> int:
     return 0 if not failures else 1
 
 
-def _check(seeded, results, export_statuses, mail_keys, capacity) -> list[str]:
-    from django.db.models import Count
+# --- the checks -----------------------------------------------------------------------------
 
-    from enrollment.models import Registration
-    from exports.models import ExportJob
-    from notifications.models import OutgoingMail
 
-    failures = []
+def _check(
+    seeded: dict, results: list, export_statuses: list[int], mail_keys: list[str], capacity: int
+) -> list[str]:
+    """Every invariant of the run; a sentence for each that does not hold."""
     statuses = Counter(status for kind, status in results if kind == "register")
+    logins = Counter(status for kind, status in results if kind == "login")
+    return [
+        *_errors_and_logins(statuses, logins),
+        *_seat_failures(seeded, capacity),
+        *_answer_failures(seeded, statuses),
+        *_mail_failures(mail_keys),
+        *_export_failures(export_statuses),
+    ]
+
+
+def _errors_and_logins(statuses: Counter, logins: Counter) -> list[str]:
+    """No server error but the documented "busy" (503); every trainee logged in."""
+    failures = []
     server_errors = {status: n for status, n in statuses.items() if status >= 500 and status != 503}
     if server_errors:
         failures.append(f"server errors other than 503: {server_errors}")
-    logins = Counter(status for kind, status in results if kind == "login")
     if logins:
         failures.append(f"some trainees could not log in: {dict(logins)}")
+    return failures
+
+
+def _seat_failures(seeded: dict, capacity: int) -> list[str]:
+    """No seat oversold, no quota exceeded, one registration per trainee."""
+    from django.db.models import Count
+
+    from enrollment.models import Registration
+
+    failures = []
     registrations = Registration.objects.filter(course_id=seeded["course"])
     held = registrations.filter(status__in=["confirmed", "pending"])
     if held.count() > capacity:
@@ -511,18 +596,41 @@ def _check(seeded, results, export_statuses, mail_keys, capacity) -> list[str]:
     duplicates = registrations.values("trainee").annotate(n=Count("pk")).filter(n__gt=1).count()
     if duplicates:
         failures.append(f"{duplicates} trainees have more than one registration")
+    return failures
+
+
+def _answer_failures(seeded: dict, statuses: Counter) -> list[str]:
+    """The form answered "registered" (302) or "busy" (503), and each 302 stored one row."""
+    from enrollment.models import Registration
+
+    failures = []
     unexpected = {status: n for status, n in statuses.items() if status not in (302, 503)}
     if unexpected:
         failures.append(f"unexpected answers to the registration form: {unexpected}")
-    if registrations.count() != statuses.get(302, 0):
-        failures.append(
-            f"{statuses.get(302, 0)} registrations accepted but {registrations.count()} stored"
-        )
+    stored = Registration.objects.filter(course_id=seeded["course"]).count()
+    if stored != statuses.get(302, 0):
+        failures.append(f"{statuses.get(302, 0)} registrations accepted but {stored} stored")
+    return failures
+
+
+def _mail_failures(mail_keys: list[str]) -> list[str]:
+    """Every queued e-mail delivered, none twice."""
+    from notifications.models import OutgoingMail
+
+    failures = []
     if Counter(mail_keys) and max(Counter(mail_keys).values()) > 1:
         failures.append("an e-mail was delivered twice")
     rows = OutgoingMail.objects.count()
     if len(set(mail_keys)) != rows or OutgoingMail.objects.exclude(status="sent").exists():
         failures.append(f"e-mails: {rows} queued, {len(set(mail_keys))} delivered")
+    return failures
+
+
+def _export_failures(export_statuses: list[int]) -> list[str]:
+    """Every export request accepted and every export finished."""
+    from exports.models import ExportJob
+
+    failures = []
     if any(status != 302 for status in export_statuses):
         failures.append(f"export requests answered {export_statuses}")
     unfinished = ExportJob.objects.exclude(status="done").count()

@@ -37,6 +37,15 @@ def lock_course(course_id: int) -> Course:
         raise
 
 
+def lock_registration(registration_id: int) -> tuple[Course, Registration]:
+    """Lock the registration's course (`lock_course`), then read the registration."""
+    course_id = Registration.objects.values_list("course_id", flat=True).get(pk=registration_id)
+    course = lock_course(course_id)
+    registration = Registration.objects.select_related("trainee").get(pk=registration_id)
+    registration.course = course
+    return course, registration
+
+
 @dataclass
 class SeatState:
     """Held seats of one course by region, and the rule for who may take one more.

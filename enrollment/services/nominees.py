@@ -214,13 +214,9 @@ def _already_registered(course: Course, nominees: list[Nominee]) -> list[RowErro
     ]
 
 
-def _accounts_for(nominees: list[Nominee], *, trainee_group: Group) -> list[tuple[User, bool]]:
-    """Each person's account, created with the row's details when new (no password yet).
-
-    A few statements for the whole list: existing accounts in one query, organisations looked
-    up once per name and region, new accounts, their addresses and group in bulk inserts.
-    """
-    emails = [nominee.email for nominee in nominees]
+def _existing_accounts(emails: list[str]) -> dict[str, User]:
+    """The accounts of these lower-case addresses by address, in one query per thousand; of
+    two accounts whose addresses differ only in case, the first by name."""
     existing: dict[str, User] = {}
     for start in range(0, len(emails), 1000):
         for found in (
@@ -230,18 +226,67 @@ def _accounts_for(nominees: list[Nominee], *, trainee_group: Group) -> list[tupl
             .order_by("full_name", "pk")
         ):
             existing.setdefault(found.email_lower, found)
-    organisations: dict[tuple, Organisation] = {}
+    return existing
 
-    def organisation(nominee: Nominee) -> Organisation:
+
+class _Organisations:
+    """Each nominee's organisation, looked up (or created) once per name and region."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple, Organisation] = {}
+
+    def of(self, nominee: Nominee) -> Organisation:
         key = (" ".join(nominee.organisation_name.split()), nominee.region.pk)
-        if key not in organisations:
-            organisations[key] = organisation_get_or_create(
+        if key not in self.found:
+            self.found[key] = organisation_get_or_create(
                 name=nominee.organisation_name,
                 type=nominee.organisation_type,
                 region=nominee.region,
             )
-        return organisations[key]
+        return self.found[key]
 
+
+def _new_account(nominee: Nominee, organisation: Organisation) -> User:
+    """The unsaved account of a new person, with the row's details and no password yet."""
+    user = User(
+        email=nominee.email,
+        full_name=nominee.full_name,
+        phone=nominee.phone,
+        position=nominee.position,
+        organisation=organisation,
+    )
+    # What `set_unusable_password` stores, without its slow random string per account.
+    user.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+    return user
+
+
+def _insert_accounts(new: list[User], *, trainee_group: Group) -> None:
+    """Save new accounts in bulk, with their verified address and the trainee group."""
+    insert_objects(new)
+    # The organiser or unit vouches for the address; setting the password proves it.
+    insert_columns(
+        EmailAddress,
+        {
+            "user_id": [user.pk for user in new],
+            "email": [user.email for user in new],
+            "verified": [True] * len(new),
+            "primary": [True] * len(new),
+        },
+    )
+    insert_columns(
+        User.groups.through,
+        {"user_id": [user.pk for user in new], "group_id": [trainee_group.pk] * len(new)},
+    )
+
+
+def _accounts_for(nominees: list[Nominee], *, trainee_group: Group) -> list[tuple[User, bool]]:
+    """Each person's account, created with the row's details when new (no password yet).
+
+    A few statements for the whole list: existing accounts in one query, organisations looked
+    up once per name and region, new accounts, their addresses and group in bulk inserts.
+    """
+    existing = _existing_accounts([nominee.email for nominee in nominees])
+    organisations = _Organisations()
     accounts: list[tuple[User, bool]] = []
     completed: list[User] = []
     new: list[User] = []
@@ -249,40 +294,18 @@ def _accounts_for(nominees: list[Nominee], *, trainee_group: Group) -> list[tupl
         user = existing.get(nominee.email)
         if user is not None:
             if user.organisation_id is None:
-                user.organisation = organisation(nominee)
+                user.organisation = organisations.of(nominee)
                 completed.append(user)
             accounts.append((user, False))
             continue
-        user = User(
-            email=nominee.email,
-            full_name=nominee.full_name,
-            phone=nominee.phone,
-            position=nominee.position,
-            organisation=organisation(nominee),
-        )
-        # What `set_unusable_password` stores, without its slow random string per account.
-        user.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+        user = _new_account(nominee, organisations.of(nominee))
         new.append(user)
         existing[nominee.email] = user  # the same address twice in one list: one account
         accounts.append((user, True))
     if completed:
         User.objects.bulk_update(completed, ["organisation"], batch_size=1000)
     if new:
-        insert_objects(new)
-        # The organiser or unit vouches for the address; setting the password proves it.
-        insert_columns(
-            EmailAddress,
-            {
-                "user_id": [user.pk for user in new],
-                "email": [user.email for user in new],
-                "verified": [True] * len(new),
-                "primary": [True] * len(new),
-            },
-        )
-        insert_columns(
-            User.groups.through,
-            {"user_id": [user.pk for user in new], "group_id": [trainee_group.pk] * len(new)},
-        )
+        _insert_accounts(new, trainee_group=trainee_group)
     return accounts
 
 
