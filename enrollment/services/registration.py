@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from courses.caching import bump_version
 from courses.models import Course
 from courses.services.common import ensure_can_edit
 from enrollment.models import NominatingUnit, Registration
@@ -101,7 +100,6 @@ def register_many_locked(
         cache={},
     )
     outbox.enqueue_many(messages)
-    bump_version()  # drops the cached public pages once this commits
     return registrations, {}
 
 
