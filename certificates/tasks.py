@@ -5,7 +5,7 @@ from certificates import services
 
 
 @shared_task(name="certificates.certificate_issue_due")
-def certificate_issue_due_task() -> dict:
+def certificate_issue_due_task() -> dict[str, int]:
     return {str(k): v for k, v in services.certificate_issue_due().items()}
 
 

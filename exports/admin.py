@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from exports.models import ExportJob
 
@@ -19,5 +20,5 @@ class ExportJobAdmin(admin.ModelAdmin):
     list_select_related = ["requested_by"]
     readonly_fields = [field.name for field in ExportJob._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

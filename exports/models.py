@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -72,7 +73,7 @@ class ExportJob(BackgroundJob):
         return reverse("exports:job-detail", args=[self.pk])
 
     @classmethod
-    def run_options(cls) -> dict:
+    def run_options(cls) -> dict[str, Any]:
         """The soft and hard limits of one run, sent with the task message.
 
         A worker applies the limits the message carries, so they are read here, from the

@@ -4,12 +4,17 @@ An exporter is a class with a unique `name`; the task instantiates it with the j
 parameters and calls `write(book, progress)`.
 """
 
-from collections.abc import Callable
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 from exports.writer import SafeWorkbook
+from portal.auth_types import PortalUser
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Progress = Callable[[int], None]
 
@@ -20,13 +25,13 @@ class Exporter:
     do_not_call_in_templates = True
     name: ClassVar[str]
     #: Shown on the job page and used for the file name; a lazy translation.
-    title: ClassVar[Any]
+    title: ClassVar["StrOrPromise"]
 
     #: Offered on the "My exports" page with `form_class` for its filters.
     offer_on_list: ClassVar[bool] = False
-    form_class: ClassVar[Any] = None
+    form_class: ClassVar[type[forms.Form] | None] = None
 
-    def __init__(self, params: dict):
+    def __init__(self, params: dict[str, Any]) -> None:
         self.params = params
 
     def describe(self) -> str:
@@ -34,11 +39,11 @@ class Exporter:
         return str(self.title)
 
     @classmethod
-    def clean_params(cls, data) -> dict:
+    def clean_params(cls, data: Mapping[str, Any]) -> dict[str, Any]:
         """Validate request data into JSON-serialisable parameters; raise ValidationError."""
         return {}
 
-    def can_request(self, user) -> bool:
+    def can_request(self, user: PortalUser) -> bool:
         raise NotImplementedError
 
     def total(self) -> int:

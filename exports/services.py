@@ -2,8 +2,10 @@
 
 import logging
 import time
+from collections.abc import Mapping
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -19,6 +21,8 @@ from audit.services import audit_record
 from exports.models import ExportJob
 from exports.registry import exporter_get
 from exports.writer import SafeWorkbook
+from jobs.models import JobId
+from portal.auth_types import PortalUser
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +33,9 @@ def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
-def export_request(*, user, exporter: str, data, language: str) -> ExportJob:
+def export_request(
+    *, user: PortalUser, exporter: str, data: Mapping[str, Any], language: str
+) -> ExportJob:
     """Check the request, record the job, and queue it for a worker after commit."""
     exporter_class = exporter_get(exporter)
     params = exporter_class.clean_params(data)
@@ -56,7 +62,7 @@ def export_request(*, user, exporter: str, data, language: str) -> ExportJob:
     return job
 
 
-def export_run(*, job_id) -> str:
+def export_run(*, job_id: JobId) -> str:
     """Write the spreadsheet of one job. Safe to call again: only one call runs a job."""
     job = ExportJob.claim(job_id)
     if job is None:
@@ -79,13 +85,14 @@ def _write(job: ExportJob) -> str:
     except Exception as exc:
         logger.exception("export %s could not start", job.pk)
         return job.fail(_("The export failed: %(error)s") % {"error": type(exc).__name__})
-    last = {"at": timezone.now(), "rows": 0}
+    last_at, last_rows = timezone.now(), 0
 
     def progress(rows: int) -> None:
+        nonlocal last_at, last_rows
         now = timezone.now()
-        if rows - last["rows"] < 500 and (now - last["at"]).total_seconds() < 1:
+        if rows - last_rows < 500 and (now - last_at).total_seconds() < 1:
             return
-        last.update(at=now, rows=rows)
+        last_at, last_rows = now, rows
         job.heartbeat(rows)
 
     def write(path: str) -> None:
@@ -139,6 +146,6 @@ def export_cleanup() -> int:
 
 
 @transaction.atomic
-def export_download_record(*, job: ExportJob, by) -> None:
+def export_download_record(*, job: ExportJob, by: PortalUser) -> None:
     ExportJob.objects.filter(pk=job.pk).update(download_count=F("download_count") + 1)
     audit_record(actor=by, action=AuditEvent.Action.EXPORT_DOWNLOADED, target=job)

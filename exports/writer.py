@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -66,14 +67,14 @@ class SheetWriter:
         freeze: bool = True,
         print_titles: bool = False,
         landscape: bool = False,
-    ):
+    ) -> None:
         self.book = workbook
         self.columns = columns
         # Columns with neither a number format nor wrapping: their plain values need no style.
         self._plain = [not column.number_format and not column.wrap for column in columns]
         self.sheet = workbook.workbook.create_sheet(title=clean_text(title)[:31] or "Sheet")
         # The style of each other column's non-text cells, set up once and copied to each.
-        self._styles = {}
+        self._styles: dict[int, Any] = {}
         for index, column in enumerate(columns):
             if not self._plain[index]:
                 prototype = WriteOnlyCell(self.sheet)
@@ -95,7 +96,7 @@ class SheetWriter:
         self.sheet.page_setup.fitToWidth = 1
         self.sheet.page_setup.fitToHeight = 0
         self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        header = []
+        header: list[WriteOnlyCell] = []
         for column in columns:
             cell = self._cell(column.header)
             cell.font = HEADER_FONT
@@ -122,7 +123,7 @@ class SheetWriter:
 
     def append(self, values: Iterable[Any]) -> None:
         columns, plain, convert = self.columns, self._plain, self.book.convert
-        cells = []
+        cells: list[Any] = []
         for index, value in enumerate(values):
             column = columns[index] if index < len(columns) else None
             if column is None or plain[index]:
@@ -159,12 +160,12 @@ class SheetWriter:
 class SafeWorkbook:
     """A write-only workbook; `sheet(...)` adds sheets, `save(path)` writes the file."""
 
-    def __init__(self, *, time_zone: str):
+    def __init__(self, *, time_zone: str) -> None:
         self.workbook = Workbook(write_only=True)
         self.time_zone = ZoneInfo(time_zone)
         self._sheets: list[SheetWriter] = []
 
-    def sheet(self, title: str, columns: list[Column], **options) -> SheetWriter:
+    def sheet(self, title: str, columns: list[Column], **options: bool) -> SheetWriter:
         writer = SheetWriter(self, title, columns, **options)
         self._sheets.append(writer)
         return writer
@@ -180,7 +181,7 @@ class SafeWorkbook:
             return value
         return clean_text(str(value))
 
-    def save(self, path) -> None:
+    def save(self, path: str | Path) -> None:
         for sheet in self._sheets:
             sheet.finish()
         if not self._sheets:

@@ -8,6 +8,7 @@ database, and the app's sweeper hands it out again.
 
 import logging
 from functools import partial
+from typing import Any
 
 from celery import current_app
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task: str, *args, log: logging.Logger | None = None, **options) -> bool:
+def enqueue(task: str, *args: object, log: logging.Logger | None = None, **options: Any) -> bool:
     """Send task `task` with `args` now: True when the broker took it.
 
     `options` are those of `apply_async` (time limits, countdown). A task registered in this
@@ -43,7 +44,9 @@ def enqueue(task: str, *args, log: logging.Logger | None = None, **options) -> b
     return True
 
 
-def enqueue_on_commit(task: str, *args, log: logging.Logger | None = None, **options) -> None:
+def enqueue_on_commit(
+    task: str, *args: object, log: logging.Logger | None = None, **options: Any
+) -> None:
     """`enqueue` once the current transaction commits (at once outside a transaction).
 
     A rolled-back transaction queues nothing: its rows are gone, and so is the task.

@@ -30,10 +30,10 @@ import socket
 import tempfile
 import uuid
 import zipfile
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self, TypeAlias
 
 from django.conf import settings
 from django.core.files import File
@@ -47,6 +47,9 @@ from jobs import dispatch
 
 # A queued job not claimed after this long lost its task (the broker was down at commit).
 QUEUED_GRACE = timedelta(seconds=60)
+
+# What names a job: its primary key (a number or a UUID), or that key as a task's argument.
+JobId: TypeAlias = int | uuid.UUID | str
 
 
 def job_upload_to(instance: "BackgroundJob", filename: str) -> str:
@@ -111,12 +114,12 @@ class BackgroundJob(models.Model):
     # -- Queueing ----------------------------------------------------------------------------
 
     @classmethod
-    def run_options(cls) -> dict:
+    def run_options(cls) -> dict[str, Any]:
         """Options sent with the run task (`apply_async`'s), such as time limits."""
         return {}
 
     @classmethod
-    def enqueue(cls, pk) -> bool:
+    def enqueue(cls, pk: JobId) -> bool:
         """Queue the run of job `pk` now (the sweeper's way); never raises."""
         return dispatch.enqueue(cls.run_task, _task_arg(pk), **cls.run_options())
 
@@ -127,13 +130,13 @@ class BackgroundJob(models.Model):
     # -- Running -----------------------------------------------------------------------------
 
     @classmethod
-    def claim(cls, pk) -> Self | None:
+    def claim(cls, pk: JobId) -> Self | None:
         """Start job `pk` if it is queued, or take it over if its worker went silent for the
         stale time: the job, or None when another worker has it (or it is over). One
         conditional UPDATE: of two workers claiming at once, one wins."""
         now = timezone.now()
         claimed = (
-            cls.objects.filter(pk=pk)
+            cls._default_manager.filter(pk=pk)
             .filter(
                 Q(status=cls.Status.QUEUED)
                 | Q(status=cls.Status.RUNNING, heartbeat_at__lt=now - cls.stale_after())
@@ -149,7 +152,7 @@ class BackgroundJob(models.Model):
         )
         if not claimed:
             return None
-        return cls.objects.select_related(*cls.claim_related).get(pk=pk)
+        return cls._default_manager.select_related(*cls.claim_related).get(pk=pk)
 
     def attempts_exhausted(self) -> bool:
         """True when this run is one more than the settings allow (earlier ones died)."""
@@ -157,21 +160,21 @@ class BackgroundJob(models.Model):
 
     def set_total(self, total: int) -> None:
         self.progress_total = total
-        type(self).objects.filter(pk=self.pk).update(progress_total=total)
+        type(self)._default_manager.filter(pk=self.pk).update(progress_total=total)
 
     def heartbeat(self, done: int | None = None) -> None:
         """Record that the worker is alive, and how far it got."""
-        fields = {"heartbeat_at": timezone.now()}
+        fields: dict[str, datetime | int] = {"heartbeat_at": timezone.now()}
         if done is not None:
             fields["progress_done"] = min(done, self.progress_total)
-        type(self).objects.filter(pk=self.pk, status=self.Status.RUNNING).update(**fields)
+        type(self)._default_manager.filter(pk=self.pk, status=self.Status.RUNNING).update(**fields)
 
-    def finish(self, status: str | None = None, **fields) -> str:
+    def finish(self, status: str | None = None, **fields: Any) -> str:
         """End the job (done, unless `status` says otherwise) with every item counted;
         `fields` are the kind's own results. Returns the status."""
         status = status or self.Status.DONE
         now = timezone.now()
-        type(self).objects.filter(pk=self.pk).update(
+        type(self)._default_manager.filter(pk=self.pk).update(
             status=status,
             progress_done=F("progress_total"),
             finished_at=now,
@@ -182,7 +185,7 @@ class BackgroundJob(models.Model):
 
     def fail(self, message: str) -> str:
         """End the job as failed with `message` for the person who asked. Returns "failed"."""
-        type(self).objects.filter(pk=self.pk).update(
+        type(self)._default_manager.filter(pk=self.pk).update(
             status=self.Status.FAILED, error=message, finished_at=timezone.now()
         )
         return "failed"
@@ -193,7 +196,7 @@ class BackgroundJob(models.Model):
         file_name: str,
         write: Callable[[str], None],
         on_error: Callable[[Exception], str],
-        **fields,
+        **fields: Any,
     ) -> str:
         """Let `write(path)` fill a temporary file, store it as this job's file under
         `file_name`, and finish the job (with `fields`): "done", or what `on_error` returns
@@ -219,23 +222,23 @@ class BackgroundJob(models.Model):
     # -- Sweeping and cleaning up ------------------------------------------------------------
 
     @classmethod
-    def sweep_stale(cls, *, now=None, limit: int = 100) -> list:
+    def sweep_stale(cls, *, now: datetime | None = None, limit: int = 100) -> list[JobId]:
         """Ids of the jobs to hand to a worker again: running ones whose worker stopped
         reporting (put back in the queue here), and queued ones whose task was lost (not
         claimed within a minute) or that such a sweep put back."""
         now = now or timezone.now()
-        cls.objects.filter(
+        cls._default_manager.filter(
             status=cls.Status.RUNNING, heartbeat_at__lt=now - cls.stale_after()
         ).update(status=cls.Status.QUEUED)
         return list(
-            cls.objects.filter(status=cls.Status.QUEUED)
+            cls._default_manager.filter(status=cls.Status.QUEUED)
             .filter(Q(created_at__lt=now - QUEUED_GRACE) | Q(attempts__gt=0))
             .order_by("created_at")
             .values_list("pk", flat=True)[:limit]
         )
 
     @classmethod
-    def delete_with_files(cls, jobs) -> int:
+    def delete_with_files(cls, jobs: Iterable[Self]) -> int:
         """Delete the jobs of queryset `jobs` and their stored files: how many."""
         removed = 0
         for job in jobs:
@@ -259,7 +262,7 @@ class BackgroundJob(models.Model):
             return 0
         return min(99, int(100 * self.progress_done / self.progress_total))
 
-    def progress(self) -> dict:
+    def progress(self) -> dict[str, object]:
         """What the waiting page polls (`jobs.views.JobProgressView`)."""
         return {
             "status": self.status,
@@ -272,7 +275,7 @@ class BackgroundJob(models.Model):
         }
 
 
-def _task_arg(pk):
+def _task_arg(pk: JobId) -> int | str:
     """A job's id as a task argument (JSON): integers stay integers, UUIDs become text."""
     return pk if isinstance(pk, int) else str(pk)
 

@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -18,14 +20,14 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in OutgoingMail._meta.fields]
     list_select_related = ["recipient"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: OutgoingMail | None = None) -> bool:
         return False
 
     @admin.action(description=_("Send the selected failed e-mails again"))
-    def resend(self, request, queryset):
+    def resend(self, request: HttpRequest, queryset: QuerySet[OutgoingMail]) -> None:
         failed = list(
             queryset.filter(status=OutgoingMail.Status.FAILED).values_list("pk", flat=True)
         )

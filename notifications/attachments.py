@@ -5,6 +5,7 @@ import base64
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +16,7 @@ class Attachment:
     content: bytes
     mimetype: str
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         return {
             "filename": self.filename,
             "content_b64": base64.b64encode(self.content).decode("ascii"),
@@ -33,7 +34,7 @@ class MadeAttachment:
     made_by: str
     params: tuple[tuple[str, object], ...]
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         return {"made_by": self.made_by, "params": dict(self.params)}
 
 
@@ -41,20 +42,25 @@ class MadeAttachment:
 # attach any more (the course is gone).
 _MAKERS: dict[str, Callable[..., Attachment | None]] = {}
 
+# What the makers made for the messages of one batch, by maker and parameters.
+MadeCache: TypeAlias = dict[tuple[str, tuple[tuple[str, Any], ...]], Attachment | None]
+
 
 def register_attachment_maker(name: str, maker: Callable[..., Attachment | None]) -> None:
     """Register the maker of `MadeAttachment(made_by=name, ...)`; apps do this in `ready()`."""
     _MAKERS[name] = maker
 
 
-def attachment_contents(stored: list[dict], cache: dict | None = None) -> list[Attachment]:
+def attachment_contents(
+    stored: list[dict[str, Any]], cache: MadeCache | None = None
+) -> list[Attachment]:
     """The attachments of a queued message (its `attachments` column), made where needed.
 
     `cache` (a dict) keeps what was made for the other messages of one batch. A maker's
     failure, or a maker nobody registered, is raised: the message is not sent without what
     it promised to carry (the sender records the reason on the row).
     """
-    contents = []
+    contents: list[Attachment] = []
     for entry in stored:
         if "made_by" not in entry:
             contents.append(

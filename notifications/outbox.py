@@ -10,6 +10,8 @@ import logging
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple, TypeAlias
 
 from django.db import connection, transaction
 from django.template import TemplateDoesNotExist
@@ -19,6 +21,7 @@ from django.utils import timezone, translation
 from notifications.attachments import Attachment, MadeAttachment, register_attachment_maker
 from notifications.models import OutgoingMail
 from notifications.services import mail_dispatch
+from portal.auth_types import PortalUser
 from portal.bulk import insert_columns
 
 __all__ = [
@@ -42,7 +45,7 @@ class Message:
 
     key: str
     to_email: str
-    recipient: object = None
+    recipient: PortalUser | None = None
     language: str
     subject: str
     body_text: str
@@ -58,9 +61,9 @@ class Draft:
     """A message to render: the arguments of `render`, for `render_many`."""
 
     key: str
-    to: object
+    to: PortalUser | str
     template: str
-    context: dict
+    context: dict[str, Any]
     language: str | None = None
     attachments: tuple[Attachment | MadeAttachment, ...] = ()
 
@@ -70,20 +73,32 @@ class Draft:
 
 # -- Rendering --------------------------------------------------------------------------------
 
-
-def _addressee(to, language: str | None) -> tuple:
-    """(recipient user or None, address, language) of a message to `to`."""
-    recipient = to if hasattr(to, "email") else None
-    to_email = recipient.email if recipient else str(to)
-    language = language or getattr(recipient, "preferred_language", None) or "zh-hans"
-    return recipient, to_email, language
+# A template's context, with the `recipient` that `render` adds.
+Context: TypeAlias = dict[str, Any]
+# A rendered message: (subject, text body, HTML body).
+Parts: TypeAlias = tuple[str, str, str]
 
 
-def _render_parts(template: str, context: dict, language: str) -> tuple[str, str, str]:
+class _Addressee(NamedTuple):
+    recipient: PortalUser | None
+    to_email: str
+    language: str
+
+
+def _addressee(to: PortalUser | str, language: str | None) -> _Addressee:
+    """Who and where a message to `to` (a user or an address) goes, and in which language."""
+    if isinstance(to, str):
+        return _Addressee(None, to, language or "zh-hans")
+    language = language or getattr(to, "preferred_language", None) or "zh-hans"
+    return _Addressee(to, to.email, language)
+
+
+def _render_parts(template: str, context: Context, language: str) -> Parts:
     """(subject, text body, HTML body) of `template` rendered in `language`."""
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body_text = render_to_string(f"{template}_body.txt", context)
+        body_html: str
         try:
             body_html = render_to_string(f"{template}_body.html", context)
         except TemplateDoesNotExist:
@@ -91,7 +106,7 @@ def _render_parts(template: str, context: dict, language: str) -> tuple[str, str
     return subject, body_text, body_html
 
 
-def render(draft: Draft | None = None, /, **fields) -> Message:
+def render(draft: Draft | None = None, /, **fields: Any) -> Message:
     """Render a message in the recipient's language, without queueing it: a `Draft`, or the
     `Draft`'s fields as keywords (key, to, template, context, language, attachments).
 
@@ -100,11 +115,11 @@ def render(draft: Draft | None = None, /, **fields) -> Message:
     """
     draft = draft or Draft(**fields)
     addressee = _addressee(draft.to, draft.language)
-    context = {"recipient": addressee[0], **draft.context}
-    return _message(draft, addressee, _render_parts(draft.template, context, addressee[2]))
+    context = {"recipient": addressee.recipient, **draft.context}
+    return _message(draft, addressee, _render_parts(draft.template, context, addressee.language))
 
 
-def _message(draft: Draft, addressee: tuple, parts: tuple[str, str, str]) -> Message:
+def _message(draft: Draft, addressee: _Addressee, parts: Parts) -> Message:
     """The Message of `draft` for its (recipient, address, language) and rendered
     (subject, text body, HTML body)."""
     recipient, to_email, language = addressee
@@ -129,9 +144,9 @@ _MARKER = "\ue000{}\ue001"
 def render_many(
     drafts: list[Draft],
     *,
-    values: dict[str, Callable[[dict], str]],
-    masked: Callable[[dict, dict[str, str]], dict],
-    shape: Callable[[dict], Hashable] = lambda context: None,
+    values: dict[str, Callable[[Context], str]],
+    masked: Callable[[Context, dict[str, str]], Context],
+    shape: Callable[[Context], Hashable] = lambda context: None,
 ) -> list[Message]:
     """`render` for many messages that differ only in a few plain values (a name, a link): each
     template is rendered once per language and `shape`, with markers in place of those values,
@@ -148,40 +163,44 @@ def render_many(
     rendered message by message. Templates with an HTML body are always rendered in full.
     """
     addressees = [_addressee(draft.to, draft.language) for draft in drafts]
-    contexts = [
-        {"recipient": addressee[0], **draft.context}
+    contexts: list[Context] = [
+        {"recipient": addressee.recipient, **draft.context}
         for draft, addressee in zip(drafts, addressees, strict=True)
     ]
-    groups: dict[tuple, list[int]] = {}
+    groups: dict[tuple[str, str, Hashable], list[int]] = {}
     for index, (draft, context) in enumerate(zip(drafts, contexts, strict=True)):
-        key = (draft.template, addressees[index][2], shape(context))
+        key = (draft.template, addressees[index].language, shape(context))
         groups.setdefault(key, []).append(index)
     stencil = _Stencil(values, masked)
-    parts: list = [None] * len(drafts)
+    parts: dict[int, Parts] = {}
     for (template, language, _shape), indexes in groups.items():
         group = [contexts[index] for index in indexes]
         for index, part in zip(indexes, stencil.render(template, language, group), strict=True):
             parts[index] = part
     return [
-        _message(draft, addressee, part)
-        for draft, addressee, part in zip(drafts, addressees, parts, strict=True)
+        _message(draft, addressee, parts[index])
+        for index, (draft, addressee) in enumerate(zip(drafts, addressees, strict=True))
     ]
 
 
 class _Stencil:
     """Renders one group of `render_many` (same template, language and shape)."""
 
-    def __init__(self, values: dict, masked: Callable[[dict, dict[str, str]], dict]):
+    def __init__(
+        self,
+        values: dict[str, Callable[[Context], str]],
+        masked: Callable[[Context, dict[str, str]], Context],
+    ) -> None:
         self.values, self.masked = values, masked
         self.markers = {name: _MARKER.format(number) for number, name in enumerate(values)}
 
-    def fill(self, text: str, context: dict) -> str:
+    def fill(self, text: str, context: Context) -> str:
         for name, marker in self.markers.items():
             if marker in text:
                 text = text.replace(marker, self.values[name](context))
         return text
 
-    def render(self, template: str, language: str, contexts: list[dict]) -> list[tuple]:
+    def render(self, template: str, language: str, contexts: list[Context]) -> list[Parts]:
         """(subject, text body, HTML body) of each context."""
         stencil = None
         if len(contexts) > 2 and not _has_html_body(template):
@@ -201,7 +220,7 @@ class _Stencil:
             return [_render_parts(template, context, language) for context in contexts]
         return [self._filled(stencil, context) for context in contexts]
 
-    def _filled(self, stencil: tuple[str, str], context: dict) -> tuple[str, str, str]:
+    def _filled(self, stencil: tuple[str, str], context: Context) -> Parts:
         return " ".join(self.fill(stencil[0], context).split()), self.fill(stencil[1], context), ""
 
 
@@ -216,7 +235,7 @@ def _has_html_body(template: str) -> bool:
 # -- Queueing ---------------------------------------------------------------------------------
 
 
-def enqueue(message: Message | None = None, /, **fields) -> OutgoingMail:
+def enqueue(message: Message | None = None, /, **fields: Any) -> OutgoingMail:
     """Queue one message once per its key: a `Message` already rendered, or the keywords of
     `render` (key, to, template, context, language, attachments), rendered in the recipient's
     language. A second call with the same key changes nothing and returns the queued row.
@@ -233,7 +252,9 @@ def enqueue(message: Message | None = None, /, **fields) -> OutgoingMail:
     return _inserted(ids[0], columns, message.recipient)
 
 
-def _inserted(mail_id: int, columns: dict[str, list], recipient) -> OutgoingMail:
+def _inserted(
+    mail_id: int, columns: dict[str, list[Any]], recipient: PortalUser | None
+) -> OutgoingMail:
     """The row just inserted from the first values of `columns`, without reading it back."""
     row = {"id": mail_id, "claimed_at": None, "sent_at": None}
     row.update((name, values[0]) for name, values in columns.items())
@@ -248,7 +269,8 @@ def enqueue_many(messages: list[Message]) -> int:
     """Queue many rendered messages in one statement per 5,000; keys already queued are
     skipped (ON CONFLICT DO NOTHING), as `enqueue` skips them one by one. Returns how many
     rows were added."""
-    fresh, seen = [], set()
+    fresh: list[Message] = []
+    seen: set[str] = set()
     for message in messages:
         if message.key not in seen:
             seen.add(message.key)
@@ -260,11 +282,11 @@ def enqueue_many(messages: list[Message]) -> int:
     return len(ids)
 
 
-def _columns(messages: list[Message], now) -> dict[str, list]:
+def _columns(messages: list[Message], now: datetime) -> dict[str, list[Any]]:
     """The outbox rows of `messages`, a list of values per column (`insert_columns`)."""
-    encoded: dict[tuple, list] = {}
+    encoded: dict[tuple[Attachment | MadeAttachment, ...], list[dict[str, object]]] = {}
 
-    def attachments(each: tuple[Attachment | MadeAttachment, ...]) -> list:
+    def attachments(each: tuple[Attachment | MadeAttachment, ...]) -> list[dict[str, object]]:
         # The same attachments are encoded once for all the rows that carry them.
         if each not in encoded:
             encoded[each] = [attachment.as_json() for attachment in each]

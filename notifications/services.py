@@ -6,14 +6,16 @@ import socket
 import threading
 import time
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
 from jobs.dispatch import enqueue, enqueue_on_commit
-from notifications.attachments import attachment_contents
+from notifications.attachments import MadeCache, attachment_contents
 from notifications.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ _IDLE_SECONDS = 20
 _local = threading.local()
 
 
-def _connection_key() -> tuple:
+def _connection_key() -> tuple[Any, ...]:
     return (
         settings.EMAIL_BACKEND,
         getattr(settings, "EMAIL_HOST", ""),
@@ -67,21 +69,24 @@ def _connection_key() -> tuple:
     )
 
 
-def _open_connection():
-    cached = getattr(_local, "connection", None)
+def _open_connection() -> BaseEmailBackend:
+    # (connection, the settings it was opened with, when it was last used)
+    cached: tuple[BaseEmailBackend, tuple[Any, ...], float] | None = getattr(
+        _local, "connection", None
+    )
     key = _connection_key()
     if cached is not None:
-        connection, cached_key, last_used = cached
+        reused, cached_key, last_used = cached
         if cached_key == key and time.monotonic() - last_used < _IDLE_SECONDS:
-            return connection
+            return reused
         _drop_connection()
-    connection = get_connection(fail_silently=False)
+    connection: BaseEmailBackend = get_connection(fail_silently=False)
     connection.open()
     _local.connection = (connection, key, time.monotonic())
     return connection
 
 
-def _release_connection(connection) -> None:
+def _release_connection(connection: BaseEmailBackend) -> None:
     _local.connection = (connection, _connection_key(), time.monotonic())
 
 
@@ -96,7 +101,7 @@ def _drop_connection() -> None:
 
 
 def _build_message(
-    mail: OutgoingMail, connection, made: dict | None = None
+    mail: OutgoingMail, connection: BaseEmailBackend, made: MadeCache | None = None
 ) -> EmailMultiAlternatives:
     """`made` keeps the attachments made for the other messages of a batch."""
     message = EmailMultiAlternatives(
@@ -142,7 +147,7 @@ def mail_send_many(*, mail_ids: list[int]) -> dict[str, int]:
     for those sent by then)."""
     outcomes = {"skipped": len(set(mail_ids))}
     sent: list[int] = []
-    made: dict = {}
+    made: MadeCache = {}
     try:
         for mail in _claim(list(set(mail_ids))):
             outcome = _deliver(mail, made)
@@ -162,7 +167,7 @@ def _record_sent(mail_ids: list[int]) -> None:
         )
 
 
-def _deliver(mail: OutgoingMail, made: dict | None = None) -> str:
+def _deliver(mail: OutgoingMail, made: MadeCache | None = None) -> str:
     """Send a claimed row; record a failure on it. The caller records "sent" (`_record_sent`).
 
     `made` keeps the attachments made for the other messages of a batch."""

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real SMTP sink, a real Celery worker, and headless Chromium.
+"""Shared fixtures: a real SMTP sink, a real Celery worker, a broker made to fail, and headless
+Chromium.
 
 Unit tests never make Celery eager: they capture on-commit callbacks or call task bodies.
 Integration and browser tests run a real worker process against the real Redis and the test
@@ -13,6 +14,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytest_plugins = [
     "tests.fixtures.reference",
     "tests.fixtures.smtp",
+    "tests.fixtures.broker",
     "tests.fixtures.worker",
     "tests.fixtures.browser",
 ]

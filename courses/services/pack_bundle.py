@@ -13,17 +13,21 @@ import json
 import logging
 import shutil
 import zipfile
+from collections.abc import Sequence
 from datetime import timedelta
 from functools import partial
+from typing import Any, Protocol, TypeAlias, cast
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from courses.models import Course, Material, ReadingPackBundle
+from accounts.models import User
+from courses.models import Course, Material, ReadingPackBundle, ReadingPackItem
 from courses.pack_contents import (
     contents_html,
     contents_names,
@@ -37,18 +41,24 @@ from courses.selectors import (
     pack_can_view,
     pack_for_course,
 )
-from policies.models import DocumentFile
+from policies.models import DocumentAuthority, DocumentFile
 
 logger = logging.getLogger(__name__)
 
 KEEP_DAYS = 14
+
+# The contents of a bundle as plain data (JSON): the course, its sections, their items and
+# every item's files with their checksums and names in the ZIP.
+Manifest: TypeAlias = dict[str, Any]
 
 
 class PackChanged(Exception):
     """A file of the manifest changed or disappeared while the bundle was being built."""
 
 
-def pack_manifest(*, course: Course, user, language: str, can_edit: bool | None = None) -> dict:
+def pack_manifest(
+    *, course: Course, user: User, language: str, can_edit: bool | None = None
+) -> Manifest:
     """What `user` would get in a bundle now, as plain data (in `language`)."""
     if can_edit is None:
         can_edit = course_can_edit(course=course, user=user)
@@ -61,51 +71,7 @@ def pack_manifest(*, course: Course, user, language: str, can_edit: bool | None 
             items = []
             for item in view.items:
                 position += 1
-                if item.document_id:
-                    document = item.document
-                    title, number = document.display_title, document.number
-                    sources = [("document_file", row) for row in document.ordered_files]
-                    entry = {
-                        "kind": "document",
-                        "id": document.pk,
-                        "authorities": [
-                            link.authority.name for link in document.ordered_authorities
-                        ],
-                        "issue_date": document.issue_date.isoformat(),
-                        "status": str(document.get_status_display()),
-                    }
-                else:
-                    material = item.material
-                    title, number = material.title, ""
-                    sources = [("material", material)]
-                    entry = {"kind": "material", "id": material.pk, "authorities": []}
-                files = []
-                for copy, (model, row) in enumerate(sources, start=1):
-                    display = row.display_name if model == "document_file" else row.original_name
-                    files.append(
-                        {
-                            "model": model,
-                            "id": row.pk,
-                            "sha256": row.sha256,
-                            "name": item_file_name(
-                                position=position,
-                                number=number,
-                                title=title,
-                                extension=extension_of(display),
-                                copy=copy,
-                            ),
-                        }
-                    )
-                items.append(
-                    {
-                        **entry,
-                        "position": position,
-                        "number": number,
-                        "title": title,
-                        "note": item.note,
-                        "files": files,
-                    }
-                )
+                items.append(_manifest_item(item, position))
             sections.append(
                 {"heading": view.section.heading, "note": view.section.note, "items": items}
             )
@@ -117,16 +83,82 @@ def pack_manifest(*, course: Course, user, language: str, can_edit: bool | None 
         }
 
 
-def manifest_hash(manifest: dict) -> str:
+class _PrefetchedDocument(Protocol):
+    """What `pack_for_course` fetched onto each document (`Prefetch(to_attr=...)`), which the
+    model itself does not declare."""
+
+    ordered_files: list[DocumentFile]
+    ordered_authorities: list[DocumentAuthority]
+
+
+def _manifest_item(item: ReadingPackItem, position: int) -> dict[str, Any]:
+    """The manifest's entry of the pack's item at `position`, with its files."""
+    document = item.document
+    sources: Sequence[DocumentFile | Material]
+    if document is not None:
+        prefetched = cast(_PrefetchedDocument, document)
+        title, number = document.display_title, document.number
+        sources = prefetched.ordered_files
+        entry = {
+            "kind": "document",
+            "id": document.pk,
+            "authorities": [link.authority.name for link in prefetched.ordered_authorities],
+            "issue_date": document.issue_date.isoformat(),
+            "status": str(document.get_status_display()),
+        }
+    else:
+        material = item.material
+        if material is None:  # ruled out by the pack_item_document_xor_material constraint
+            raise ValueError(f"pack item {item.pk} holds neither a document nor a material")
+        title, number = material.title, ""
+        sources = [material]
+        entry = {"kind": "material", "id": material.pk, "authorities": []}
+    files = [
+        _manifest_file(row, position=position, number=number, title=title, copy=copy)
+        for copy, row in enumerate(sources, start=1)
+    ]
+    return {
+        **entry,
+        "position": position,
+        "number": number,
+        "title": title,
+        "note": item.note,
+        "files": files,
+    }
+
+
+def _manifest_file(
+    row: DocumentFile | Material, *, position: int, number: str, title: str, copy: int
+) -> dict[str, Any]:
+    """A file of the manifest: which stored file (and its checksum), and its name in the ZIP."""
+    if isinstance(row, DocumentFile):
+        model, display = "document_file", row.display_name
+    else:
+        model, display = "material", row.original_name
+    return {
+        "model": model,
+        "id": row.pk,
+        "sha256": row.sha256,
+        "name": item_file_name(
+            position=position,
+            number=number,
+            title=title,
+            extension=extension_of(display),
+            copy=copy,
+        ),
+    }
+
+
+def manifest_hash(manifest: Manifest) -> str:
     encoded = json.dumps(manifest, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
-def _file_count(manifest: dict) -> int:
+def _file_count(manifest: Manifest) -> int:
     return sum(len(item["files"]) for section in manifest["sections"] for item in section["items"])
 
 
-def reading_pack_bundle_request(*, course: Course, user, language: str) -> ReadingPackBundle:
+def reading_pack_bundle_request(*, course: Course, user: User, language: str) -> ReadingPackBundle:
     """The bundle of what `user` may see now: an existing one, or a new one queued for a worker."""
     can_edit = course_can_edit(course=course, user=user)
     if not pack_can_view(user=user, course=course, can_edit=can_edit):
@@ -168,7 +200,7 @@ def reading_pack_bundle_request(*, course: Course, user, language: str) -> Readi
     return bundle
 
 
-def pack_bundle_for_download(*, bundle_id: int, user) -> ReadingPackBundle:
+def pack_bundle_for_download(*, bundle_id: int, user: User) -> ReadingPackBundle:
     """A finished bundle whose contents are exactly what `user` may see now.
 
     Raises ReadingPackBundle.DoesNotExist when the user may not have it; `PackChanged` when
@@ -183,7 +215,7 @@ def pack_bundle_for_download(*, bundle_id: int, user) -> ReadingPackBundle:
     return bundle
 
 
-def pack_bundle_for_progress(*, bundle_id: int, user) -> ReadingPackBundle:
+def pack_bundle_for_progress(*, bundle_id: int, user: User) -> ReadingPackBundle:
     """A bundle of a course whose pack `user` may see (for its progress page)."""
     bundle = ReadingPackBundle.objects.select_related("course").get(pk=bundle_id)
     course = bundle.course
@@ -194,13 +226,14 @@ def pack_bundle_for_progress(*, bundle_id: int, user) -> ReadingPackBundle:
     return bundle
 
 
-def _source(entry: dict):
+def _source(entry: dict[str, Any]) -> FieldFile:
     """The stored file of a manifest entry, unchanged since the request, or PackChanged."""
     model = DocumentFile if entry["model"] == "document_file" else Material
     row = model.objects.filter(pk=entry["id"], sha256=entry["sha256"]).first()
     if row is None:
         raise PackChanged
-    return row.file
+    stored: FieldFile = row.file
+    return stored
 
 
 def reading_pack_bundle_build(*, bundle_id: int) -> str:
@@ -232,7 +265,7 @@ def _failed(bundle: ReadingPackBundle, exc: Exception) -> str:
     )
 
 
-def _write_zip(bundle: ReadingPackBundle, manifest: dict, archive: zipfile.ZipFile) -> None:
+def _write_zip(bundle: ReadingPackBundle, manifest: Manifest, archive: zipfile.ZipFile) -> None:
     pdf_name, html_name = contents_names()
     done = 0
     archive.writestr(pdf_name, contents_pdf(manifest))

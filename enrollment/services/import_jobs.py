@@ -1,6 +1,9 @@
 """Large nominee imports run in a worker, with progress the upload page polls."""
 
 import logging
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -10,16 +13,17 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
-from enrollment.imports import read_rows
+from enrollment.imports import RawRow, read_rows
 from enrollment.models import ImportJob
 from enrollment.services.nominees import NomineeErrors, nominee_access, nominees_import
+from jobs.models import JobId
 
 logger = logging.getLogger(__name__)
 
 
 def sync_row_limit() -> int:
     """Files up to this many rows are imported while the uploader waits."""
-    return settings.PORTAL_IMPORT_SYNC_ROWS
+    return int(settings.PORTAL_IMPORT_SYNC_ROWS)
 
 
 def import_job_create(
@@ -42,7 +46,7 @@ def import_job_create(
     return job
 
 
-def import_job_run(*, job_id) -> str:
+def import_job_run(*, job_id: JobId) -> str:
     """Run one queued job; a second delivery of the same task finds it claimed and skips."""
     job = ImportJob.claim(job_id)
     if job is None:
@@ -58,7 +62,7 @@ def import_job_run(*, job_id) -> str:
         return _run(job)
 
 
-def import_job_sweep(*, now=None) -> list:
+def import_job_sweep(*, now: datetime | None = None) -> list[JobId]:
     """Jobs to hand to a worker again: queued ones whose dispatch was lost (Redis down), and
     running ones whose worker stopped reporting progress (killed). The import is one
     transaction, so a dead worker left nothing behind and running it again is safe."""
@@ -81,7 +85,7 @@ def _run(job: ImportJob) -> str:
     def progress(count: int) -> None:
         job.heartbeat(phase["offset"] + count)
 
-    def checked_rows():
+    def checked_rows() -> Iterator[RawRow]:
         yield from rows
         progress(total)
         phase["offset"] = total
@@ -105,7 +109,14 @@ def _run(job: ImportJob) -> str:
     return "done"
 
 
-def _finish(job: ImportJob, status: str, *, errors=None, error: str = "", created: int = 0) -> None:
+def _finish(
+    job: ImportJob,
+    status: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    error: str = "",
+    created: int = 0,
+) -> None:
     job.finish(status, errors=errors or [], error=error, created_count=created)
     # The uploaded file held personal data; it is not kept once the job is over.
     if job.file:

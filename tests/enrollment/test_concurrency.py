@@ -200,66 +200,6 @@ def test_a_course_locked_by_a_slow_edit_answers_busy_within_seconds(settings):
     assert services.registration_create(course_id=course.pk, trainee=person).status == "confirmed"
 
 
-def use_broker(url: str):
-    """Point the Celery app at `url` until the returned function is called."""
-    from portal.celery import app
-
-    def reset_pools():
-        # Forget the app's pools without closing them: kombu keeps one pool per broker URL in
-        # a process-wide registry, and the real one must still work after this test.
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    original = app.conf.broker_url
-    app.conf.broker_url = url
-    reset_pools()
-
-    def restore():
-        app.conf.broker_url = original
-        reset_pools()
-
-    return restore
-
-
-@pytest.fixture
-def broker_down():
-    """Point the Celery app at a closed port, as when Redis is stopped."""
-    restore = use_broker("redis://127.0.0.1:9/0")
-    yield
-    restore()
-
-
-@pytest.fixture
-def broker_hung():
-    """A server that accepts connections and never answers, as when Redis hangs."""
-    import socket
-
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    accepted = []
-    stop = threading.Event()
-
-    def accept():
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                accepted.append(server.accept()[0])
-            except OSError:
-                continue
-
-    acceptor = threading.Thread(target=accept, daemon=True)
-    acceptor.start()
-    restore = use_broker(f"redis://127.0.0.1:{server.getsockname()[1]}/0")
-    yield accepted
-    restore()
-    stop.set()
-    acceptor.join()
-    for connection_ in accepted:
-        connection_.close()
-    server.close()
-
-
 def test_registration_succeeds_while_redis_is_down_and_the_mail_waits_for_the_sweeper(
     broker_down, monkeypatch
 ):

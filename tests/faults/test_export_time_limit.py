@@ -19,7 +19,6 @@ from exports.models import ExportJob
 from exports.services import export_request
 from tests import exporters  # noqa: F401 - registers the test exporters
 from tests.factories.accounts import UserFactory
-from tests.integration.test_attendance_export_worker import fresh_broker_pools  # noqa: F401
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +42,7 @@ def _export_files() -> set[str]:
 
 
 def test_an_export_past_its_time_limit_fails_with_advice_and_leaves_no_file(
-    fresh_broker_pools,  # noqa: F811
+    fresh_broker_pools,
     own_workers,
     client,
     settings,

@@ -27,19 +27,6 @@ def _wait(predicate, timeout=60):
     raise AssertionError("timed out")
 
 
-@pytest.fixture
-def fresh_broker_pools():
-    """Open broker connection pools: a test that simulated Redis being down closes the ones in
-    kombu's global registry, and `app.control.ping` would then fail on a closed pool."""
-    import kombu.pools
-
-    from portal.celery import app
-
-    kombu.pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 def test_a_worker_killed_mid_attendance_export_is_taken_over(
     fresh_broker_pools, own_workers, settings
 ):

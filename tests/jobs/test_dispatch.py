@@ -6,7 +6,6 @@ import pytest
 from django.db import transaction
 
 from jobs.dispatch import enqueue, enqueue_on_commit
-from tests.enrollment.test_concurrency import broker_down  # noqa: F401 - a fixture
 
 
 @pytest.mark.django_db
@@ -20,7 +19,7 @@ def test_a_task_is_queued_only_when_the_transaction_commits(django_capture_on_co
     assert [callback.args for callback in callbacks] == [("tests.no_such_task", 1)]
 
 
-def test_a_broker_that_is_down_is_logged_not_raised(broker_down, caplog):  # noqa: F811
+def test_a_broker_that_is_down_is_logged_not_raised(broker_down, caplog):
     log = logging.getLogger("tests.jobs")
     with caplog.at_level(logging.WARNING, logger="tests.jobs"):
         assert enqueue("tests.no_such_task", 7, log=log) is False
