@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.forms import LanguageSwitchForm, ProfileUpdateForm
 from accounts.services import profile_update, user_language_set
-from accounts.types import signed_in_user
+from portal.auth_types import signed_in
 from portal.views_base import ServiceActionView, ServiceFormView
 
 
@@ -17,7 +17,7 @@ class ProfileUpdateView(LoginRequiredMixin, ServiceFormView):
     invalid_status = 400
 
     def get_initial(self) -> dict:
-        return ProfileUpdateForm.initial_for(signed_in_user(self.request))
+        return ProfileUpdateForm.initial_for(signed_in(self.request))
 
     def run_service(self, form):
         return profile_update(user=self.request.user, **form.profile_data())

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.roles import user_is_administrator
-from accounts.types import signed_in_user
 from attendance import selectors, services
 from attendance.exporters import CrossCourseExportForm
 from attendance.forms import (
@@ -31,6 +30,7 @@ from attendance.models import Attendance
 from courses.mixins import ManagedCourseMixin
 from courses.selectors import course_list_visible_to
 from enrollment.models import Registration
+from portal.auth_types import signed_in
 from portal.forms import error_text
 from portal.views_base import ServiceActionView, ServiceFormView
 
@@ -179,7 +179,7 @@ class AttendanceMarkView(RosterActionView):
         form = AttendanceMarkForm(self.request.POST)
         if not form.is_valid():
             raise ValidationError(" ".join(map(str, form.non_field_errors())), code="invalid")
-        data, session, user = form.cleaned_data, self.session, signed_in_user(self.request)
+        data, session, user = form.cleaned_data, self.session, signed_in(self.request)
         if data.get("undo"):
             services.attendance_undo(session_id=session.pk, registration_id=data["undo"], by=user)
             return {
@@ -223,7 +223,7 @@ class AttendanceMarkAllView(RosterActionView):
         except ValueError:
             group_id = None
         return services.attendance_mark_all(
-            session_id=self.session.pk, by=signed_in_user(self.request), group_id=group_id
+            session_id=self.session.pk, by=signed_in(self.request), group_id=group_id
         )
 
     def get_success_message(self, result) -> str:
@@ -247,7 +247,7 @@ class AttendanceImportView(SessionStaffMixin, ServiceFormView):
             raise ValidationError(_("Choose a spreadsheet to upload."), code="no_file")
         rows = attendance_import_read(upload)
         return services.attendance_import(
-            session_id=self.session.pk, rows=rows, by=signed_in_user(self.request)
+            session_id=self.session.pk, rows=rows, by=signed_in(self.request)
         )
 
     def form_refused(self, form, exc: ValidationError) -> HttpResponse:

@@ -16,7 +16,6 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.types import signed_in_user
 from certificates import selectors, services
 from certificates.forms import (
     CertificateRuleForm,
@@ -31,6 +30,7 @@ from courses.mixins import ManagedCourseMixin
 from courses.models import Course
 from enrollment.models import Registration
 from jobs.views import JobProgressView
+from portal.auth_types import signed_in
 from portal.downloads import private_file_response
 from portal.observability import client_ip_var
 from portal.views_base import ServiceActionView, ServiceFormView
@@ -161,14 +161,14 @@ class CertificateManageView(CertificateManagedView, ServiceFormView):
 
     def run_service(self, form):
         return services.rule_save(
-            course=self.course, by=signed_in_user(self.request), **form.cleaned_data
+            course=self.course, by=signed_in(self.request), **form.cleaned_data
         )
 
 
 class IssueAllView(CertificateManagedView, ServiceActionView):
     def run_service(self) -> int:
         return services.certificate_issue_for_course(
-            course_id=self.course.pk, by=signed_in_user(self.request)
+            course_id=self.course.pk, by=signed_in(self.request)
         )
 
     def get_success_message(self, result) -> str:
@@ -190,7 +190,7 @@ class ReasonActionView(CertificateManagedView, ServiceActionView):
         return self.act(
             course=self.course,
             object_id=self.kwargs[self.object_kwarg],
-            by=signed_in_user(self.request),
+            by=signed_in(self.request),
             reason=form.cleaned_data["reason"],
         )
 
@@ -230,7 +230,7 @@ class ArchiveRequestView(CertificateManagedView, ServiceActionView):
 
     def run_service(self) -> CertificateArchive:
         return services.archive_request(
-            course=self.course, by=signed_in_user(self.request), language=get_language()
+            course=self.course, by=signed_in(self.request), language=get_language()
         )
 
     def get_success_url(self, result) -> str:

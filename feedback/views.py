@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.types import signed_in_user
 from courses.mixins import ManagedCourseMixin
 from feedback import selectors, services
 from feedback.forms import (
@@ -24,6 +23,7 @@ from feedback.forms import (
     SurveySettingsForm,
 )
 from feedback.models import Survey, SurveyQuestion
+from portal.auth_types import signed_in
 from portal.views_base import ServiceActionView, ServiceFormView
 
 PLEASE_CORRECT = gettext_lazy("Please correct the errors below.")
@@ -259,9 +259,7 @@ class ResponseCreateView(KeepWhatWasTypedMixin, LoginRequiredMixin, ServiceFormV
             "survey": self.survey,
             "course": self.survey.course,
             "state": selectors.survey_state(self.survey),
-            "responded": selectors.has_responded(
-                user=signed_in_user(self.request), survey=self.survey
-            ),
+            "responded": selectors.has_responded(user=signed_in(self.request), survey=self.survey),
             **kwargs,
         }
 

@@ -22,8 +22,7 @@ __all__ = ["PortalUser", "signed_in"]
 
 def signed_in(request: HttpRequest) -> PortalUser:
     """`request.user` in a view that only signed-in people reach (LoginRequiredMixin), typed as
-    the account for the services it is handed to. `accounts.types.signed_in_user` is the same
-    for the apps above accounts."""
+    the account for the services it is handed to."""
     from django.contrib.auth.models import AnonymousUser
 
     user = request.user

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.services import profile_update
-from accounts.types import signed_in_user
 from courses import selectors as course_selectors
 from courses.models import Course
 from enrollment import selectors, services
@@ -19,6 +18,7 @@ from enrollment.forms import RegistrationCancelForm, RegistrationProfileForm
 from enrollment.models import Registration
 from enrollment.services.calendar_feed import calendar_feed_regenerate
 from enrollment.views.common import CourseBusyMixin
+from portal.auth_types import signed_in
 from portal.forms import error_text
 from portal.views_base import ServiceActionView, ServiceFormView
 
@@ -55,7 +55,7 @@ class RegistrationCreateView(CourseBusyMixin, LoginRequiredMixin, ServiceFormVie
         return super().get(request, *args, **kwargs)
 
     def get_initial(self) -> dict:
-        return RegistrationProfileForm.initial_for(signed_in_user(self.request))
+        return RegistrationProfileForm.initial_for(signed_in(self.request))
 
     def get_context_data(self, **kwargs) -> dict:
         return {"course": self.course, **kwargs}
