@@ -1,5 +1,7 @@
 """Running exports: request, run in a worker with progress, expire and clean up."""
 
+import hashlib
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -11,7 +13,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -45,6 +47,11 @@ def export_request(
     with translation.override(language):
         title = instance.describe()
     with transaction.atomic():
+        _lock_request(user=user, exporter=exporter, params=params, language=language)
+        waiting = _waiting_job(user=user, exporter=exporter, params=params, language=language)
+        if waiting is not None:
+            # Asked again (a second click, a reload) while it waits or runs: the same job.
+            return waiting
         job = ExportJob.objects.create(
             requested_by=user,
             exporter=exporter,
@@ -60,6 +67,35 @@ def export_request(
         )
         job.enqueue_on_commit()
     return job
+
+
+def _lock_request(
+    *, user: PortalUser, exporter: str, params: Mapping[str, Any], language: str
+) -> None:
+    """Serialise identical requests until this transaction ends, so two at once make one job.
+    A transaction-scoped advisory lock: nothing to release, safe behind a transaction pooler."""
+    identity = json.dumps([user.pk, exporter, params, language], sort_keys=True, default=str)
+    key = int.from_bytes(
+        hashlib.blake2b(identity.encode(), digest_size=8).digest(), "big", signed=True
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _waiting_job(
+    *, user: PortalUser, exporter: str, params: Mapping[str, Any], language: str
+) -> ExportJob | None:
+    return (
+        ExportJob.objects.filter(
+            requested_by=user,
+            exporter=exporter,
+            params=params,
+            language=language,
+            status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING],
+        )
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def export_run(*, job_id: JobId) -> str:

@@ -141,3 +141,52 @@ def test_cleanup_deletes_expired_files_and_keeps_the_record(admin):
     job.refresh_from_db()
     assert job.status == ExportJob.Status.EXPIRED
     assert not os.path.exists(path)
+
+
+@pytest.mark.django_db
+def test_the_same_export_asked_again_while_it_waits_or_runs_is_the_same_job(
+    admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        first = export_request(user=admin, exporter="accounts.people", data={}, language="en")
+        again = export_request(user=admin, exporter="accounts.people", data={}, language="en")
+    assert again.pk == first.pk
+    assert len(queued) == 1  # queued once
+    # Another filter, language or person is another export.
+    other = export_request(
+        user=admin, exporter="accounts.people", data={"region": region("44").pk}, language="en"
+    )
+    chinese = export_request(user=admin, exporter="accounts.people", data={}, language="zh-hans")
+    assert len({first.pk, other.pk, chinese.pk}) == 3
+    # Once it is over, asking again makes a new one.
+    ExportJob.objects.filter(pk=first.pk).update(status=ExportJob.Status.DONE)
+    later = export_request(user=admin, exporter="accounts.people", data={}, language="en")
+    assert later.pk != first.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_export_asked_twice_at_once_makes_one_job():
+    import threading
+
+    from django.db import connection
+
+    admin = UserFactory(roles=[Role.ADMINISTRATOR], preferred_language="en")
+    barrier = threading.Barrier(4)
+    jobs: list[int] = []
+
+    def ask() -> None:
+        try:
+            barrier.wait()
+            job = export_request(user=admin, exporter="accounts.people", data={}, language="en")
+            jobs.append(job.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(jobs) == 4
+    assert len(set(jobs)) == 1
+    assert ExportJob.objects.count() == 1
