@@ -84,9 +84,22 @@ def course_catalogue(filters: CatalogueFilters | None = None) -> "Catalogue":
     courses = Course.objects.filter(status=Course.Status.PUBLISHED)
     if filters.q:
         q = filters.q.strip()
-        courses = courses.filter(
-            Q(title__icontains=q) | Q(summary__icontains=q) | Q(description__icontains=q)
-        )
+        # The timetable counts too: a session's title, its speakers (name or organisation)
+        # and the venue. The ids matching on the course row and those matching in its
+        # timetable are one UNION, so each side keeps its trigram indexes and the page the
+        # same few statements.
+        on_course = Course.objects.filter(
+            Q(title__icontains=q)
+            | Q(summary__icontains=q)
+            | Q(description__icontains=q)
+            | Q(venue__icontains=q)
+        ).values("pk")
+        in_timetable = Session.objects.filter(
+            Q(title__icontains=q)
+            | Q(speakers__name__icontains=q)
+            | Q(speakers__organisation__icontains=q)
+        ).values("course_id")
+        courses = courses.filter(pk__in=on_course.union(in_timetable))
     if filters.category:
         courses = courses.filter(category=filters.category)
     if filters.region_id:

@@ -18,7 +18,7 @@ from accounts.models import Organisation, Region
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 
 
-def _trigram_index(field: str, name: str) -> GinIndex:
+def trigram_index(field: str, name: str) -> GinIndex:
     # `icontains` compiles to UPPER(col) LIKE UPPER(%s); a trigram index on UPPER(col) serves it,
     # and trigram matching finds Chinese substrings, which full-text search (no spaces) cannot.
     return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=name)
@@ -145,9 +145,10 @@ class Course(models.Model):
             models.Index(
                 fields=["status", "starts_on", "ends_on", "id"], name="course_catalogue_idx"
             ),
-            _trigram_index("title", "course_title_trgm"),
-            _trigram_index("summary", "course_summary_trgm"),
-            _trigram_index("description", "course_description_trgm"),
+            trigram_index("title", "course_title_trgm"),
+            trigram_index("summary", "course_summary_trgm"),
+            trigram_index("description", "course_description_trgm"),
+            trigram_index("venue", "course_venue_trgm"),
         ]
 
     def __str__(self) -> str:

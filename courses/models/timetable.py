@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PINYIN_COLLATION
-from courses.models.course import Course
+from courses.models.course import Course, trigram_index
 
 
 class Speaker(models.Model):
@@ -92,7 +92,10 @@ class Session(models.Model):
                 name="session_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["course", "starts_at"], name="session_course_start_idx")]
+        indexes = [
+            models.Index(fields=["course", "starts_at"], name="session_course_start_idx"),
+            trigram_index("title", "session_title_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -96,6 +96,17 @@ def test_catalogue_search_covers_the_description():
     assert titles(selectors.course_catalogue(selectors.CatalogueFilters(q="校企双制"))) == ["甲"]
 
 
+@pytest.mark.parametrize("term", ["双元", "德国双元制", "冯德明", "北京会议中心", "GIZ"])
+def test_catalogue_search_covers_the_timetable_speakers_and_venue(term):
+    from tests.factories.courses import SpeakerFactory
+
+    course = CourseFactory(title="乙", venue="北京会议中心", status=Course.Status.PUBLISHED)
+    speaker = SpeakerFactory(name="冯德明", organisation="德国国际合作机构（GIZ）北京代表处")
+    SessionFactory(course=course, title="专家辅导：德国双元制经验借鉴", speakers=[speaker])
+    CourseFactory(title="丙", status=Course.Status.PUBLISHED)
+    assert titles(selectors.course_catalogue(selectors.CatalogueFilters(q=term))) == ["乙"]
+
+
 def test_catalogue_filters():
     today = timezone.localdate()
     december = datetime.date(today.year + 1, 12, 1)
