@@ -29,7 +29,7 @@ def test_organiser_creates_schedules_and_publishes_a_course(page, live_server):
     speaker = SpeakerFactory(name="陈立新", title="司长")
     sign_in(page, live_server, organiser)
 
-    page.get_by_role("link", name="培训班管理").click()
+    page.get_by_role("link", name="培训班管理", exact=True).click()
     page.wait_for_url("**/courses/manage/")
     page.locator("main a[href$='/courses/manage/new/']").first.click()
 
