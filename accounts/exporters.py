@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Region, User
@@ -74,7 +74,7 @@ class PeopleExporter(Exporter):
         sheet = book.sheet(
             _("People"),
             [
-                Column(_("Full name"), 14),
+                Column(pgettext("person", "Full name"), 14),
                 Column(_("Organisation"), 36),
                 Column(_("Organisation type"), 18),
                 Column(_("Region"), 14),

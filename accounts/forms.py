@@ -2,13 +2,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation, Region, User, mobile_validator
 
 
 class ProfileFieldsMixin(forms.Form):
     full_name = forms.CharField(
-        label=_("Full name"),
+        label=pgettext_lazy("person", "Full name"),
         max_length=100,
         help_text=_("Chinese names surname first, without a space, e.g. 张三."),
     )
@@ -71,7 +72,7 @@ class ProfileUpdateForm(ProfileFieldsMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("save", _("Save")))
+        self.helper.add_input(Submit("save", pgettext_lazy("button", "Save")))
 
     @classmethod
     def initial_for(cls, user: User) -> dict:

@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 # PostgreSQL's ICU collation that sorts Chinese text in pinyin order.
@@ -29,10 +29,10 @@ class Region(models.Model):
         SAR = "sar", _("Special administrative region")
         OTHER = "other", _("Other")
 
-    code = models.CharField(_("code"), max_length=8, unique=True)
+    code = models.CharField(pgettext_lazy("region", "code"), max_length=8, unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=40, unique=True)
     name_en = models.CharField(_("English name"), max_length=60, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("region", "kind"), max_length=20, choices=Kind.choices)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -61,8 +61,12 @@ class Organisation(models.Model):
         TECHNICAL_SCHOOL = "technical_school", _("Technical school")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=200, db_collation=PINYIN_COLLATION)
-    type = models.CharField(_("type"), max_length=30, choices=Type.choices)
+    name = models.CharField(
+        pgettext_lazy("organisation", "name"), max_length=200, db_collation=PINYIN_COLLATION
+    )
+    type = models.CharField(
+        pgettext_lazy("organisation", "type"), max_length=30, choices=Type.choices
+    )
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="organisations"
     )
@@ -117,7 +121,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     # Chinese names are written surname first, without a space; sorted in pinyin order.
-    full_name = models.CharField(_("full name"), max_length=100, db_collation=PINYIN_COLLATION)
+    full_name = models.CharField(
+        pgettext_lazy("person", "full name"), max_length=100, db_collation=PINYIN_COLLATION
+    )
     phone = models.CharField(
         _("mobile number"), max_length=11, blank=True, validators=[mobile_validator]
     )
@@ -149,7 +155,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name"]
-        verbose_name = _("user")
+        verbose_name = pgettext_lazy("account", "user")
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_unique_email_ci"),

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from attendance.models import Attendance, AttendanceSettings
 
@@ -31,7 +32,7 @@ class AttendanceMarkForm(forms.Form):
 
 
 class RosterFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    q = forms.CharField(label=pgettext_lazy("person", "Name"), required=False, max_length=100)
     group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, groups=(), **kwargs):

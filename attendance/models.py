@@ -69,7 +69,9 @@ class Attendance(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     remark = models.CharField(_("remark"), max_length=200, blank=True)
-    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    method = models.CharField(
+        pgettext_lazy("attendance method", "how"), max_length=10, choices=Method.choices
+    )
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("marked by"),

@@ -101,7 +101,9 @@ class Certificate(models.Model):
     course = models.ForeignKey(
         Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="certificates"
     )
-    code = models.CharField(_("code"), max_length=32, unique=True, default=new_code)
+    code = models.CharField(
+        pgettext_lazy("certificate", "code"), max_length=32, unique=True, default=new_code
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ISSUED
     )
@@ -177,7 +179,12 @@ class CertificateArchive(ZipJob):
         related_name="+",
     )
     language = models.CharField(_("language"), max_length=10)
-    file = models.FileField(_("file"), upload_to=archive_upload_to, max_length=200, blank=True)
+    file = models.FileField(
+        pgettext_lazy("uploaded file", "file"),
+        upload_to=archive_upload_to,
+        max_length=200,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["-created_at", "pk"]

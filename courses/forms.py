@@ -9,8 +9,10 @@ from crispy_forms.layout import Column, Div, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation, Region
+from courses import time_zones
 from courses.models import (
     DEFAULT_TIME_ZONE,
     Course,
@@ -31,12 +33,6 @@ HOST_ORGANISATION_TYPES = [
     Organisation.Type.INDUSTRY_BODY,
 ]
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-def time_zone_choices() -> list[tuple[str, str]]:
-    common = [DEFAULT_TIME_ZONE, "Asia/Urumqi", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei"]
-    others = sorted(zoneinfo.available_timezones() - set(common))
-    return [(name, name) for name in common + others]
 
 
 def _naive_in(moment: datetime.datetime | None, tz) -> datetime.datetime | None:
@@ -92,7 +88,7 @@ def _course_layout() -> Layout:
                 Column("contact_email", css_class="col-md-4"),
             ),
         ),
-        Div(Submit("save", _("Save")), css_class="mt-3"),
+        Div(Submit("save", pgettext_lazy("button", "Save")), css_class="mt-3"),
     )
 
 
@@ -104,7 +100,9 @@ class CourseForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty to accept trainees from every type of organisation."),
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(
+        label=pgettext_lazy("course", "Time zone"), choices=time_zones.choices
+    )
     host_organisations = forms.ModelMultipleChoiceField(
         label=_("Host organisations"),
         queryset=Organisation.objects.none(),
@@ -189,13 +187,13 @@ class CourseCloneForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Session.Kind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("session", "Kind"), choices=Session.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    day = forms.DateField(label=_("Day"), widget=DATE_WIDGET)
+    day = forms.DateField(label=pgettext_lazy("calendar date", "Day"), widget=DATE_WIDGET)
     start_time = forms.TimeField(label=_("Starts"), widget=TIME_WIDGET)
-    end_time = forms.TimeField(label=_("Ends"), widget=TIME_WIDGET)
+    end_time = forms.TimeField(label=pgettext_lazy("session", "Ends"), widget=TIME_WIDGET)
     room = forms.CharField(
-        label=_("Room"),
+        label=pgettext_lazy("venue", "Room"),
         max_length=100,
         required=False,
         help_text=_("Leave empty for the main hall. One room holds one session at a time."),
@@ -204,8 +202,8 @@ class SessionForm(forms.Form):
         label=_("Speakers"),
         queryset=Speaker.objects.all(),
         required=False,
-        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Tick everyone who speaks in this session."),
+        widget=forms.CheckboxSelectMultiple,
     )
     discussion_group = forms.ModelChoiceField(
         label=_("Discussion group"), queryset=DiscussionGroup.objects.none(), required=False
@@ -231,7 +229,7 @@ class SessionForm(forms.Form):
                 Column("room", css_class="col-md-6"),
                 Column("discussion_group", css_class="col-md-6"),
             ),
-            "speakers",
+            Div("speakers", css_class="choice-list"),
             "order",
             Submit("save", _("Save session")),
         )
@@ -273,7 +271,7 @@ class SessionForm(forms.Form):
 
 
 class SpeakerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("speaker", "Name"), max_length=100)
     title = forms.CharField(label=_("Title"), max_length=100, required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     bio = forms.CharField(
@@ -287,9 +285,9 @@ class SpeakerForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("discussion group", "Name"), max_length=100)
     facilitator = forms.CharField(label=_("Facilitator"), max_length=100, required=False)
-    room = forms.CharField(label=_("Room"), max_length=100, required=False)
+    room = forms.CharField(label=pgettext_lazy("venue", "Room"), max_length=100, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -321,8 +319,11 @@ class QuotaForm(forms.Form):
 
 class MaterialUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("File"),
-        help_text=_("PDF, PPTX, DOCX, XLSX, PNG or JPEG. Documents with macros are refused."),
+        label=pgettext_lazy("uploaded file", "File"),
+        help_text=_(
+            "PDF, Word, Excel or PowerPoint files, or pictures (PNG, JPG). "
+            "Documents with macros are refused."
+        ),
     )
     title = forms.CharField(
         label=_("Title"),

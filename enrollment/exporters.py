@@ -4,7 +4,7 @@ Streams with `.iterator()`; no query runs per row.
 """
 
 from django.db.models import QuerySet
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
@@ -35,7 +35,7 @@ class RegistrationListExporter(CourseExporter):
     def columns(self) -> list[Column]:
         """The sheet's columns, headed in the active language."""
         return [
-            Column(_("Full name"), 12),
+            Column(pgettext("person", "Full name"), 12),
             Column(_("Organisation"), 30),
             Column(_("Organisation type"), 16),
             Column(_("Region"), 10),

@@ -4,6 +4,7 @@ from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.forms import ProfileUpdateForm
 from accounts.models import Organisation, Region
@@ -101,7 +102,9 @@ class NominatingUnitForm(forms.Form):
 
 
 class NomineeForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
+    full_name = forms.CharField(
+        label=pgettext_lazy("person", "Full name"), max_length=100, required=False
+    )
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
     phone = forms.CharField(
         label=_("Mobile number"),

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import load_workbook
 
 from accounts.models import Organisation, Region
@@ -36,7 +37,7 @@ class NomineeColumn:
 
 
 COLUMNS = [
-    NomineeColumn("full_name", _("Full name"), True, "张三", 12),
+    NomineeColumn("full_name", pgettext_lazy("person", "Full name"), True, "张三", 12),
     NomineeColumn("email", _("E-mail"), True, "zhang.san@example.cn", 26),
     NomineeColumn("phone", _("Mobile number"), True, "13800138000", 16),
     NomineeColumn("organisation_name", _("Organisation"), True, "广东省人力资源和社会保障厅", 30),

@@ -123,7 +123,7 @@ class Registration(models.Model):
     )
     # The trainee's details as they were when registering: later profile changes (a new job,
     # another province) must not move a seat between regional quotas.
-    full_name = models.CharField(_("full name"), max_length=100)
+    full_name = models.CharField(pgettext_lazy("person", "full name"), max_length=100)
     organisation_name = models.CharField(_("organisation"), max_length=200)
     organisation_type = models.CharField(
         _("organisation type"), max_length=30, choices=Organisation.Type.choices
@@ -206,7 +206,7 @@ class CalendarFeed(models.Model):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
+        verbose_name=pgettext_lazy("account", "user"),
         on_delete=models.CASCADE,
         related_name="calendar_feed",
     )
@@ -262,8 +262,10 @@ class ImportJob(BackgroundJob):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    file = models.FileField(_("file"), upload_to=import_upload_to, blank=True)
-    original_name = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(
+        pgettext_lazy("uploaded file", "file"), upload_to=import_upload_to, blank=True
+    )
+    original_name = models.CharField(pgettext_lazy("uploaded file", "file name"), max_length=200)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jobs.models import BackgroundJob
 
@@ -41,8 +42,12 @@ class ExportJob(BackgroundJob):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    file = models.FileField(_("file"), upload_to="exports/", blank=True)
-    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    file = models.FileField(
+        pgettext_lazy("uploaded file", "file"), upload_to="exports/", blank=True
+    )
+    filename = models.CharField(
+        pgettext_lazy("uploaded file", "file name"), max_length=200, blank=True
+    )
     download_count = models.PositiveIntegerField(_("downloads"), default=0)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 

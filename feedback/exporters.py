@@ -4,7 +4,7 @@ response (with the respondent's name only if the survey is not anonymous)."""
 from collections import defaultdict
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from courses.exporters import CourseExporter
 from exports.registry import Progress, register
@@ -60,9 +60,12 @@ class SurveyResultsExporter(CourseExporter):
         columns, keys = self._answer_columns()
         # An anonymous survey's rows carry no name, no time and come in no particular order:
         # when someone responded, or in which order, could tell who they are.
-        head = [Column(_("No."), 6)]
+        head = [Column(pgettext("row number", "No."), 6)]
         if not survey.anonymous:
-            head += [Column(_("Submitted"), 16, "yyyy-mm-dd hh:mm"), Column(_("Full name"), 12)]
+            head += [
+                Column(_("Submitted"), 16, "yyyy-mm-dd hh:mm"),
+                Column(pgettext("person", "Full name"), 12),
+            ]
         sheet = book.sheet(_("Responses"), head + columns)
         answers = self._answers()
         count = 0

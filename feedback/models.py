@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import Course, Session
 
@@ -13,7 +14,7 @@ class Survey(models.Model):
     )
     intro = models.TextField(_("introduction"), blank=True)
     open_days = models.PositiveSmallIntegerField(
-        _("days open"),
+        pgettext_lazy("survey", "days open"),
         default=7,
         help_text=_("The survey opens when the course's last session starts."),
     )
@@ -38,11 +39,13 @@ class SurveyQuestion(models.Model):
         SESSION_RATING = "session_rating", _("Rating of each session (1–5)")
         SINGLE = "single", _("Single choice")
         MULTIPLE = "multiple", _("Multiple choice")
-        TEXT = "text", _("Free text")
+        TEXT = "text", pgettext_lazy("survey question kind", "Free text")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(
+        pgettext_lazy("survey question", "kind"), max_length=20, choices=Kind.choices
+    )
     text = models.CharField(_("question"), max_length=300)
     choices = models.TextField(_("choices"), blank=True, help_text=_("One choice per line."))
     required = models.BooleanField(_("required"), default=True)

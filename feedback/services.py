@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import User
 from audit.services import audit_record
@@ -283,7 +284,7 @@ def survey_template_apply(*, user: User, survey: Survey) -> int:
         (
             SurveyQuestion.Kind.SINGLE,
             _("Was the length of the course right?"),
-            "\n".join([_("Too short"), _("About right"), _("Too long")]),
+            "\n".join([_("Too short"), _("About right"), pgettext("survey rating", "Too long")]),
         ),
         (
             SurveyQuestion.Kind.MULTIPLE,

@@ -91,8 +91,10 @@ class BackgroundJob(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     claimed_by = models.CharField(_("claimed by"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
-    file = models.FileField(_("file"), upload_to=job_upload_to, max_length=200, blank=True)
-    size = models.PositiveBigIntegerField(_("size"), default=0)
+    file = models.FileField(
+        pgettext_lazy("uploaded file", "file"), upload_to=job_upload_to, max_length=200, blank=True
+    )
+    size = models.PositiveBigIntegerField(pgettext_lazy("file size", "size"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutgoingMail(models.Model):
@@ -18,10 +19,10 @@ class OutgoingMail(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("outgoing mail", "Sent")
         FAILED = "failed", _("Failed")
 
-    key = models.CharField(_("key"), max_length=200, unique=True)
+    key = models.CharField(pgettext_lazy("outgoing mail", "key"), max_length=200, unique=True)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
@@ -30,11 +31,11 @@ class OutgoingMail(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    to_email = models.EmailField(_("to"), max_length=254)
+    to_email = models.EmailField(pgettext_lazy("e-mail recipient", "to"), max_length=254)
     language = models.CharField(_("language"), max_length=10)
     subject = models.CharField(_("subject"), max_length=255)
-    body_text = models.TextField(_("text body"))
-    body_html = models.TextField(_("HTML body"), blank=True)
+    body_text = models.TextField(pgettext_lazy("outgoing mail", "text body"))
+    body_html = models.TextField(pgettext_lazy("outgoing mail", "HTML body"), blank=True)
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -42,7 +43,7 @@ class OutgoingMail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_at = models.DateTimeField(pgettext_lazy("outgoing mail", "sent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 

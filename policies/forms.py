@@ -7,6 +7,7 @@ from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from policies.models import DocumentFile, IssuingAuthority, PolicyDocument, Tag
 from policies.selectors import (
@@ -46,19 +47,21 @@ class DocumentSearchForm(forms.Form):
         required=False,
         empty_label=_("Any authority"),
     )
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    year = forms.TypedChoiceField(
+        label=pgettext_lazy("policy library", "Year"), coerce=int, required=False, empty_value=None
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     tag: "forms.ModelChoiceField[Tag]" = forms.ModelChoiceField(
-        label=_("Tag"), queryset=None, required=False
+        label=pgettext_lazy("policy library", "Tag"), queryset=None, required=False
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["authority"].queryset = authority_list()
         self.fields["tag"].queryset = tag_list_visible_to(user)
-        self.fields["tag"].empty_label = _("Any tag")
-        self.fields["year"].choices = [("", _("Any year"))] + [
+        self.fields["tag"].empty_label = pgettext_lazy("policy library", "Any tag")
+        self.fields["year"].choices = [("", pgettext_lazy("policy library", "Any year"))] + [
             (year, str(year)) for year in document_years()
         ]
         self.fields["status"].choices = [("", _("Any status")), *PolicyDocument.Status.choices]
@@ -123,7 +126,7 @@ class DocumentForm(forms.Form):
         label=_("Category"), choices=[("", "---------"), *PolicyDocument.Category.choices]
     )
     tags = forms.CharField(
-        label=_("Tags"),
+        label=pgettext_lazy("policy library", "Tags"),
         required=False,
         max_length=500,
         help_text=_("Separate tags with commas, e.g. 技能人才、职业教育."),
@@ -135,7 +138,7 @@ class DocumentForm(forms.Form):
         label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     full_text = forms.CharField(
-        label=_("Full text"),
+        label=pgettext_lazy("policy library", "Full text"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
         help_text=_(
@@ -193,7 +196,7 @@ class DocumentForm(forms.Form):
                 Column("replaces", css_class="col-md-6"),
             ),
             *(["publish"] if document is None else []),
-            FormActions(Submit("save", _("Save"))),
+            FormActions(Submit("save", pgettext_lazy("button", "Save"))),
         )
 
     @staticmethod
@@ -272,10 +275,10 @@ class DocumentForm(forms.Form):
 class DocumentFileForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of file"), choices=DocumentFile.Kind.choices)
     upload = forms.FileField(
-        label=_("File"),
+        label=pgettext_lazy("uploaded file", "File"),
         help_text=_(
-            "The original and translations: PDF or DOCX. Attachments may also be XLSX, PPTX, "
-            "PNG or JPEG. Office files with macros are refused."
+            "The original and its translations: PDF or Word. Attachments may also be Excel, "
+            "PowerPoint or pictures (PNG, JPG). Office files with macros are refused."
         ),
     )
 
@@ -299,5 +302,8 @@ class AuthorityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            "name_zh", "name_en", "short_name", FormActions(Submit("save", _("Save")))
+            "name_zh",
+            "name_en",
+            "short_name",
+            FormActions(Submit("save", pgettext_lazy("button", "Save"))),
         )

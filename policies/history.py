@@ -3,7 +3,7 @@
 from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from policies.models import DocumentFile, PolicyDocument
 
@@ -16,13 +16,13 @@ LABELS = {
     "status": _("Status"),
     "category": _("Category"),
     "summary": _("Summary"),
-    "full_text": _("Full text"),
+    "full_text": pgettext_lazy("policy library", "Full text"),
     "visibility": _("Who may see it"),
     "authorities": _("Issuing authorities"),
-    "tags": _("Tags"),
+    "tags": pgettext_lazy("policy library", "Tags"),
     "amends": _("Amends"),
     "replaces": _("Replaces"),
-    "file": _("File"),
+    "file": pgettext_lazy("uploaded file", "File"),
     "file_kind": _("Kind of file"),
     "by_document": _("Because of"),
 }

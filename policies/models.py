@@ -8,7 +8,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PINYIN_COLLATION
@@ -53,12 +53,14 @@ class IssuingAuthority(models.Model):
 class Tag(models.Model):
     """A subject tag (技能人才, 职业教育...)."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True, db_collation=PINYIN_COLLATION)
+    name = models.CharField(
+        pgettext_lazy("tag", "name"), max_length=50, unique=True, db_collation=PINYIN_COLLATION
+    )
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("tag")
-        verbose_name_plural = _("tags")
+        verbose_name = pgettext_lazy("policy library", "tag")
+        verbose_name_plural = pgettext_lazy("policy library", "tags")
 
     def __str__(self) -> str:
         return self.name
@@ -71,7 +73,7 @@ class PolicyDocument(models.Model):
         REPEALED = "repealed", _("Repealed")
 
     class Category(models.TextChoices):
-        LAW = "law", _("Law")
+        LAW = "law", pgettext_lazy("document type", "Law")
         REGULATION = "regulation", _("Administrative regulation")
         OPINION = "opinion", _("Opinion")
         NOTICE = "notice", _("Notice")
@@ -114,10 +116,17 @@ class PolicyDocument(models.Model):
     category = models.CharField(
         _("category"), max_length=12, choices=Category.choices, default=Category.OTHER
     )
-    tags = models.ManyToManyField(Tag, blank=True, related_name="documents", verbose_name=_("tags"))
+    tags = models.ManyToManyField(
+        Tag,
+        blank=True,
+        related_name="documents",
+        verbose_name=pgettext_lazy("policy library", "tags"),
+    )
     summary = models.TextField(_("summary"), blank=True)
     full_text = models.TextField(
-        _("full text"), blank=True, help_text=_("Optional; searched but not shown.")
+        pgettext_lazy("policy library", "full text"),
+        blank=True,
+        help_text=_("Optional; searched but not shown."),
     )
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
@@ -216,7 +225,9 @@ class DocumentRelation(models.Model):
     target = models.ForeignKey(
         PolicyDocument, on_delete=models.CASCADE, related_name="incoming_relations"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(
+        pgettext_lazy("document relation", "kind"), max_length=10, choices=Kind.choices
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -251,14 +262,18 @@ class DocumentFile(models.Model):
     class TextStatus(models.TextChoices):
         PENDING = "pending", _("Pending")
         DONE = "done", _("Extracted")
-        NONE = "none", _("No text")
+        NONE = "none", pgettext_lazy("text extraction", "No text")
         FAILED = "failed", _("Failed")
 
     document = models.ForeignKey(PolicyDocument, on_delete=models.CASCADE, related_name="files")
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to=_stored_file_name, max_length=200)
-    display_name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveBigIntegerField(_("size"))
+    kind = models.CharField(
+        pgettext_lazy("document file", "kind"), max_length=12, choices=Kind.choices
+    )
+    file = models.FileField(
+        pgettext_lazy("uploaded file", "file"), upload_to=_stored_file_name, max_length=200
+    )
+    display_name = models.CharField(pgettext_lazy("uploaded file", "file name"), max_length=200)
+    size = models.PositiveBigIntegerField(pgettext_lazy("file size", "size"))
     sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
     content_type = models.CharField(_("content type"), max_length=120)
     download_count = models.PositiveIntegerField(_("downloads"), default=0)

@@ -6,7 +6,7 @@ trainee asked anonymously."""
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from courses.exporters import CourseExporter
 from exports.registry import register
@@ -31,7 +31,7 @@ class QuestionListExporter(CourseExporter):
     def columns(self) -> list[Column]:
         """The sheet's columns, headed in the active language."""
         return [
-            Column(_("No."), 6),
+            Column(pgettext("row number", "No."), 6),
             Column(_("Question"), 50, wrap=True),
             Column(_("Asked by"), 12),
             Column(_("Organisation"), 24),
@@ -78,7 +78,7 @@ class QuestionListExporter(CourseExporter):
         )
 
     def write(self, book, progress) -> None:
-        yes, no = _("Yes"), _("No")
+        yes, no = pgettext("yes or no", "Yes"), pgettext("yes or no", "No")
         statuses = dict(Question.Status.choices)
         phases = dict(Question.Phase.choices)
         sheet = book.sheet(_("Questions"), self.columns())

@@ -2,6 +2,7 @@ from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import Course, Session, Speaker
 from questions.models import Faq, Question
@@ -54,7 +55,11 @@ class QuestionAnswerForm(forms.Form):
     )
 
 
-STATUS_FILTER_CHOICES = [("", _("All")), *Question.Status.choices, ("merged", _("Duplicates"))]
+STATUS_FILTER_CHOICES = [
+    ("", pgettext_lazy("filter", "All")),
+    *Question.Status.choices,
+    ("merged", _("Duplicates")),
+]
 
 
 class TriageFilterForm(forms.Form):

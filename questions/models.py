@@ -104,7 +104,7 @@ class Vote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("vote")
+        verbose_name = pgettext_lazy("question vote", "vote")
         verbose_name_plural = _("votes")
         constraints = [
             models.UniqueConstraint(fields=["question", "user"], name="vote_once_per_question")
@@ -132,7 +132,7 @@ class Faq(models.Model):
 
     class Meta:
         verbose_name = _("FAQ")
-        verbose_name_plural = _("FAQs")
+        verbose_name_plural = pgettext_lazy("questions", "FAQs")
 
     def __str__(self) -> str:
         return f"FAQ {self.course_id}"

@@ -2,7 +2,7 @@
 course, and the small rules every sheet applies the same way."""
 
 from django.db.models.functions import Collate
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from accounts.models import PINYIN_COLLATION
@@ -32,7 +32,7 @@ def trainee_columns() -> list[Column]:
     """Who a row is about: the columns a trainee's row starts with, headed in the active
     language."""
     return [
-        Column(_("Full name"), 12),
+        Column(pgettext("person", "Full name"), 12),
         Column(_("Organisation"), 30),
         Column(_("Organisation type"), 16),
         Column(_("Region"), 10),

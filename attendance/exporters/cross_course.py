@@ -10,7 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Collate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from accounts.exporters import PeopleExportForm
 from accounts.models import PINYIN_COLLATION, Organisation
@@ -37,7 +37,7 @@ class CrossCourseExportForm(PeopleExportForm):
         label=gettext_lazy("Courses from"), widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label=gettext_lazy("to"), widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range end", "to"), widget=forms.DateInput(attrs={"type": "date"})
     )
     field_order = ["date_from", "date_to", "region", "organisation_type"]
 
@@ -157,7 +157,7 @@ class CrossCourseAttendanceExporter(Exporter):
         return [
             Column(_("Course"), 30),
             Column(_("First day"), 11, number_format=DATE),
-            Column(_("Last day"), 11, number_format=DATE),
+            Column(pgettext("course dates", "Last day"), 11, number_format=DATE),
             *trainee_columns(),
             Column(_("Sessions attended"), 10),
             Column(_("Sessions held"), 10),

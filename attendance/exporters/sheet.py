@@ -10,7 +10,7 @@ from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import Organisation
 from attendance.exporters.base import (
@@ -86,7 +86,7 @@ class AttendanceSheetExporter(AttendanceCourseExporter):
             _("Per session"),
             [
                 Column(_("Starts"), 17, number_format=DATETIME),
-                Column(_("Ends"), 17, number_format=DATETIME),
+                Column(pgettext("session", "Ends"), 17, number_format=DATETIME),
                 Column(_("Session"), 36),
                 Column(_("Group"), 10),
                 Column(_("Expected"), 9),
@@ -101,7 +101,7 @@ class AttendanceSheetExporter(AttendanceCourseExporter):
             _("By region and type"),
             [
                 Column(_("Breakdown"), 16),
-                Column(_("Name"), 24),
+                Column(pgettext("region or organisation type", "Name"), 24),
                 Column(_("Trainees"), 9),
                 Column(_("Sessions attended"), 10),
                 Column(_("Sessions held"), 10),

@@ -69,7 +69,7 @@ class SignInSheetExporter(AttendanceCourseExporter):
             _("Sign-in sheet"),
             [
                 Column(pgettext("row number", "No."), 6),
-                Column(_("Full name"), 14),
+                Column(pgettext("person", "Full name"), 14),
                 Column(_("Organisation"), 40),
                 Column(_("Signature"), 30),
             ],

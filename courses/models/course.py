@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation, Region
-
-DEFAULT_TIME_ZONE = "Asia/Shanghai"
+from courses import time_zones
+from courses.time_zones import DEFAULT_TIME_ZONE
 
 
 def trigram_index(field: str, name: str) -> GinIndex:
@@ -48,7 +48,9 @@ class Course(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     description = models.TextField(
-        _("description"), blank=True, help_text=_("Markdown: headings, lists, bold, links.")
+        _("description"),
+        blank=True,
+        help_text=_("Simple formatting: # heading, - list item, **bold**, [text](link)."),
     )
     category = models.CharField(
         _("category"), max_length=20, choices=Category.choices, default=Category.POLICY
@@ -68,7 +70,7 @@ class Course(models.Model):
         related_name="hosted_courses",
     )
     venue = models.CharField(_("venue"), max_length=200, blank=True)
-    city = models.CharField(_("city"), max_length=60, blank=True)
+    city = models.CharField(pgettext_lazy("venue", "city"), max_length=60, blank=True)
     region = models.ForeignKey(
         Region,
         verbose_name=_("region"),
@@ -77,9 +79,11 @@ class Course(models.Model):
         blank=True,
         related_name="courses",
     )
-    time_zone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_TIME_ZONE)
+    time_zone = models.CharField(
+        pgettext_lazy("course", "time zone"), max_length=64, default=DEFAULT_TIME_ZONE
+    )
     starts_on = models.DateField(_("first day"), null=True, blank=True)
-    ends_on = models.DateField(_("last day"), null=True, blank=True)
+    ends_on = models.DateField(pgettext_lazy("course dates", "last day"), null=True, blank=True)
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
@@ -208,6 +212,11 @@ class Course(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.PUBLISHED)
+
+    @property
+    def time_zone_label(self) -> str:
+        """The course's time zone as people name it ("北京时间 (UTC+08:00)")."""
+        return time_zones.label(self.time_zone)
 
     def local(self, moment: datetime.datetime | None) -> datetime.datetime | None:
         return timezone.localtime(moment, self.tz) if moment else None

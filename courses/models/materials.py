@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models.course import Course
 from courses.models.timetable import Session
@@ -38,9 +39,11 @@ class Material(models.Model):
         related_name="materials",
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=material_upload_to, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveBigIntegerField(_("size"))
+    file = models.FileField(
+        pgettext_lazy("uploaded file", "file"), upload_to=material_upload_to, max_length=200
+    )
+    original_name = models.CharField(pgettext_lazy("uploaded file", "file name"), max_length=200)
+    size = models.PositiveBigIntegerField(pgettext_lazy("file size", "size"))
     content_type = models.CharField(_("content type"), max_length=100)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     visibility = models.CharField(

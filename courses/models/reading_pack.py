@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models.course import Course
 from courses.models.materials import Material
@@ -19,7 +20,7 @@ class ReadingPackSection(models.Model):
         Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="pack_sections"
     )
     heading = models.CharField(_("heading"), max_length=200)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(pgettext_lazy("reading pack", "note"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -42,7 +43,7 @@ class ReadingPackItem(models.Model):
         related_name="items",
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(pgettext_lazy("reading pack", "note"), blank=True)
     document = models.ForeignKey(
         "policies.PolicyDocument",
         verbose_name=_("policy document"),
@@ -102,7 +103,12 @@ class ReadingPackBundle(ZipJob):
     )
     content_hash = models.CharField(_("content hash"), max_length=64)
     manifest = models.JSONField(_("manifest"), default=dict)
-    file = models.FileField(_("file"), upload_to=pack_bundle_upload_to, max_length=200, blank=True)
+    file = models.FileField(
+        pgettext_lazy("uploaded file", "file"),
+        upload_to=pack_bundle_upload_to,
+        max_length=200,
+        blank=True,
+    )
     last_requested_at = models.DateTimeField(_("last requested"), default=timezone.now)
 
     class Meta:

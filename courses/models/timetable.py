@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import PINYIN_COLLATION
 from courses.models.course import Course, trigram_index
@@ -10,8 +11,15 @@ from courses.models.course import Course, trigram_index
 class Speaker(models.Model):
     """A leader or expert who gives sessions; reusable across courses."""
 
-    name = models.CharField(_("name"), max_length=100, db_collation=PINYIN_COLLATION)
-    title = models.CharField(_("title"), max_length=100, blank=True, help_text=_("e.g. 副部长"))
+    name = models.CharField(
+        pgettext_lazy("speaker", "name"), max_length=100, db_collation=PINYIN_COLLATION
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=100,
+        blank=True,
+        help_text=pgettext_lazy("speaker title", "e.g. 副部长"),
+    )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     bio = models.TextField(_("short biography"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -31,9 +39,9 @@ class DiscussionGroup(models.Model):
     course = models.ForeignKey(
         Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="groups"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("discussion group", "name"), max_length=100)
     facilitator = models.CharField(_("facilitator"), max_length=100, blank=True)
-    room = models.CharField(_("room"), max_length=100, blank=True)
+    room = models.CharField(pgettext_lazy("venue", "room"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -64,11 +72,11 @@ class Session(models.Model):
     course = models.ForeignKey(
         Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="sessions"
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("session", "kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
-    room = models.CharField(_("room"), max_length=100, blank=True)
+    ends_at = models.DateTimeField(pgettext_lazy("session", "ends"))
+    room = models.CharField(pgettext_lazy("venue", "room"), max_length=100, blank=True)
     speakers = models.ManyToManyField(
         Speaker, verbose_name=_("speakers"), blank=True, related_name="sessions"
     )
