@@ -4,20 +4,13 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PINYIN_COLLATION
-
-
-def _trigram_index(field: str, name: str) -> GinIndex:
-    # Django's icontains compiles to UPPER(col::text) LIKE UPPER('%q%'): index that expression,
-    # so Chinese substrings (no spaces to split words on) are found without a sequential scan.
-    return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=name)
+from portal.indexes import trigram_index
 
 
 class IssuingAuthority(models.Model):
@@ -151,11 +144,11 @@ class PolicyDocument(models.Model):
         indexes = [
             models.Index(fields=["number_year", "number_serial"], name="policydoc_number_parts"),
             models.Index(fields=["is_published", "visibility"], name="policydoc_published_vis"),
-            _trigram_index("title", "policydoc_title_trgm"),
-            _trigram_index("title_en", "policydoc_title_en_trgm"),
-            _trigram_index("number", "policydoc_number_trgm"),
-            _trigram_index("summary", "policydoc_summary_trgm"),
-            _trigram_index("full_text", "policydoc_full_text_trgm"),
+            trigram_index("title", "policydoc_title_trgm"),
+            trigram_index("title_en", "policydoc_title_en_trgm"),
+            trigram_index("number", "policydoc_number_trgm"),
+            trigram_index("summary", "policydoc_summary_trgm"),
+            trigram_index("full_text", "policydoc_full_text_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -295,7 +288,7 @@ class DocumentFile(models.Model):
         ordering = ["kind", "pk"]
         verbose_name = _("document file")
         verbose_name_plural = _("document files")
-        indexes = [_trigram_index("text", "docfile_text_trgm")]
+        indexes = [trigram_index("text", "docfile_text_trgm")]
 
     def __str__(self) -> str:
         return self.display_name

@@ -5,9 +5,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +14,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import Organisation, Region
 from courses import time_zones
 from courses.time_zones import DEFAULT_TIME_ZONE
-
-
-def trigram_index(field: str, name: str) -> GinIndex:
-    # `icontains` compiles to UPPER(col) LIKE UPPER(%s); a trigram index on UPPER(col) serves it,
-    # and trigram matching finds Chinese substrings, which full-text search (no spaces) cannot.
-    return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=name)
+from portal.indexes import trigram_index
 
 
 class Course(models.Model):

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import PINYIN_COLLATION
-from courses.models.course import Course, trigram_index
+from courses.models.course import Course
+from portal.indexes import trigram_index
 
 
 class Speaker(models.Model):
