@@ -166,3 +166,63 @@ def test_qr_screen_and_roster_show_checkins_as_they_arrive(page, live_server):
     page.clock.run_for(10500)  # the roster's refresh
     page.locator(f"#r{registration.pk} .roster-status .badge[data-status='late']").wait_for()
     assert page.locator("#roster-counts [data-count='late']").inner_text() == "1"
+
+
+def _scan(page, qr_image) -> str:
+    """What a phone's camera reads from the code on the organiser's screen."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    picture = Image.open(io.BytesIO(qr_image.screenshot()))
+    [code] = zxingcpp.read_barcodes(picture)
+    return code.text
+
+
+def _check_in_on_phone(phone, live_server, trainee, url: str) -> str:
+    phone.goto(url)  # not signed in yet: the sign-in page first, then back to the code
+    phone.get_by_label("电子邮件").fill(trainee.email)
+    phone.get_by_label("密码").fill(PASSWORD)
+    phone.get_by_role("button", name="登录").click()
+    result = phone.locator("#checkin-result")
+    result.wait_for()
+    return result.inner_text()
+
+
+def test_trainee_scans_the_code_in_time_and_a_later_one_is_late(
+    page, phone_page, live_server, chromium
+):
+    session = _running_session()  # began two minutes ago; ten minutes' grace by default
+    early = RegistrationFactory(course=session.course, trainee=UserFactory(full_name="周早到"))
+    later = RegistrationFactory(course=session.course, trainee=UserFactory(full_name="吴晚到"))
+    sign_in(page, live_server, session.course.organisers.get())
+    page.goto(live_server.url + f"/attendance/session/{session.pk}/qr/")
+    url = _scan(page, page.get_by_role("img", name="签到二维码"))
+    assert url.startswith(live_server.url + "/attendance/checkin/")
+
+    assert "签到成功" in _check_in_on_phone(phone_page, live_server, early.trainee, url)
+    phone_page.get_by_role("link", name="我的考勤").click()
+    assert "出席" in phone_page.locator("main").inner_text()
+
+    # A quarter of an hour passes: the session began 17 minutes ago, past the grace period.
+    Session = type(session)
+    quarter = datetime.timedelta(minutes=15)
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=session.starts_at - quarter, ends_at=session.ends_at - quarter
+    )
+    page.reload()
+    url = _scan(page, page.get_by_role("img", name="签到二维码"))
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    try:
+        second_phone = context.new_page()
+        text = _check_in_on_phone(second_phone, live_server, later.trainee, url)
+    finally:
+        context.close()
+    assert "签到（迟到）" in text
+    marks = dict(Attendance.objects.values_list("registration__trainee__full_name", "status"))
+    assert marks == {"周早到": "present", "吴晚到": "late"}
+
+    page.get_by_role("link", name="签到名单").click()
+    assert page.locator(f"#r{later.pk} .roster-status").inner_text().strip() == "迟到"
+    assert page.locator(f"#r{early.pk} .roster-status").inner_text().strip() == "出席"

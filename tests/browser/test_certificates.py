@@ -106,3 +106,66 @@ def test_an_organiser_issues_and_revokes_by_hand_and_downloads_all_as_one_zip(
     download_info.value.save_as(saved)
     names = zipfile.ZipFile(saved).namelist()
     assert len(names) == 1 and "诸葛亮亮" in names[0]
+
+
+def test_a_finished_course_survey_then_certificate_download_and_verification(
+    page, phone_page, live_server, settings, tmp_path
+):
+    """The whole end of a course, as the two people do it: the rule asks for the survey; the
+    trainee answers it on a phone; the organiser issues; the trainee downloads the PDF and its
+    QR code opens the verification page."""
+    from feedback import services as feedback
+
+    settings.PORTAL_SITE_URL = live_server.url
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    course = make_finished_course(organiser, sessions=1)
+    rule(course, organiser, require_feedback=True)
+    survey = feedback.survey_save(
+        user=organiser, course=course, intro="", open_days=7, anonymous=True
+    )
+    feedback.survey_template_apply(user=organiser, survey=survey)
+    registration = RegistrationFactory(
+        course=course, trainee=UserFactory(full_name="上官婉儿"), full_name="上官婉儿"
+    )
+    mark(registration, [P])
+
+    sign_in(page, live_server, organiser)
+    page.goto(f"{live_server.url}/certificates/course/{course.pk}/")
+    row = page.locator(f".certificate-row[data-registration='{registration.pk}']")
+    expect(row).to_contain_text("未提交评估问卷")
+
+    phone = phone_page
+    sign_in(phone, live_server, registration.trainee)
+    phone.goto(live_server.url + "/enrollment/mine/")
+    card = phone.locator(f".registration-card[data-registration='{registration.pk}']")
+    card.get_by_role("link", name="培训评估").click()
+    form = phone.locator("#survey-form")
+    form.locator("input[type=radio][value='5']").first.check()  # overall
+    form.locator("input[type=radio][value='4']").nth(1).check()  # the session
+    form.get_by_label("合适").check()
+    form.get_by_label("案例分析").check()
+    form.get_by_role("button", name="提交问卷").click()
+    phone.locator("#survey-done").wait_for()
+
+    page.reload()
+    expect(row).not_to_contain_text("未提交评估问卷")
+    page.get_by_role("button", name="立即发放").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(row.locator(".certificate-status")).to_contain_text("已发放")
+    certificate = Certificate.objects.get(registration=registration)
+
+    phone.goto(live_server.url + "/enrollment/mine/")
+    with phone.expect_download() as download_info:
+        card.get_by_role("link", name="我的结业证书").click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    assert saved.suffix == ".pdf" and saved.read_bytes().startswith(b"%PDF")
+    pdf = PdfReader(saved).pages[0]
+    assert "上官婉儿" in pdf.extract_text()
+    [url] = [r.text for image in pdf.images for r in zxingcpp.read_barcodes(image.image)]
+    assert url == f"{live_server.url}/certificates/verify/{certificate.code}/"
+
+    phone.goto(url)  # the camera of whoever checks the paper
+    result = phone.locator("#verify-result")
+    assert result.get_attribute("data-result") == "valid"
+    assert "有效" in result.inner_text()
