@@ -15,7 +15,12 @@ from accounts.models import User
 from courses.models import Course
 from enrollment.imports import RawRow, read_rows
 from enrollment.models import ImportJob
-from enrollment.services.nominees import NomineeErrors, nominee_access, nominees_import
+from enrollment.services.nominees import (
+    ExistingProfiles,
+    NomineeErrors,
+    nominee_access,
+    nominees_import,
+)
 from jobs.models import JobId
 
 logger = logging.getLogger(__name__)
@@ -27,7 +32,13 @@ def sync_row_limit() -> int:
 
 
 def import_job_create(
-    *, course: Course, by: User, data: bytes, original_name: str, language: str
+    *,
+    course: Course,
+    by: User,
+    data: bytes,
+    original_name: str,
+    language: str,
+    keep_existing_profiles: bool = False,
 ) -> ImportJob:
     """Keep the checked file under a random name and queue the job after commit."""
     unit = nominee_access(course=course, by=by)
@@ -38,6 +49,7 @@ def import_job_create(
             uploaded_by=by,
             original_name=original_name[:200],
             language=language,
+            keep_existing_profiles=keep_existing_profiles,
         )
         job.file.save("upload.xlsx", ContentFile(data), save=False)
         job.size = len(data)
@@ -92,8 +104,16 @@ def _run(job: ImportJob) -> str:
 
     try:
         registrations = nominees_import(
-            course=job.course, by=job.uploaded_by, rows=checked_rows(), progress=progress
+            course=job.course,
+            by=job.uploaded_by,
+            rows=checked_rows(),
+            progress=progress,
+            keep_existing_profiles=job.keep_existing_profiles,
         )
+    except ExistingProfiles as exc:
+        # Listed with the choice to import the file again keeping their profiles.
+        _finish(job, ImportJob.Status.INVALID, errors=[each.as_json() for each in exc.kept])
+        return "invalid"
     except NomineeErrors as exc:
         _finish(job, ImportJob.Status.INVALID, errors=[error.as_json() for error in exc.errors])
         return "invalid"
