@@ -206,6 +206,12 @@ def _triage_controls(request, page: dict) -> dict:
     questions, rendering the session and speaker lists and reversing each action's URL per
     question was most of the page's time."""
     shared = {"sessions": page["sessions"], "speakers": page["speakers"]}
+    # Django's get_FOO_display hashes every choice on each call; look each label up once.
+    statuses = {value: str(label) for value, label in Question.Status.choices}
+    phases = {value: str(label) for value, label in Question.Phase.choices}
+    for question in page["questions"]:
+        question.status_label = statuses.get(question.status, question.status)
+        question.phase_label = phases.get(question.asked_phase, question.asked_phase)
     return {
         "csrf_input": csrf_input(request),
         "session_options": render_to_string(
