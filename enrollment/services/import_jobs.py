@@ -15,12 +15,7 @@ from accounts.models import User
 from courses.models import Course
 from enrollment.imports import RawRow, read_rows
 from enrollment.models import ImportJob
-from enrollment.services.nominees import (
-    ExistingProfiles,
-    NomineeErrors,
-    nominee_access,
-    nominees_import,
-)
+from enrollment.services.nominees import NomineeErrors, nominee_access, nominees_import
 from jobs.models import JobId
 
 logger = logging.getLogger(__name__)
@@ -110,12 +105,11 @@ def _run(job: ImportJob) -> str:
             progress=progress,
             keep_existing_profiles=job.keep_existing_profiles,
         )
-    except ExistingProfiles as exc:
-        # Listed with the choice to import the file again keeping their profiles.
-        _finish(job, ImportJob.Status.INVALID, errors=[each.as_json() for each in exc.kept])
-        return "invalid"
     except NomineeErrors as exc:
-        _finish(job, ImportJob.Status.INVALID, errors=[error.as_json() for error in exc.errors])
+        # The rows for existing accounts with another name or unit are kept apart from the
+        # errors: the job's page offers to import the file again keeping their profiles.
+        listed = [error.as_json() for error in exc.problems()]
+        _finish(job, ImportJob.Status.INVALID, errors=listed + [k.as_json() for k in exc.kept])
         return "invalid"
     except Exception as exc:
         logger.exception("import %s failed", job.pk)

@@ -20,11 +20,17 @@ class RowError:
 
 
 class NomineeErrors(Exception):
-    """The rows are not all valid; nothing was saved."""
+    """The rows are not all valid; nothing was saved. `kept` lists the rows for existing
+    accounts with another name or unit, so that they are seen with the errors."""
 
-    def __init__(self, errors: list[RowError]):
+    def __init__(self, errors: list[RowError], kept: list["ProfileKept"] | None = None):
         super().__init__(f"{len(errors)} errors")
         self.errors = errors
+        self.kept = kept or []
+
+    def problems(self) -> list[RowError]:
+        """The errors to correct (the kept rows are no error: the organiser decides)."""
+        return self.errors
 
 
 @dataclass
@@ -69,8 +75,10 @@ class ExistingProfiles(NomineeErrors):
     again with `keep_existing_profiles=True` registers them with their accounts' profiles."""
 
     def __init__(self, kept: list[ProfileKept]):
-        super().__init__([RowError(each.row, "", each.message) for each in kept])
-        self.kept = kept
+        super().__init__([RowError(each.row, "", each.message) for each in kept], kept=kept)
+
+    def problems(self) -> list[RowError]:
+        return []
 
 
 @dataclass

@@ -405,7 +405,7 @@ def nominees_import(
     nominee_access(course=course, by=by)
     nominees, errors = nominees_check(course=course, rows=rows, progress=progress)
     if errors:
-        raise NomineeErrors(errors)
+        raise NomineeErrors(errors, kept=nominees_profiles_kept(nominees))
     if not nominees:
         raise NomineeErrors([RowError(0, "", _("The file has no rows to import."))])
     if not keep_existing_profiles:

@@ -23,7 +23,6 @@ from enrollment.models import ImportJob, NominatingUnit, Registration
 from enrollment.services.nominating import nominating_unit_appoint, nominating_unit_remove
 from enrollment.services.nominee_upload import nominees_upload
 from enrollment.services.nominees import (
-    ExistingProfiles,
     NomineeErrors,
     ProfileKept,
     RowError,
@@ -154,10 +153,7 @@ class NomineeCreateView(CourseBusyMixin, NomineeAccessMixin, ServiceFormView):
         )
 
     def form_refused(self, form, exc):
-        if isinstance(exc, ExistingProfiles):
-            context = self.get_context_data(form=form, kept=exc.kept)
-        else:
-            context = self.get_context_data(form=form, errors=exc.errors)
+        context = self.get_context_data(form=form, errors=exc.problems(), kept=exc.kept)
         return render(self.request, self.template_name, context, status=self.invalid_status)
 
     def get_success_message(self, registrations) -> str:

@@ -60,6 +60,19 @@ def test_upload_lists_existing_accounts_with_another_profile_and_saves_nothing(
     assert not ImportJob.objects.exists()
 
 
+def test_rows_with_errors_are_listed_with_the_kept_rows_and_no_choice_is_offered(
+    organiser_client, open_course, existing
+):
+    response = upload(organiser_client, open_course, xlsx([person(1, phone="12"), person(2)]))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="import-error"' in html
+    section = _kept_section(html)
+    assert section.count('class="profile-kept"') == 1
+    assert 'id="keep-profiles' not in section  # the errors are to be corrected first
+    assert not Registration.objects.exists()
+
+
 def test_upload_again_choosing_to_keep_the_profiles_registers_everyone(
     organiser_client, open_course, existing, matching
 ):

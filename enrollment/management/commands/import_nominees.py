@@ -72,6 +72,7 @@ class Command(BaseCommand):
                 column = column_label(error.column)
                 where = f"row {error.row}" + (f", {column}" if column else "")
                 self.stderr.write(f"{where}: {error.message}")
+            self._write_kept(exc.kept, self.stderr)
             raise CommandError(f"{len(exc.errors)} errors; nothing was imported.") from None
         counts: dict[str, int] = {}
         for registration in registrations:
