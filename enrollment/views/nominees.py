@@ -98,6 +98,12 @@ def error_rows(errors: list) -> list[dict]:
     return rows
 
 
+def keep_profiles_form() -> NomineeUploadForm:
+    """The upload form of the "register them with their own profiles" choice (own ids: the
+    page's upload form is there too)."""
+    return NomineeUploadForm(initial={"keep_existing_profiles": True}, auto_id="keep_%s")
+
+
 def kept_rows(items: list) -> list[dict]:
     """Rows for existing accounts with another name or unit (ProfileKept, or the JSON form an
     import job keeps), for the section that asks whether to keep the accounts' profiles."""
@@ -133,7 +139,7 @@ class NomineeCreateView(CourseBusyMixin, NomineeAccessMixin, ServiceFormView):
             "errors": error_rows(errors),
             "kept": kept_rows(list(kept)),
             "kept_from": self.form_name,
-            "keep_form": NomineeUploadForm(initial={"keep_existing_profiles": True}),
+            "keep_form": keep_profiles_form(),
             "registrations": registrations,
             **kwargs,
         }
@@ -244,7 +250,7 @@ class ImportJobDetailView(ImportJobMixin, View):
                 "errors": error_rows(errors),
                 "kept": kept_rows(kept),
                 "kept_from": "upload_form",
-                "keep_form": NomineeUploadForm(initial={"keep_existing_profiles": True}),
+                "keep_form": keep_profiles_form(),
             },
         )
 
