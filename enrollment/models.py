@@ -272,6 +272,9 @@ class ImportJob(BackgroundJob):
     )
     errors = models.JSONField(_("errors"), default=list, blank=True)
     created_count = models.PositiveIntegerField(_("registrations created"), default=0)
+    keep_existing_profiles = models.BooleanField(
+        _("register existing accounts with their own profiles"), default=False
+    )
 
     class Meta:
         ordering = ["-created_at"]

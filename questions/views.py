@@ -9,6 +9,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.template.backends.utils import csrf_input
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ from questions.forms import (
     TriageFilterForm,
 )
 from questions.models import Question
+from questions.templatetags.questions_tags import PK_PLACEHOLDER
 
 QUEUE_LIMIT = 300
 TRIAGE_LIMIT = 500
@@ -175,12 +178,53 @@ class QuestionTriageView(ManagedCourseMixin, View):
             self.template_name,
             {
                 **page,
+                **_triage_controls(request, page),
                 "filter_form": filter_form,
                 "back": "?" + request.GET.urlencode() if request.GET else "",
                 "faq_form": FaqPublishForm(),
                 "statuses": Question.Status,
             },
         )
+
+
+# The actions offered on every question of the triage page, by URL name.
+TRIAGE_ACTIONS = (
+    "show",
+    "unshow",
+    "study",
+    "reopen",
+    "hide",
+    "answer",
+    "answer-on-the-spot",
+    "assign",
+    "merge",
+)
+
+
+def _triage_controls(request, page: dict) -> dict:
+    """What every question's controls share, made once for the page: with hundreds of
+    questions, rendering the session and speaker lists and reversing each action's URL per
+    question was most of the page's time."""
+    shared = {"sessions": page["sessions"], "speakers": page["speakers"]}
+    # Django's get_FOO_display hashes every choice on each call; look each label up once.
+    statuses = {value: str(label) for value, label in Question.Status.choices}
+    phases = {value: str(label) for value, label in Question.Phase.choices}
+    for question in page["questions"]:
+        question.status_label = statuses.get(question.status, question.status)
+        question.phase_label = phases.get(question.asked_phase, question.asked_phase)
+    return {
+        "csrf_input": csrf_input(request),
+        "session_options": render_to_string(
+            "questions/includes/triage_session_options.html", shared, request
+        ),
+        "speaker_options": render_to_string(
+            "questions/includes/triage_speaker_options.html", shared, request
+        ),
+        "action_urls": {
+            name.replace("-", "_"): reverse(f"questions:question-{name}", args=[PK_PLACEHOLDER])
+            for name in TRIAGE_ACTIONS
+        },
+    }
 
 
 class TriageActionView(LoginRequiredMixin, ServiceActionView):

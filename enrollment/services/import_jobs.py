@@ -27,7 +27,13 @@ def sync_row_limit() -> int:
 
 
 def import_job_create(
-    *, course: Course, by: User, data: bytes, original_name: str, language: str
+    *,
+    course: Course,
+    by: User,
+    data: bytes,
+    original_name: str,
+    language: str,
+    keep_existing_profiles: bool = False,
 ) -> ImportJob:
     """Keep the checked file under a random name and queue the job after commit."""
     unit = nominee_access(course=course, by=by)
@@ -38,6 +44,7 @@ def import_job_create(
             uploaded_by=by,
             original_name=original_name[:200],
             language=language,
+            keep_existing_profiles=keep_existing_profiles,
         )
         job.file.save("upload.xlsx", ContentFile(data), save=False)
         job.size = len(data)
@@ -92,10 +99,17 @@ def _run(job: ImportJob) -> str:
 
     try:
         registrations = nominees_import(
-            course=job.course, by=job.uploaded_by, rows=checked_rows(), progress=progress
+            course=job.course,
+            by=job.uploaded_by,
+            rows=checked_rows(),
+            progress=progress,
+            keep_existing_profiles=job.keep_existing_profiles,
         )
     except NomineeErrors as exc:
-        _finish(job, ImportJob.Status.INVALID, errors=[error.as_json() for error in exc.errors])
+        # The rows for existing accounts with another name or unit are kept apart from the
+        # errors: the job's page offers to import the file again keeping their profiles.
+        listed = [error.as_json() for error in exc.problems()]
+        _finish(job, ImportJob.Status.INVALID, errors=listed + [k.as_json() for k in exc.kept])
         return "invalid"
     except Exception as exc:
         logger.exception("import %s failed", job.pk)

@@ -11,7 +11,12 @@ from enrollment.services.nominees import nominees_import
 
 
 def nominees_upload(
-    *, course: Course, by: User, upload: UploadedFile, language: str
+    *,
+    course: Course,
+    by: User,
+    upload: UploadedFile,
+    language: str,
+    keep_existing_profiles: bool = False,
 ) -> ImportJob | list[Registration]:
     """The registrations of a small file (NomineeErrors lists every problem), or the queued
     ImportJob of a large one. A file that is no readable template is a ValidationError."""
@@ -20,6 +25,17 @@ def nominees_upload(
     if total > sync_row_limit():
         rows.close()
         return import_job_create(
-            course=course, by=by, data=data, original_name=upload.name or "", language=language
+            course=course,
+            by=by,
+            data=data,
+            original_name=upload.name or "",
+            language=language,
+            keep_existing_profiles=keep_existing_profiles,
         )
-    return nominees_import(course=course, by=by, rows=rows, source=Registration.Source.IMPORT)
+    return nominees_import(
+        course=course,
+        by=by,
+        rows=rows,
+        source=Registration.Source.IMPORT,
+        keep_existing_profiles=keep_existing_profiles,
+    )

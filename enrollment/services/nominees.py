@@ -5,7 +5,6 @@ import copy
 import re
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
@@ -16,11 +15,10 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, Region, User
+from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.services import organisation_get_or_create
 from courses.models import Course
@@ -34,44 +32,31 @@ from enrollment.imports import (
 )
 from enrollment.models import ACTIVE_STATUSES, NominatingUnit, Registration
 from enrollment.services.common import lock_course, seat_state
+from enrollment.services.nominee_rows import (
+    ExistingProfiles,
+    Nominee,
+    NomineeErrors,
+    ProfileKept,
+    RowError,
+    existing_accounts,
+    nominees_profiles_kept,
+)
 from enrollment.services.notify import site_url
 from enrollment.services.registration import register_many_locked
 from notifications import outbox
 from portal.bulk import insert_columns, insert_objects
 
+__all__ = [  # the rows' types live in nominee_rows; callers take them from here
+    "ExistingProfiles",
+    "Nominee",
+    "NomineeErrors",
+    "ProfileKept",
+    "RowError",
+    "nominees_profiles_kept",
+]
+
 MOBILE = re.compile(r"^1\d{10}$")
 COLUMN_LABELS = {column.key: column.label for column in COLUMNS}
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str  # a column key, or "" for the whole row
-    message: str
-
-    def as_json(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-
-class NomineeErrors(Exception):
-    """The rows are not all valid; nothing was saved."""
-
-    def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} errors")
-        self.errors = errors
-
-
-@dataclass
-class Nominee:
-    row: int
-    email: str
-    full_name: str
-    phone: str
-    organisation_name: str
-    organisation_type: str
-    region: Region
-    position: str = ""
-    user: User | None = field(default=None, repr=False)
 
 
 def column_label(key: str) -> str:
@@ -214,21 +199,6 @@ def _already_registered(course: Course, nominees: list[Nominee]) -> list[RowErro
     ]
 
 
-def _existing_accounts(emails: list[str]) -> dict[str, User]:
-    """The accounts of these lower-case addresses by address, in one query per thousand; of
-    two accounts whose addresses differ only in case, the first by name."""
-    existing: dict[str, User] = {}
-    for start in range(0, len(emails), 1000):
-        for found in (
-            User.objects.annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=emails[start : start + 1000])
-            .select_related("organisation")
-            .order_by("full_name", "pk")
-        ):
-            existing.setdefault(found.email_lower, found)
-    return existing
-
-
 class _Organisations:
     """Each nominee's organisation, looked up (or created) once per name and region."""
 
@@ -285,7 +255,7 @@ def _accounts_for(nominees: list[Nominee], *, trainee_group: Group) -> list[tupl
     A few statements for the whole list: existing accounts in one query, organisations looked
     up once per name and region, new accounts, their addresses and group in bulk inserts.
     """
-    existing = _existing_accounts([nominee.email for nominee in nominees])
+    existing = existing_accounts([nominee.email for nominee in nominees])
     organisations = _Organisations()
     accounts: list[tuple[User, bool]] = []
     completed: list[User] = []
@@ -425,14 +395,23 @@ def nominees_import(
     rows: Iterable[RawRow],
     source: str = Registration.Source.IMPORT,
     progress: Callable[[int], None] | None = None,
+    keep_existing_profiles: bool = False,
 ) -> list[Registration]:
-    """Check all rows, then register them all; NomineeErrors lists every problem."""
+    """Check all rows, then register them all; NomineeErrors lists every problem.
+
+    Rows for existing accounts with another name or unit raise ExistingProfiles, before
+    anything is saved, unless `keep_existing_profiles` says to register them with their
+    accounts' own profiles: the organiser compares and chooses."""
     nominee_access(course=course, by=by)
     nominees, errors = nominees_check(course=course, rows=rows, progress=progress)
     if errors:
-        raise NomineeErrors(errors)
+        raise NomineeErrors(errors, kept=nominees_profiles_kept(nominees))
     if not nominees:
         raise NomineeErrors([RowError(0, "", _("The file has no rows to import."))])
+    if not keep_existing_profiles:
+        kept = nominees_profiles_kept(nominees)
+        if kept:
+            raise ExistingProfiles(kept)
     return nominees_register(
         course_id=course.pk, by=by, nominees=nominees, source=source, progress=progress
     )

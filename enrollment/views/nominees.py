@@ -24,6 +24,7 @@ from enrollment.services.nominating import nominating_unit_appoint, nominating_u
 from enrollment.services.nominee_upload import nominees_upload
 from enrollment.services.nominees import (
     NomineeErrors,
+    ProfileKept,
     RowError,
     column_label,
     nominee_access,
@@ -97,6 +98,22 @@ def error_rows(errors: list) -> list[dict]:
     return rows
 
 
+def keep_profiles_form() -> NomineeUploadForm:
+    """The upload form of the "register them with their own profiles" choice (own ids: the
+    page's upload form is there too)."""
+    return NomineeUploadForm(initial={"keep_existing_profiles": True}, auto_id="keep_%s")
+
+
+def kept_rows(items: list) -> list[dict]:
+    """Rows for existing accounts with another name or unit (ProfileKept, or the JSON form an
+    import job keeps), for the section that asks whether to keep the accounts' profiles."""
+    rows = []
+    for item in items:
+        data = item.as_json() if isinstance(item, ProfileKept) else item
+        rows.append({"row": data["row"], **data["kept"]})
+    return rows
+
+
 class NomineeCreateView(CourseBusyMixin, NomineeAccessMixin, ServiceFormView):
     """Register several people at once, by form or (`NomineeUploadView`) by uploading the
     template. Rows with problems show the page again with every problem listed."""
@@ -110,7 +127,7 @@ class NomineeCreateView(CourseBusyMixin, NomineeAccessMixin, ServiceFormView):
     def get_form(self, data=None, files=None):
         return NomineeFormSet(data, files, prefix="nominee")
 
-    def get_context_data(self, form=None, errors=(), **kwargs) -> dict:
+    def get_context_data(self, form=None, errors=(), kept=(), **kwargs) -> dict:
         forms = {"formset": NomineeFormSet(prefix="nominee"), "upload_form": NomineeUploadForm()}
         if form is not None:
             forms[self.form_name] = form
@@ -120,6 +137,9 @@ class NomineeCreateView(CourseBusyMixin, NomineeAccessMixin, ServiceFormView):
             "unit": self.unit,
             **forms,
             "errors": error_rows(errors),
+            "kept": kept_rows(list(kept)),
+            "kept_from": self.form_name,
+            "keep_form": keep_profiles_form(),
             "registrations": registrations,
             **kwargs,
         }
@@ -135,10 +155,11 @@ class NomineeCreateView(CourseBusyMixin, NomineeAccessMixin, ServiceFormView):
             by=self.request.user,
             rows=rows,
             source=Registration.Source.ON_BEHALF,
+            keep_existing_profiles=self.request.POST.get("keep_existing_profiles") == "1",
         )
 
     def form_refused(self, form, exc):
-        context = self.get_context_data(form=form, errors=exc.errors)
+        context = self.get_context_data(form=form, errors=exc.problems(), kept=exc.kept)
         return render(self.request, self.template_name, context, status=self.invalid_status)
 
     def get_success_message(self, registrations) -> str:
@@ -163,6 +184,7 @@ class NomineeUploadView(NomineeCreateView):
             by=self.request.user,
             upload=form.cleaned_data["file"],
             language=self.request.LANGUAGE_CODE,
+            keep_existing_profiles=form.cleaned_data["keep_existing_profiles"],
         )
 
     def form_refused(self, form, exc):
@@ -217,10 +239,19 @@ class ImportJobDetailView(ImportJobMixin, View):
     template_name = "enrollment/importjob_detail.html"
 
     def get(self, request, job_id):
+        kept = [error for error in self.job.errors if "kept" in error]
+        errors = [error for error in self.job.errors if "kept" not in error]
         return render(
             request,
             self.template_name,
-            {"job": self.job, "course": self.job.course, "errors": error_rows(self.job.errors)},
+            {
+                "job": self.job,
+                "course": self.job.course,
+                "errors": error_rows(errors),
+                "kept": kept_rows(kept),
+                "kept_from": "upload_form",
+                "keep_form": keep_profiles_form(),
+            },
         )
 
 

@@ -1,6 +1,8 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -9,6 +11,7 @@ from exports.writer import SafeWorkbook
 from questions.exporters import QuestionListExporter
 from questions.models import Question, Vote
 from tests.factories.accounts import UserFactory
+from tests.factories.courses import SessionFactory, SpeakerFactory
 from tests.factories.enrollment import RegistrationFactory
 from tests.factories.questions import QuestionFactory, VoteFactory
 from tests.questions.conftest import make_course
@@ -234,6 +237,73 @@ def test_query_counts(client, django_assert_max_num_queries, organiser):
     client.force_login(organiser)
     with django_assert_max_num_queries(20):
         assert client.get(_url("question-triage", course.pk)).status_code == 200
+
+
+def _triage_questions(course, organiser, n):
+    """`n` more questions on several sessions and speakers: answered ones (by the organiser),
+    open ones, each with votes, and a duplicate merged into every third."""
+    speakers = [SpeakerFactory() for _ in range(2)]
+    sessions = [SessionFactory(course=course, speakers=speakers) for _ in range(2)]
+    voters = [RegistrationFactory(course=course).trainee for _ in range(3)]
+    for i in range(n):
+        question = QuestionFactory(
+            course=course,
+            asker=voters[i % 3],
+            session=sessions[i % 2],
+            speaker=speakers[i % 2],
+            topic="经费",
+            anonymous=i % 2 == 0,
+        )
+        if i % 2:
+            Question.objects.filter(pk=question.pk).update(
+                status=Question.Status.ANSWERED, answer="答复", answered_by=organiser
+            )
+        for voter in voters[: i % 3 + 1]:
+            VoteFactory(question=question, user=voter)
+        if i % 3 == 0:
+            QuestionFactory(course=course, asker=voters[(i + 1) % 3], merged_into=question)
+
+
+def test_the_triage_page_makes_as_many_queries_for_many_questions_as_for_few(client, organiser):
+    course = make_course(organiser, days_ahead=-2)
+    client.force_login(organiser)
+    url = _url("question-triage", course.pk)
+    counts = []
+    for n in (5, 10):  # 5 questions, then 15
+        _triage_questions(course, organiser, n)
+        client.get(url)  # the session and its caches warmed as on any later visit
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert len(response.context["questions"]) == Question.objects.filter(course=course).count()
+    assert counts[0] == counts[1] <= 15
+
+
+def test_the_triage_page_keeps_each_question_s_session_speaker_and_actions(client, organiser):
+    course = make_course(organiser, days_ahead=-2)
+    _triage_questions(course, organiser, 2)
+    answered = Question.objects.get(course=course, status=Question.Status.ANSWERED)
+    client.force_login(organiser)
+    html = client.get(_url("question-triage", course.pk)).text
+    item = html[html.index(f'id="question-{answered.pk}"') :]
+    item = item[: item.index("</li>")]
+    assert f'<option value="{answered.session_id}" selected>' in item
+    assert f'<option value="{answered.speaker_id}" selected>' in item
+    assert item.count(" selected>") == 2
+    for name in (
+        "question-unshow",
+        "question-study",
+        "question-reopen",
+        "question-hide",
+        "question-answer",
+        "question-answer-on-the-spot",
+        "question-assign",
+        "question-merge",
+    ):
+        assert f'"{_url(name, answered.pk)}"' in item
+    assert f'"{_url("question-show", answered.pk)}"' not in item  # it is shown already
+    assert item.count('name="csrfmiddlewaretoken"') == 4
 
 
 # Export
