@@ -6,10 +6,11 @@ per page and filled with the row's values, with everything a trainee typed escap
 """
 
 from collections.abc import Mapping, Sequence
+from html import escape  # the standard library's: Django's lazy-aware one is slower per call
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -19,27 +20,60 @@ from attendance.selectors import RosterRow
 from courses.models import Session
 
 
-def mark_meta(mark: Attendance, session: Session) -> str:
-    """How and when a mark was given, and its remark: "QR self check-in 09:02 · 病假"."""
-    moment = timezone.localtime(mark.marked_at, session.course.tz)
+class _Words:
+    """The translated words and the time zone of one page, looked up once rather than per row
+    (a lazy translation costs a lookup every time it is shown)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.tz = session.course.tz
+        self.statuses = [(value, str(label)) for value, label in Attendance.Status.choices]
+        self.status = dict(self.statuses) | {"": _("Not marked")}
+        self.method = {value: str(label) for value, label in Attendance.Method.choices}
+        self.corrected = pgettext("attendance mark", "Corrected")
+        self.all_of_trainee = _("All corrections of this trainee")
+        self.change_pattern = _("%(change)s: %(reason)s")
+        self.history_url = reverse("attendance:change-list", args=[session.course_id])
+
+
+def _meta(mark: Attendance, words: _Words) -> str:
+    moment = timezone.localtime(mark.marked_at, words.tz)
     return " · ".join(
-        part for part in (f"{mark.get_method_display()} {moment:%H:%M}", mark.remark) if part
+        part for part in (f"{words.method[mark.method]} {moment:%H:%M}", mark.remark) if part
     )
 
 
-def _status_label(status: str) -> str:
-    return str(Attendance.Status(status).label) if status else _("Not marked")
+def mark_meta(mark: Attendance, session: Session) -> str:
+    """How and when a mark was given, and its remark: "QR self check-in 09:02 · 病假"."""
+    return _meta(mark, _Words(session))
 
 
-def change_text(change: AttendanceChange, session: Session) -> str:
+def _change_text(change: AttendanceChange, words: _Words) -> str:
     """One correction in a line: "11-10 09:40 Present → Absent · 张三: 早退"."""
-    moment = timezone.localtime(change.changed_at, session.course.tz)
-    who = change.changed_by.full_name if change.changed_by else ""
-    arrow = f"{_status_label(change.old_status)} → {_status_label(change.new_status)}"
+    moment = timezone.localtime(change.changed_at, words.tz)
+    arrow = f"{words.status[change.old_status]} → {words.status[change.new_status]}"
     text = f"{moment:%m-%d %H:%M} {arrow}"
-    if who:
-        text += f" · {who}"
-    return _("%(change)s: %(reason)s") % {"change": text, "reason": change.reason}
+    if change.changed_by:
+        text += f" · {change.changed_by.full_name}"
+    return words.change_pattern % {"change": text, "reason": change.reason}
+
+
+def _history(changes: Sequence[AttendanceChange], words: _Words, registration_id: int) -> str:
+    if not changes:
+        return ""
+    lines = [_change_text(change, words) for change in changes]
+    items = mark_safe("".join(format_html("<li>{}</li>", line) for line in lines))
+    return format_html(
+        '<details class="roster-history small"><summary class="badge text-bg-warning" '
+        'title="{}">{}</summary><ol class="list-unstyled mb-1 mt-1">{}</ol>'
+        '<a href="{}?registration={}">{}</a></details>',
+        lines[-1],
+        words.corrected,
+        items,
+        words.history_url,
+        registration_id,
+        words.all_of_trainee,
+    )
 
 
 def history_html(
@@ -47,22 +81,7 @@ def history_html(
 ) -> str:
     """The "corrected" badge that opens the list of a mark's corrections (a tap on a phone),
     with a link to the trainee's history; empty for a mark never corrected."""
-    if not changes:
-        return ""
-    lines = [change_text(change, session) for change in changes]
-    items = mark_safe("".join(format_html("<li>{}</li>", line) for line in lines))
-    url = reverse("attendance:change-list", args=[session.course_id])
-    return format_html(
-        '<details class="roster-history small"><summary class="badge text-bg-warning" '
-        'title="{}">{}</summary><ol class="list-unstyled mb-1 mt-1">{}</ol>'
-        '<a href="{}?registration={}">{}</a></details>',
-        lines[-1],
-        pgettext("attendance mark", "Corrected"),
-        items,
-        url,
-        registration_id,
-        _("All corrections of this trainee"),
-    )
+    return _history(changes, _Words(session), registration_id)
 
 
 def _badge(mark: Attendance | None, labels: Mapping[str, str]) -> str:
@@ -92,20 +111,20 @@ def _buttons_pattern(statuses: Sequence[tuple[str, str]]) -> str:
 
 def roster_rows_html(rows: Sequence[RosterRow], session: Session) -> SafeString:
     """The `<li>` of every roster row."""
-    statuses = [(value, str(label)) for value, label in Attendance.Status.choices]
-    labels = {value: escape(label) for value, label in statuses} | {"": escape(_("Not marked"))}
-    buttons = _buttons_pattern(statuses)
+    words = _Words(session)
+    labels = {value: escape(label) for value, label in words.status.items()}
+    buttons = _buttons_pattern(words.statuses)
     out = []
     for row in rows:
         registration = row.registration
         name = escape(registration.full_name)
         group = registration.discussion_group
-        detail: str = escape(registration.organisation_name)
+        detail = escape(registration.organisation_name)
         if group is not None:
             detail += f" · {escape(group.name)}"
-        meta = escape(mark_meta(row.mark, session)) if row.mark else ""
+        meta = escape(_meta(row.mark, words)) if row.mark else ""
         pk = registration.pk
-        history = history_html(row.changes, session, pk)
+        history = _history(row.changes, words, pk)
         out.append(
             f'<li class="list-group-item roster-row" id="r{pk}" data-name="{name}" '
             f'data-group="{group.pk if group else ""}" data-registration="{pk}">'

@@ -25,6 +25,7 @@ BENCHMARKS = {
     "attendance_export": "attendance_export",
     "course_export": "course_export",
     "import": "nominee_import",
+    "roster": "roster",
 }
 
 
