@@ -90,10 +90,16 @@ class RosterRow:
     changes: list[AttendanceChange] = field(default_factory=list)
 
 
-def changes_by_registration(session: Session) -> dict[int, list[AttendanceChange]]:
-    """The corrections of a session's marks, oldest first, by registration id: one query."""
+def changes_by_registration(
+    session: Session, *, registration_id: int | None = None
+) -> dict[int, list[AttendanceChange]]:
+    """The corrections of a session's marks (or of one trainee's), oldest first, by
+    registration id: one query."""
+    found = AttendanceChange.objects.filter(session=session).select_related("changed_by")
+    if registration_id:
+        found = found.filter(registration_id=registration_id)
     changes: dict[int, list[AttendanceChange]] = {}
-    for change in AttendanceChange.objects.filter(session=session).select_related("changed_by"):
+    for change in found:
         changes.setdefault(change.registration_id, []).append(change)
     return changes
 

@@ -249,13 +249,14 @@ class AttendanceMarkView(RosterActionView):
     def _result(self, registration_id: int, mark: Attendance | None) -> dict:
         """The row's new state for the roster's script."""
         session = self.session
-        changes = selectors.changes_by_registration(session).get(registration_id, [])
+        changes = selectors.changes_by_registration(session, registration_id=registration_id)
+        changes_of_row = changes.get(registration_id, [])
         return {
             "registration": registration_id,
             "status": mark.status if mark else "",
             "label": mark.get_status_display() if mark else _("Not marked"),
             "meta": mark_meta(mark, session) if mark else "",
-            "history": history_html(changes, session, registration_id),
+            "history": history_html(changes_of_row, session, registration_id),
         }
 
     def succeeded(self, result) -> HttpResponse:
