@@ -17,6 +17,7 @@ class AttendanceMarkForm(forms.Form):
     mark = forms.RegexField(regex=r"^\d+:[a-z]+$", required=False)
     undo = forms.IntegerField(required=False, min_value=1)
     remark = forms.CharField(required=False, max_length=200)
+    reason = forms.CharField(required=False, max_length=200)
 
     def clean(self):
         data = super().clean()
@@ -44,3 +45,9 @@ class AttendanceImportForm(forms.Form):
     """The uploaded sheet; `attendance_import_read` checks it (a missing file included)."""
 
     file = forms.Field(required=False, widget=forms.FileInput)
+    reason = forms.CharField(
+        label=_("Reason for corrections"),
+        required=False,
+        max_length=200,
+        help_text=_("Needed when the sheet changes marks already given."),
+    )

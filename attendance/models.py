@@ -102,3 +102,54 @@ class Attendance(models.Model):
 
 
 ATTENDED_STATUSES = (Attendance.Status.PRESENT, Attendance.Status.LATE)
+
+
+class AttendanceChange(models.Model):
+    """One correction of a mark: the old mark, the new one (empty when undone), who changed it,
+    when and why. Rows are only ever added, in the transaction of the change they record."""
+
+    class Method(models.TextChoices):
+        LIST = "list", _("Roster")
+        IMPORT = "import", _("Import")
+        UNDO = "undo", pgettext_lazy("attendance correction", "Mark undone")
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="+"
+    )
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="attendance_changes",
+    )
+    old_status = models.CharField(pgettext_lazy("attendance correction", "old mark"), max_length=10, choices=Attendance.Status.choices)
+    old_remark = models.CharField(_("old remark"), max_length=200, blank=True)
+    old_method = models.CharField(
+        _("how the old mark was given"), max_length=10, choices=Attendance.Method.choices
+    )
+    old_marked_at = models.DateTimeField(_("old mark given"))
+    new_status = models.CharField(
+        pgettext_lazy("attendance correction", "new mark"), max_length=10, choices=Attendance.Status.choices, blank=True
+    )
+    new_remark = models.CharField(_("new remark"), max_length=200, blank=True)
+    method = models.CharField(_("corrected through"), max_length=10, choices=Method.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("attendance correction")
+        verbose_name_plural = _("attendance corrections")
+        indexes = [
+            models.Index(fields=["session", "registration"], name="attendance_change_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} @ {self.session_id}: {self.old_status} → {self.new_status}"

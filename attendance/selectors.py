@@ -4,14 +4,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Collate
 from django.utils import timezone
 
 from accounts.models import PINYIN_COLLATION, User
 from accounts.roles import Role, user_has_role, user_is_administrator
 from accounts.types import AnyUser
-from attendance.models import Attendance, AttendanceSettings
+from attendance.models import Attendance, AttendanceChange, AttendanceSettings
 from courses.models import Course, DiscussionGroup, Session
 from courses.selectors import (
     course_list_editable_by,
@@ -87,28 +87,63 @@ def roster_registrations(session: Session) -> QuerySet[Registration]:
 class RosterRow:
     registration: Registration
     mark: Attendance | None
+    changes: list[AttendanceChange] = field(default_factory=list)
+
+
+def changes_by_registration(
+    session: Session, *, registration_id: int | None = None
+) -> dict[int, list[AttendanceChange]]:
+    """The corrections of a session's marks (or of one trainee's), oldest first, by
+    registration id: one query."""
+    found = AttendanceChange.objects.filter(session=session).select_related("changed_by")
+    if registration_id:
+        found = found.filter(registration_id=registration_id)
+    changes: dict[int, list[AttendanceChange]] = {}
+    for change in found:
+        changes.setdefault(change.registration_id, []).append(change)
+    return changes
 
 
 def roster_for_session(
     session: Session, *, q: str = "", group_id: int | None = None
 ) -> list[RosterRow]:
-    """The roster in pinyin order with each trainee's mark: two queries whatever its size."""
-    registrations = roster_registrations(session).select_related("discussion_group", "trainee")
+    """The roster in pinyin order with each trainee's mark and its corrections: three queries
+    whatever its size. Only the columns the roster shows are read."""
+    registrations = (
+        roster_registrations(session)
+        .select_related("discussion_group")
+        .only("pk", "full_name", "organisation_name", "discussion_group__name")
+    )
     if q:
         registrations = registrations.filter(full_name__icontains=q.strip())
     if group_id:
         registrations = registrations.filter(discussion_group_id=group_id)
-    registrations = registrations.prefetch_related(
-        Prefetch(
-            "attendances",
-            queryset=Attendance.objects.filter(session=session),
-            to_attr="session_marks",
+    registrations = registrations.order_by(Collate("full_name", PINYIN_COLLATION), "pk")
+    marks = {
+        mark.registration_id: mark
+        for mark in Attendance.objects.filter(session=session).only(
+            "registration_id", "status", "remark", "method", "marked_at"
         )
-    ).order_by(Collate("full_name", PINYIN_COLLATION), "pk")
+    }
+    changes = changes_by_registration(session)
     return [
-        RosterRow(registration=r, mark=r.session_marks[0] if r.session_marks else None)
+        RosterRow(registration=r, mark=marks.get(r.pk), changes=changes.get(r.pk, []))
         for r in registrations
     ]
+
+
+def change_list_for_course(
+    course: Course, *, session_id: int | None = None, registration_id: int | None = None
+) -> QuerySet[AttendanceChange]:
+    """A course's corrections of marks, newest first, optionally of one session or trainee."""
+    changes = AttendanceChange.objects.filter(session__course=course)
+    if session_id:
+        changes = changes.filter(session_id=session_id)
+    if registration_id:
+        changes = changes.filter(registration_id=registration_id)
+    return changes.select_related("session", "registration", "changed_by").order_by(
+        "-changed_at", "-pk"
+    )
 
 
 @dataclass

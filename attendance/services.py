@@ -12,7 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from attendance.models import Attendance, AttendanceSettings
+from attendance.corrections import (
+    NewMark,
+    changed_only,
+    changes_record,
+    corrections,
+    marks_locked,
+    marks_write,
+)
+from attendance.models import Attendance, AttendanceChange, AttendanceSettings
 from attendance.selectors import (
     attendance_can_take,
     attendance_settings_for,
@@ -53,35 +61,36 @@ def attendance_mark(
     status: str,
     by: User,
     remark: str = "",
-    method: str = Attendance.Method.LIST,
+    reason: str = "",
 ) -> int:
-    """Set the mark of the given confirmed trainees at a session (a correction overwrites).
+    """Set the mark of the given confirmed trainees at a session. Changing a mark already
+    given is a correction: it needs a `reason` and is kept in the history (AttendanceChange).
+    For a first mark the reason is optional and serves as the remark when there is none.
     Returns how many marks were written."""
     session = _session_for(session_id=session_id, by=by)
     _valid_status(status)
     ids = set(registration_ids)
-    found = set(roster_registrations(session).filter(pk__in=ids).values_list("pk", flat=True))
-    if not ids or found != ids:
-        raise ValidationError(
-            _("Only confirmed trainees of this session can be marked."), code="not_on_roster"
-        )
+    current = marks_locked(session, ids)
+    new = {
+        pk: NewMark(status, (remark or ("" if pk in current else reason)).strip()[:200])
+        for pk in ids
+    }
     now = timezone.now()
-    Attendance.objects.bulk_create(
-        [
-            Attendance(
-                registration_id=pk,
-                session=session,
-                status=status,
-                remark=remark[:200],
-                method=method,
-                marked_by=by,
-                marked_at=now,
-            )
-            for pk in sorted(ids)
-        ],
-        update_conflicts=True,
-        unique_fields=["registration", "session"],
-        update_fields=["status", "remark", "method", "marked_by", "marked_at"],
+    changes_record(
+        session=session,
+        current=current,
+        new=new,
+        method=AttendanceChange.Method.LIST,
+        reason=reason,
+        by=by,
+        now=now,
+    )
+    marks_write(
+        session=session,
+        new=changed_only(current, new),
+        method=Attendance.Method.LIST,
+        by=by,
+        now=now,
     )
     return len(ids)
 
@@ -120,13 +129,24 @@ def attendance_mark_all(
 
 
 @transaction.atomic
-def attendance_undo(*, session_id: int, registration_id: int, by: User) -> bool:
-    """Back to unmarked. Returns whether there was a mark to remove."""
+def attendance_undo(*, session_id: int, registration_id: int, by: User, reason: str = "") -> bool:
+    """Back to unmarked, keeping the removed mark in the history; this needs a reason.
+    Returns whether there was a mark to remove."""
     session = _session_for(session_id=session_id, by=by)
-    deleted, _rows = Attendance.objects.filter(
-        session=session, registration_id=registration_id
-    ).delete()
-    return bool(deleted)
+    current = marks_locked(session, {registration_id})
+    if not current:
+        return False
+    changes_record(
+        session=session,
+        current=current,
+        new={registration_id: NewMark("")},
+        method=AttendanceChange.Method.UNDO,
+        reason=reason,
+        by=by,
+        now=timezone.now(),
+    )
+    current[registration_id].delete()
+    return True
 
 
 @transaction.atomic
@@ -327,18 +347,14 @@ def attendance_mark_absent(*, now: datetime.datetime | None = None) -> int:
     return written
 
 
-@transaction.atomic
-def attendance_import(*, session_id: int, rows: list, by: User) -> int:
-    """Marks from a spreadsheet (rows from `attendance_import_read`), all or nothing: every row
-    must name a confirmed trainee of the session once. Returns how many marks were written."""
-    session = _session_for(session_id=session_id, by=by)
+def _import_marks(session: Session, rows: list) -> dict[int, NewMark]:
+    """The marks a sheet gives, by registration; every row error at once otherwise."""
     roster = list(roster_registrations(session).values_list("pk", "phone", "trainee__email"))
     by_phone = {phone: pk for pk, phone, _email in roster if phone}
     by_email = {email.lower(): pk for pk, _phone, email in roster if email}
     errors: list[str] = []
     seen: dict[int, int] = {}  # registration id: first row naming it
-    marks: list[Attendance] = []
-    now = timezone.now()
+    marks: dict[int, NewMark] = {}
     for row in rows:
         pk = by_phone.get(row.phone) if row.phone else by_email.get(row.email)
         if pk is None:
@@ -354,23 +370,45 @@ def attendance_import(*, session_id: int, rows: list, by: User) -> int:
             )
             continue
         seen[pk] = row.row
-        marks.append(
-            Attendance(
-                registration_id=pk,
-                session=session,
-                status=row.status,
-                remark=row.remark,
-                method=Attendance.Method.IMPORT,
-                marked_by=by,
-                marked_at=now,
-            )
-        )
+        marks[pk] = NewMark(row.status, row.remark)
     if errors:
         raise ValidationError([ValidationError(error, code="invalid_rows") for error in errors])
-    Attendance.objects.bulk_create(
-        marks,
-        update_conflicts=True,
-        unique_fields=["registration", "session"],
-        update_fields=["status", "remark", "method", "marked_by", "marked_at"],
+    return marks
+
+
+@transaction.atomic
+def attendance_import(*, session_id: int, rows: list, by: User, reason: str = "") -> int:
+    """Marks from a spreadsheet (rows from `attendance_import_read`), all or nothing: every row
+    must name a confirmed trainee of the session once. Marks it changes are corrections: they
+    need a `reason` and are kept in the history. Returns how many marks were written."""
+    session = _session_for(session_id=session_id, by=by)
+    new = _import_marks(session, rows)
+    current = marks_locked(session, set(new))
+    now = timezone.now()
+    corrected = corrections(current, new)
+    if corrected and not reason.strip():
+        raise ValidationError(
+            _(
+                "This sheet changes %(count)s marks already given. Say why in “Reason for "
+                "corrections” and upload it again."
+            )
+            % {"count": len(corrected)},
+            code="reason_required",
+        )
+    changes_record(
+        session=session,
+        current=current,
+        new=new,
+        method=AttendanceChange.Method.IMPORT,
+        reason=reason,
+        by=by,
+        now=now,
     )
-    return len(marks)
+    marks_write(
+        session=session,
+        new=changed_only(current, new),
+        method=Attendance.Method.IMPORT,
+        by=by,
+        now=now,
+    )
+    return len(new)

@@ -12,6 +12,7 @@ urlpatterns = [
         views.AttendanceSettingsUpdateView.as_view(),
         name="settings-update",
     ),
+    path("course/<int:pk>/corrections/", views.ChangeListView.as_view(), name="change-list"),
     path("course/<int:pk>/mine/", views.AttendanceMineView.as_view(), name="attendance-mine"),
     path("session/<int:pk>/", views.SessionRosterView.as_view(), name="session-roster"),
     path("session/<int:pk>/mark/", views.AttendanceMarkView.as_view(), name="attendance-mark"),

@@ -7,11 +7,12 @@ import segno
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -27,6 +28,7 @@ from attendance.forms import (
 )
 from attendance.imports import attendance_import_read
 from attendance.models import Attendance
+from attendance.roster_html import history_html, mark_meta, roster_rows_html
 from courses.mixins import ManagedCourseMixin
 from courses.selectors import course_list_visible_to
 from enrollment.models import Registration
@@ -104,6 +106,48 @@ class SessionListView(ManagedCourseMixin, View):
         )
 
 
+class ChangeListView(ManagedCourseMixin, View):
+    """The corrections of a course's marks, newest first: of one session (`?session=`) or one
+    trainee (`?registration=`), or all."""
+
+    template_name = "attendance/change_list.html"
+    paginate_by = 100
+
+    def course_queryset(self, user):
+        return selectors.course_list_for_attendance(user)
+
+    def get(self, request, pk):
+        course = self.course
+        session = _int_param(request, "session")
+        registration = _int_param(request, "registration")
+        changes = selectors.change_list_for_course(
+            course, session_id=session, registration_id=registration
+        )
+        page = Paginator(changes, self.paginate_by).get_page(request.GET.get("page"))
+        first = page.object_list[0] if page.object_list else None
+        return render(
+            request,
+            self.template_name,
+            {
+                "course": course,
+                "page_obj": page,
+                "query_string": urlencode(
+                    {k: v for k, v in (("session", session), ("registration", registration)) if v}
+                ),
+                "session": first.session if first and session else None,
+                "registration": first.registration if first and registration else None,
+                "filtered": bool(session or registration),
+            },
+        )
+
+
+def _int_param(request, name: str) -> int | None:
+    try:
+        return int(request.GET.get(name) or 0) or None
+    except ValueError:
+        return None
+
+
 class AttendanceSettingsUpdateView(ManagedCourseMixin, ServiceActionView):
     success_message = gettext_lazy("Attendance settings saved.")
 
@@ -150,6 +194,7 @@ class SessionRosterView(SessionStaffMixin, View):
                 "session": session,
                 "course": session.course,
                 "rows": rows,
+                "rows_html": roster_rows_html(rows, session),
                 "form": form,
                 "groups": groups,
                 "group_id": group_id or "",
@@ -180,28 +225,38 @@ class AttendanceMarkView(RosterActionView):
         if not form.is_valid():
             raise ValidationError(" ".join(map(str, form.non_field_errors())), code="invalid")
         data, session, user = form.cleaned_data, self.session, signed_in(self.request)
+        reason = data.get("reason") or ""
         if data.get("undo"):
-            services.attendance_undo(session_id=session.pk, registration_id=data["undo"], by=user)
-            return {
-                "registration": data["undo"],
-                "status": "",
-                "label": _("Not marked"),
-                "meta": "",
-            }
+            registration_id = data["undo"]
+            services.attendance_undo(
+                session_id=session.pk, registration_id=registration_id, by=user, reason=reason
+            )
+            return self._result(registration_id, None)
         registration_id = data["registration_id"]
         services.attendance_mark(
             session_id=session.pk,
             registration_ids=[registration_id],
             status=data["status"],
             remark=data.get("remark") or "",
+            reason=reason,
             by=user,
         )
-        mark = selectors.attendance_of(session=session, registration_id=registration_id)
+        return self._result(
+            registration_id,
+            selectors.attendance_of(session=session, registration_id=registration_id),
+        )
+
+    def _result(self, registration_id: int, mark: Attendance | None) -> dict:
+        """The row's new state for the roster's script."""
+        session = self.session
+        changes = selectors.changes_by_registration(session, registration_id=registration_id)
+        changes_of_row = changes.get(registration_id, [])
         return {
             "registration": registration_id,
-            "status": data["status"],
-            "label": mark.get_status_display(),
-            "meta": _mark_meta(mark, session),
+            "status": mark.status if mark else "",
+            "label": mark.get_status_display() if mark else _("Not marked"),
+            "meta": mark_meta(mark, session) if mark else "",
+            "history": history_html(changes_of_row, session, registration_id),
         }
 
     def succeeded(self, result) -> HttpResponse:
@@ -212,7 +267,7 @@ class AttendanceMarkView(RosterActionView):
     def refused(self, exc: ValidationError) -> HttpResponse:
         message = error_text(exc) or _("Choose a trainee and a mark.")
         if _wants_json(self.request):
-            return JsonResponse({"ok": False, "error": message}, status=400)
+            return JsonResponse({"ok": False, "error": message, "code": exc.code}, status=400)
         return super().refused(ValidationError(message, code=exc.code))
 
 
@@ -247,7 +302,10 @@ class AttendanceImportView(SessionStaffMixin, ServiceFormView):
             raise ValidationError(_("Choose a spreadsheet to upload."), code="no_file")
         rows = attendance_import_read(upload)
         return services.attendance_import(
-            session_id=self.session.pk, rows=rows, by=signed_in(self.request)
+            session_id=self.session.pk,
+            rows=rows,
+            by=signed_in(self.request),
+            reason=form.cleaned_data["reason"],
         )
 
     def form_refused(self, form, exc: ValidationError) -> HttpResponse:
@@ -302,29 +360,27 @@ class SessionQrCodeView(SessionStaffMixin, View):
         return response
 
 
-def _mark_meta(mark: Attendance, session) -> str:
-    moment = timezone.localtime(mark.marked_at, session.course.tz)
-    return " · ".join(
-        part for part in (f"{mark.get_method_display()} {moment:%H:%M}", mark.remark) if part
-    )
-
-
 class SessionMarksView(SessionStaffMixin, View):
     """The roster's marks as JSON, polled so staff see QR check-ins arrive."""
 
     def get(self, request, pk):
         session = self.session
         marks = selectors.session_marks(session)
+        changes = selectors.changes_by_registration(session)
         response = JsonResponse(
             {
                 "marks": {
                     str(registration_id): {
                         "status": mark.status,
                         "label": mark.get_status_display(),
-                        "meta": _mark_meta(mark, session),
+                        "meta": mark_meta(mark, session),
                     }
                     for registration_id, mark in marks.items()
-                }
+                },
+                "history": {
+                    str(registration_id): history_html(rows, session, registration_id)
+                    for registration_id, rows in changes.items()
+                },
             }
         )
         response["Cache-Control"] = "no-store"

@@ -26,6 +26,7 @@ BENCHMARKS = {
     "course_export": "course_export",
     "import": "nominee_import",
     "question_triage": "question_triage",
+    "roster": "roster",
 }
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import CharField, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import CharField, Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -24,7 +24,7 @@ from attendance.exporters.base import (
     trainee_columns,
     trainee_fields,
 )
-from attendance.models import ATTENDED_STATUSES, Attendance
+from attendance.models import ATTENDED_STATUSES, Attendance, AttendanceChange
 from courses.models import Session
 from exports.registry import register
 from exports.writer import Column
@@ -77,6 +77,7 @@ class AttendanceSheetExporter(AttendanceCourseExporter):
                 Column(_("Not marked"), 8),
                 Column(_("Sessions held"), 8),
                 Column(_("Attendance rate"), 10, number_format=PERCENT),
+                Column(_("Corrections of marks"), 9),
             ],
             landscape=True,
         )
@@ -117,13 +118,21 @@ class AttendanceSheetExporter(AttendanceCourseExporter):
             "attendances__status",
             output_field=CharField(),
         )
+        corrections = (
+            AttendanceChange.objects.filter(registration=OuterRef("pk"))
+            .values("registration")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return by_name(
             self.confirmed().annotate(
-                marks=ArrayAgg(mark, filter=Q(attendances__isnull=False), distinct=True)
+                marks=ArrayAgg(mark, filter=Q(attendances__isnull=False), distinct=True),
+                corrections=Coalesce(Subquery(corrections), 0),
             )
         ).values_list(
             *trainee_fields(),
             "marks",
+            "corrections",
         )
 
 
@@ -153,7 +162,7 @@ class _SheetTally:
         self.by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
 
     def trainee_row(self, row) -> list[Any]:
-        name, org, kind, region, group_id, group, phone, email, marks = row
+        name, org, kind, region, group_id, group, phone, email, marks, corrections = row
         own = self._marks(dict(item.split(":", 1) for item in (marks or []) if item), group_id)
         kind_label = self.types.get(kind, kind)
         for bucket in (self.by_region[region], self.by_type[kind_label]):
@@ -173,6 +182,7 @@ class _SheetTally:
             sum(1 for c in own.cells if c is None),
             own.held,
             rate(own.attended, own.held),
+            corrections,
         ]
 
     def _marks(self, own: dict[str, str], group_id: int | None) -> _TraineeMarks:

@@ -56,8 +56,12 @@
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var busy = 0;
 
-  var show = function (row, status, label, meta) {
-    var badge = row.querySelector(".roster-status .badge");
+  var show = function (row, status, label, meta, history) {
+    var changes = row.querySelector(".roster-changes");
+    var open = changes.querySelector("details[open]");
+    // The server escapes every value of the history's HTML.
+    if (!open && changes.innerHTML !== (history || "")) { changes.innerHTML = history || ""; }
+    var badge = row.querySelector(".roster-status > .badge");
     var before = badge.getAttribute("data-status");
     row.querySelector(".roster-meta").textContent = meta || "";
     if (before === status) { return; }
@@ -76,25 +80,40 @@
     }).then(function (response) { return response.json(); }).then(function (data) {
       if (busy) { return; }
       rows.forEach(function (row) {
-        var mark = data.marks[row.getAttribute("data-registration")];
-        if (mark) { show(row, mark.status, mark.label, mark.meta); } else { show(row, "", form.getAttribute("data-not-marked"), ""); }
+        var id = row.getAttribute("data-registration");
+        var mark = data.marks[id];
+        var history = data.history[id] || "";
+        if (mark) { show(row, mark.status, mark.label, mark.meta, history); } else { show(row, "", form.getAttribute("data-not-marked"), "", history); }
       });
     }).catch(function () { /* the next poll tries again */ });
   };
   window.setInterval(refresh, 10000);
-  form.addEventListener("click", function (event) {
-    var button = event.target.closest("button[type=submit]");
-    if (!button || !window.fetch) { return; }
-    event.preventDefault();
-    var row = button.closest(".roster-row");
+  var reasonInput = document.getElementById("roster-reason");
+  if (reasonInput) {
+    reasonInput.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }
+    });
+  }
+  // A correction (changing or undoing a mark already given) needs a reason: the one typed
+  // above the roster, else asked for. Returns null when the staff member cancels.
+  var askReason = function () {
+    var typed = reasonInput ? reasonInput.value.trim() : "";
+    if (typed) { return typed; }
+    var answer = "";
+    while (!answer) {
+      answer = window.prompt(form.getAttribute("data-reason-prompt"), "");
+      if (answer === null) { return null; }
+      answer = answer.trim();
+    }
+    return answer;
+  };
+
+  var send = function (row, button, remark, reason) {
     var body = new FormData();
     body.append("csrfmiddlewaretoken", csrf);
     body.append(button.name, button.value);
-    if (button.getAttribute("data-status") === "excused") {
-      var remark = window.prompt(form.getAttribute("data-remark-prompt"), "");
-      if (remark === null) { return; }
-      body.append("remark", remark);
-    }
+    if (remark !== null) { body.append("remark", remark); }
+    if (reason) { body.append("reason", reason); }
     row.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
     busy += 1;
     fetch(form.action, {
@@ -103,13 +122,40 @@
     }).then(function (response) {
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
     }).then(function (reply) {
+      if (!reply.ok && reply.data.code === "reason_required" && !reason) {
+        var asked = askReason();
+        if (asked !== null) { window.setTimeout(function () { send(row, button, remark, asked); }, 0); }
+        return;
+      }
       if (!reply.ok || !reply.data.ok) { throw new Error(reply.data.error || form.getAttribute("data-error")); }
-      show(row, reply.data.status, reply.data.label, reply.data.meta);
+      show(row, reply.data.status, reply.data.label, reply.data.meta, reply.data.history);
+      if (reason && reasonInput) { reasonInput.value = ""; }
     }).catch(function (error) {
       window.alert(error.message || form.getAttribute("data-error"));
     }).then(function () {
       busy -= 1;
       row.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
     });
+  };
+
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest("button[type=submit]");
+    if (!button || !window.fetch) { return; }
+    event.preventDefault();
+    var row = button.closest(".roster-row");
+    if (!row) { return; }
+    var current = row.querySelector(".roster-status > .badge").getAttribute("data-status");
+    var wanted = button.name === "undo" ? "" : button.getAttribute("data-status");
+    var remark = null;
+    if (wanted === "excused") {
+      remark = window.prompt(form.getAttribute("data-remark-prompt"), "");
+      if (remark === null) { return; }
+    }
+    var reason = "";
+    if (current && current !== wanted) {
+      reason = askReason();
+      if (reason === null) { return; }
+    }
+    send(row, button, remark, reason);
   });
 })();

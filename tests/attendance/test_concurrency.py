@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from attendance import services
-from attendance.models import Attendance
+from attendance.models import Attendance, AttendanceChange
 from courses.models import Course
 from tests.factories.accounts import UserFactory
 from tests.factories.courses import CourseFactory, SessionFactory
@@ -70,3 +70,36 @@ def test_checkins_racing_mark_all_leave_one_mark_each():
     assert not [r for r in results if isinstance(r, Exception)], results
     assert Attendance.objects.count() == 6
     assert set(Attendance.objects.values_list("status", flat=True)) == {"present"}
+
+
+def test_corrections_of_one_mark_at_once_are_all_kept_in_order():
+    """Four staff members correct the same mark at once: every correction is recorded, each
+    starting from the mark the one before it left, and the last one is the mark."""
+    session = _session()
+    registration = RegistrationFactory(course=session.course)
+    administrator = UserFactory(roles=[Role.ADMINISTRATOR])
+    services.attendance_mark(
+        session_id=session.pk,
+        registration_ids=[registration.pk],
+        status="present",
+        by=administrator,
+    )
+    statuses = ["late", "excused", "absent", "late"]
+    jobs = [
+        lambda status=status: services.attendance_mark(
+            session_id=session.pk,
+            registration_ids=[registration.pk],
+            status=status,
+            reason=f"改为{status}",
+            by=administrator,
+        )
+        for status in statuses
+    ]
+    results = run_together(jobs)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    chain = list(AttendanceChange.objects.order_by("pk").values_list("old_status", "new_status"))
+    changed = [pair for pair in chain if pair[0] != pair[1]]
+    assert all(chain[i][0] == chain[i - 1][1] for i in range(1, len(chain)))
+    assert chain[0][0] == "present"
+    assert chain[-1][1] == Attendance.objects.get().status
+    assert len(changed) == len(chain) >= 3  # the same status twice in a row is no correction

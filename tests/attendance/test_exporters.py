@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Organisation
 from accounts.roles import Role
+from attendance import services
 from attendance.exporters import (
     AttendanceSheetExporter,
     CrossCourseAttendanceExporter,
@@ -92,7 +93,14 @@ def test_attendance_sheet_values_types_and_dates(past_course, tmp_path):
     AttendanceFactory(registration=a, session=course.s1, status="present")
     AttendanceFactory(registration=a, session=course.s2, status="late")
     AttendanceFactory(registration=a, session=course.s3, status="absent")
-    AttendanceFactory(registration=b, session=course.s1, status="excused")
+    AttendanceFactory(registration=b, session=course.s1, status="absent")
+    services.attendance_mark(
+        session_id=course.s1.pk,
+        registration_ids=[b.pk],
+        status="excused",
+        reason="补交假条",
+        by=UserFactory(roles=[Role.ADMINISTRATOR]),
+    )
 
     exporter = AttendanceSheetExporter(AttendanceSheetExporter.clean_params({"course": course.pk}))
     assert exporter.total() == 2
@@ -105,15 +113,26 @@ def test_attendance_sheet_values_types_and_dates(past_course, tmp_path):
     assert header[:7] == ["姓名", "所在单位", "单位类型", "地区", "讨论组", "手机号码", "电子邮箱"]
     first = timezone.localdate() - datetime.timedelta(days=3)
     assert header[7] == f"{first:%Y-%m-%d} 09:00–10:30\n开班式"
-    assert header[10:] == ["出席", "迟到", "请假", "缺席", "未签到", "已举行日程", "出勤率"]
+    assert header[10:] == [
+        "出席",
+        "迟到",
+        "请假",
+        "缺席",
+        "未签到",
+        "已举行日程",
+        "出勤率",
+        "考勤更正次数",
+    ]
     assert main.freeze_panes == "A2"
-    assert main.auto_filter.ref == "A1:Q3"
+    assert main.auto_filter.ref == "A1:R3"
     rows = [[c.value for c in row] for row in main.iter_rows(min_row=2)]
     # Pinyin order: 李 (li) before 王 (wang).
     assert rows[0][:4] == ["李四", "李四的单位", "企业", "北京市"]
     assert rows[0][7:10] == ["请假", None, "—"]
     assert rows[0][10:16] == [0, 0, 1, 0, 1, 2]
     assert rows[0][16] == 0
+    assert rows[0][17] == 1  # the excuse replaced an absence
+    assert rows[1][17] == 0
     assert rows[1][4] == "第一组"
     assert rows[1][7:10] == ["出席", "迟到", "缺席"]
     assert rows[1][16] == pytest.approx(2 / 3)

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from attendance import services
 from attendance.imports import attendance_import_read
-from attendance.models import Attendance
+from attendance.models import Attendance, AttendanceChange
 from tests.factories.accounts import UserFactory
 from tests.factories.attendance import AttendanceFactory
 from tests.factories.enrollment import RegistrationFactory
@@ -25,9 +25,9 @@ def xlsx(rows, name="attendance.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
-def _import(session, upload, by):
+def _import(session, upload, by, reason=""):
     return services.attendance_import(
-        session_id=session.pk, rows=attendance_import_read(upload), by=by
+        session_id=session.pk, rows=attendance_import_read(upload), by=by, reason=reason
     )
 
 
@@ -45,11 +45,38 @@ def test_import_by_mobile_or_email_in_either_language(session, organiser):
             ["丙", "13800000003", "", "迟到", ""],
         ]
     )
-    assert _import(session, upload, organiser) == 3
+    assert _import(session, upload, organiser, reason="按纸质签到表补录") == 3
     marks = {m.registration_id: m for m in Attendance.objects.all()}
     assert (marks[a.pk].status, marks[a.pk].method) == ("present", "import")
     assert (marks[b.pk].status, marks[b.pk].remark) == ("excused", "病假")
     assert marks[c.pk].status == "late"  # replaced
+
+
+def test_an_import_that_changes_marks_needs_a_reason_and_keeps_the_history(session, organiser):
+    a = RegistrationFactory(course=session.course, phone="13800000001")
+    b = RegistrationFactory(course=session.course, phone="13800000002")
+    AttendanceFactory(registration=a, session=session, status="absent", method="automatic")
+    AttendanceFactory(registration=b, session=session, status="present")
+    rows = [["手机号码", "状态"], ["13800000001", "出席"], ["13800000002", "出席"]]
+    with pytest.raises(ValidationError) as excinfo:
+        _import(session, xlsx(rows), organiser)
+    assert excinfo.value.error_list[0].code == "reason_required"
+    assert "1" in excinfo.value.messages[0]  # one mark would change; the same one would not
+    assert Attendance.objects.get(registration=a).status == "absent"  # nothing saved
+    assert not AttendanceChange.objects.exists()
+    assert _import(session, xlsx(rows), organiser, reason="按纸质签到表更正") == 2
+    change = AttendanceChange.objects.get()
+    assert (change.registration, change.old_status, change.old_method, change.new_status) == (
+        a,
+        "absent",
+        "automatic",
+        "present",
+    )
+    assert (change.method, change.reason, change.changed_by) == (
+        "import",
+        "按纸质签到表更正",
+        organiser,
+    )
 
 
 def test_every_row_error_is_reported_and_nothing_is_saved(session, organiser):
@@ -117,6 +144,12 @@ def test_import_page(client, session, organiser, trainee, registration):
     )
     assert good.status_code == 302
     assert Attendance.objects.get().method == "import"
+    change = xlsx([["电子邮箱", "状态"], [registration.trainee.email, "缺席"]])
+    refused = client.post(url, {"file": change})
+    assert refused.status_code == 400 and "更正原因" in refused.content.decode()
+    change.seek(0)
+    assert client.post(url, {"file": change, "reason": "早退"}).status_code == 302
+    assert AttendanceChange.objects.get().reason == "早退"
     assert client.post(url).status_code == 400  # no file
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from attendance import services
-from attendance.models import Attendance, AttendanceSettings
+from attendance.models import Attendance, AttendanceChange, AttendanceSettings
 from courses.models import Course
 from enrollment.models import Registration
 from tests.factories.accounts import UserFactory
@@ -33,6 +33,7 @@ def test_organiser_marks_one_and_a_correction_overwrites(session, registration, 
         registration_ids=[registration.pk],
         status="excused",
         remark="病假",
+        reason="补交假条",
         by=organiser,
     )
     mark = Attendance.objects.get()
@@ -42,6 +43,85 @@ def test_organiser_marks_one_and_a_correction_overwrites(session, registration, 
         "list",
         organiser,
     )
+
+
+def test_a_correction_keeps_the_old_mark_with_who_when_and_why(session, registration, organiser):
+    first = AttendanceFactory(
+        registration=registration, session=session, status="present", method="qr"
+    )
+    other_staff = UserFactory(roles=[Role.ADMINISTRATOR])
+    services.attendance_mark(
+        session_id=session.pk,
+        registration_ids=[registration.pk],
+        status="absent",
+        reason="代签，本人未到",
+        by=other_staff,
+    )
+    services.attendance_undo(
+        session_id=session.pk, registration_id=registration.pk, reason="待核实", by=organiser
+    )
+    history = list(
+        AttendanceChange.objects.filter(session=session, registration=registration).values_list(
+            "old_status",
+            "old_method",
+            "old_marked_at",
+            "new_status",
+            "method",
+            "reason",
+            "changed_by",
+        )
+    )
+    assert history == [
+        ("present", "qr", first.marked_at, "absent", "list", "代签，本人未到", other_staff.pk),
+        ("absent", "list", history[1][2], "", "undo", "待核实", organiser.pk),
+    ]
+    assert all(change.changed_at for change in AttendanceChange.objects.all())
+    assert not Attendance.objects.exists()
+
+
+def test_changing_a_mark_needs_a_reason_and_nothing_is_lost(session, registration, organiser):
+    AttendanceFactory(registration=registration, session=session, status="present")
+    for change in (
+        lambda: services.attendance_mark(
+            session_id=session.pk,
+            registration_ids=[registration.pk],
+            status="absent",
+            reason="  ",
+            by=organiser,
+        ),
+        lambda: services.attendance_undo(
+            session_id=session.pk, registration_id=registration.pk, by=organiser
+        ),
+    ):
+        with pytest.raises(ValidationError) as excinfo:
+            change()
+        assert _code(excinfo) == "reason_required"
+    assert Attendance.objects.get().status == "present"
+    assert not AttendanceChange.objects.exists()
+
+
+def test_a_first_mark_needs_no_reason_and_the_same_mark_again_is_no_correction(
+    session, registration, organiser
+):
+    for _ in range(2):
+        services.attendance_mark(
+            session_id=session.pk,
+            registration_ids=[registration.pk],
+            status="late",
+            by=organiser,
+        )
+    assert Attendance.objects.get().status == "late"
+    assert not AttendanceChange.objects.exists()
+    other = RegistrationFactory(course=session.course)
+    services.attendance_mark(
+        session_id=session.pk,
+        registration_ids=[other.pk],
+        status="excused",
+        reason="会前请假",
+        by=organiser,
+    )
+    assert Attendance.objects.get(registration=other).remark == "会前请假"
+    assert not AttendanceChange.objects.exists()
 
 
 def test_mark_all_keeps_existing_marks_and_skips_the_unconfirmed(session, organiser):
@@ -89,7 +169,7 @@ def test_invalid_status_is_refused(session, registration, organiser):
 def test_undo_returns_to_unmarked(session, registration, organiser):
     AttendanceFactory(registration=registration, session=session)
     assert services.attendance_undo(
-        session_id=session.pk, registration_id=registration.pk, by=organiser
+        session_id=session.pk, registration_id=registration.pk, by=organiser, reason="点错了"
     )
     assert not Attendance.objects.exists()
     assert not services.attendance_undo(

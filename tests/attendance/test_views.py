@@ -2,12 +2,14 @@ import datetime
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
 from attendance import services
-from attendance.models import Attendance, AttendanceSettings
+from attendance.models import Attendance, AttendanceChange, AttendanceSettings
 from exports.models import ExportJob
 from exports.services import export_request, export_run
 from tests.factories.accounts import UserFactory
@@ -101,8 +103,64 @@ def test_roster_marks_with_json_and_undo(client, session, organiser, registratio
     )
     assert Attendance.objects.get().status == "late"
     response = client.post(url, {"undo": registration.pk}, headers={"Accept": "application/json"})
+    assert (response.status_code, response.json()["code"]) == (400, "reason_required")
+    assert Attendance.objects.get().status == "late"
+    response = client.post(
+        url,
+        {"undo": registration.pk, "reason": "点错了"},
+        headers={"Accept": "application/json"},
+    )
     assert response.json()["status"] == ""
+    assert "点错了" in response.json()["history"]
     assert not Attendance.objects.exists()
+
+
+def test_roster_shows_a_corrected_mark_with_its_history(client, session, organiser, registration):
+    AttendanceFactory(registration=registration, session=session, status="absent")
+    client.force_login(organiser)
+    url = reverse("attendance:attendance-mark", args=[session.pk])
+    refused = client.post(url, {"mark": f"{registration.pk}:present"}, follow=True)
+    assert "请说明更正已有考勤的原因" in refused.content.decode()
+    assert Attendance.objects.get().status == "absent"
+    response = client.post(
+        url,
+        {"mark": f"{registration.pk}:present", "reason": "迟到签到未录入"},
+        headers={"Accept": "application/json"},
+    )
+    data = response.json()
+    assert data["status"] == "present" and "已更正" in data["history"]
+    page = client.get(reverse("attendance:session-roster", args=[session.pk])).content.decode()
+    assert page.count("已更正") == 1
+    assert "缺席 → 出席" in page and "迟到签到未录入" in page
+    marks = client.get(reverse("attendance:session-marks", args=[session.pk])).json()
+    assert "迟到签到未录入" in marks["history"][str(registration.pk)]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "trainee", "other_organiser", "organiser"])
+def test_corrections_page_by_session_and_trainee(client, session, organiser, trainee, who):
+    registration = trainee.registrations.get(course=session.course)
+    other = RegistrationFactory(course=session.course)
+    for reg, reason in ((registration, "代签"), (other, "补录")):
+        AttendanceFactory(registration=reg, session=session, status="present")
+        services.attendance_mark(
+            session_id=session.pk,
+            registration_ids=[reg.pk],
+            status="absent",
+            reason=reason,
+            by=organiser,
+        )
+    user = _user(who, organiser, trainee)
+    if user:
+        client.force_login(user)
+    url = reverse("attendance:change-list", args=[session.course.pk])
+    response = client.get(url, {"registration": registration.pk})
+    expected = {"anonymous": 302, "organiser": 200}.get(who, 404)
+    assert response.status_code == expected
+    if who == "organiser":
+        page = response.content.decode()
+        assert "代签" in page and "补录" not in page
+        everything = client.get(url, {"session": session.pk}).content.decode()
+        assert "代签" in everything and "补录" in everything
 
 
 def test_roster_excused_with_a_remark(client, session, organiser, registration):
@@ -147,6 +205,42 @@ def test_marking_needs_post(client, session, organiser, registration):
     )
     assert response.status_code == 405
     assert not Attendance.objects.exists()
+
+
+def _roster_queries(client, session, trainees: int) -> int:
+    for n, registration in enumerate(
+        RegistrationFactory.create_batch(trainees, course=session.course)
+    ):
+        if n % 2:
+            AttendanceFactory(registration=registration, session=session, status="present")
+        if n % 4 == 1:
+            AttendanceChange.objects.create(
+                session=session,
+                registration=registration,
+                old_status="absent",
+                old_method="automatic",
+                old_marked_at=timezone.now(),
+                new_status="present",
+                method="list",
+                reason="补录",
+                changed_at=timezone.now(),
+            )
+    url = reverse("attendance:session-roster", args=[session.pk])
+    client.get(url)  # the session and the user's roles are cached alike in both counts
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    rows = response.content.decode().count('class="list-group-item roster-row"')
+    return rows, len(queries)
+
+
+def test_roster_queries_do_not_grow_with_the_trainees(client, session, organiser):
+    """N and 3N trainees, half marked and some corrected: the same number of queries."""
+    client.force_login(organiser)
+    rows, few = _roster_queries(client, session, 10)
+    assert rows == 10
+    rows, many = _roster_queries(client, session, 20)
+    assert rows == 30
+    assert few == many
 
 
 def test_roster_query_count_is_constant(client, session, organiser, django_assert_max_num_queries):

@@ -56,18 +56,24 @@ def test_checkin_staff_marks_a_trainee_from_the_roster_on_a_phone(phone_page, li
     assert page.locator(".roster-row:visible").count() == 1
     row = page.locator(f"#r{wang.pk}")
     row.get_by_role("button", name="出席: 王小明").click()
-    row.locator(".roster-status .badge[data-status='present']").wait_for()
+    row.locator(".roster-status > .badge[data-status='present']").wait_for()
     assert row.locator(".roster-status").inner_text().strip() == "出席"
     mark = Attendance.objects.get()
     assert (mark.registration, mark.status, mark.marked_by) == (wang, "present", staff)
 
+    # Undoing a mark given is a correction: the roster asks why, and keeps the history.
+    page.once("dialog", lambda dialog: dialog.accept("点错了"))
     row.get_by_role("button", name="撤销: 王小明").click()
-    row.locator(".roster-status .badge[data-status='']").wait_for()
+    row.locator(".roster-status > .badge[data-status='']").wait_for()
     assert not Attendance.objects.exists()
+    history = row.locator(".roster-history")
+    assert history.locator("summary").inner_text() == "已更正"
+    history.locator("summary").click()  # a tap opens the history on a phone
+    assert "出席 → 未签到" in history.inner_text() and "点错了" in history.inner_text()
 
     page.once("dialog", lambda dialog: dialog.accept("病假"))
     row.get_by_role("button", name="请假: 王小明").click()
-    row.locator(".roster-status .badge[data-status='excused']").wait_for()
+    row.locator(".roster-status > .badge[data-status='excused']").wait_for()
     assert "病假" in row.locator(".roster-meta").inner_text()
     assert Attendance.objects.get().remark == "病假"
     save_screenshot(page, "checkin-roster")
@@ -160,11 +166,11 @@ def test_qr_screen_and_roster_show_checkins_as_they_arrive(page, live_server):
     save_screenshot(page, "checkin-qr-screen")
 
     page.goto(live_server.url + f"/attendance/session/{session.pk}/")
-    badge = page.locator(f"#r{registration.pk} .roster-status .badge")
+    badge = page.locator(f"#r{registration.pk} .roster-status > .badge")
     assert badge.get_attribute("data-status") == "present"
     Attendance.objects.filter(registration=registration).update(status="late")
     page.clock.run_for(10500)  # the roster's refresh
-    page.locator(f"#r{registration.pk} .roster-status .badge[data-status='late']").wait_for()
+    page.locator(f"#r{registration.pk} .roster-status > .badge[data-status='late']").wait_for()
     assert page.locator("#roster-counts [data-count='late']").inner_text() == "1"
 
 

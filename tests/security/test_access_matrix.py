@@ -218,6 +218,7 @@ MATRIX: dict[str, Rule] = {
     # attendance
     "attendance:course-list": COURSE_STAFF.but(other_organiser=OK),
     "attendance:session-list": COURSE_STAFF,
+    "attendance:change-list": COURSE_STAFF,
     "attendance:settings-update": post_only(COURSE_ORGANISERS),
     "attendance:attendance-mine": COURSE_MEMBERS.but(organiser=DENY, admin=DENY),
     "attendance:session-roster": COURSE_STAFF,
