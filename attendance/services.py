@@ -295,16 +295,21 @@ def qr_checkin(
     registration = _checkin_registration(session, user)
     _check_own_group(session, registration)
     _check_checkin_window(session, now)
-    attendance, created = Attendance.objects.get_or_create(
-        registration=registration,
-        session=session,
-        defaults={
-            "status": _arrival_status(session, now),
-            "method": Attendance.Method.QR,
-            "marked_by": user,
-            "marked_at": now,
-        },
-    )
+    with transaction.atomic():
+        # The same lock as staff marks take: a mark given by staff at this very moment is
+        # either seen here (and kept) or sees this check-in (and is then a correction).
+        # ("Mark all" inserts without that lock, so the insert still yields to its row.)
+        Registration.objects.select_for_update(no_key=True).filter(pk=registration.pk).exists()
+        attendance, created = Attendance.objects.get_or_create(
+            registration=registration,
+            session=session,
+            defaults={
+                "status": _arrival_status(session, now),
+                "method": Attendance.Method.QR,
+                "marked_by": user,
+                "marked_at": now,
+            },
+        )
     return CheckinResult(attendance=attendance, created=created)
 
 
