@@ -303,6 +303,11 @@ def speaker_list() -> QuerySet[Speaker]:
     return Speaker.objects.order_by("name", "pk")
 
 
+def speaker_list_editable_by(user: AnyUser) -> QuerySet[Speaker]:
+    """Speakers are shared by every course: any organiser may change any of them."""
+    return speaker_list() if user_is_organiser(user) else Speaker.objects.none()
+
+
 def speaker_list_with_session_counts() -> QuerySet[Speaker]:
     return speaker_list().annotate(session_count=Count("sessions"))
 
