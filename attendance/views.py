@@ -28,7 +28,7 @@ from attendance.forms import (
 from attendance.imports import attendance_import_read
 from attendance.models import Attendance
 from courses.mixins import ManagedCourseMixin
-from courses.selectors import course_list_visible_to
+from courses.selectors import course_list_visible_to, user_is_course_checkin_staff
 from enrollment.models import Registration
 from portal.access import RoleRequiredMixin, ScopedObjectMixin
 from portal.auth_types import signed_in
@@ -61,7 +61,12 @@ class CourseListView(RoleRequiredMixin, View):
     role_refusal = gettext_lazy("This page is for check-in staff and course organisers.")
 
     def has_role(self, user) -> bool:
-        return user_is_administrator(user) or selectors.course_list_for_attendance(user).exists()
+        # Staff assigned only to a course still in draft see an empty list, as the menu offers it.
+        return (
+            user_is_administrator(user)
+            or selectors.course_list_for_attendance(user).exists()
+            or user_is_course_checkin_staff(user)
+        )
 
     def get(self, request):
         courses = selectors.course_list_for_attendance_by_date(request.user)[:100]

@@ -13,7 +13,9 @@ Visitors (columns):
 - ``stranger``: another verified trainee, not registered in the course; every object of the
   trainee is someone else's to them;
 - ``other_organiser``: an organiser of another course;
-- ``checkin``: check-in staff;
+- ``checkin``: check-in staff of every course (the role administrators grant);
+- ``course_checkin``: check-in staff the course's organisers assigned to this course only;
+- ``other_checkin``: check-in staff assigned to another course only (this one is not theirs);
 - ``organiser``: an organiser of the course (owner of its import and export jobs);
 - ``admin``: an administrator.
 
@@ -58,7 +60,7 @@ from accounts.roles import Role
 from attendance.services import qr_token_make
 from certificates import services as certificate_services
 from certificates.models import CertificateArchive
-from courses.models import Course, Material, ReadingPackBundle
+from courses.models import Course, CourseCheckinStaff, Material, ReadingPackBundle
 from courses.services import pack_bundle
 from enrollment.models import CalendarFeed, ImportJob
 from exports.models import ExportJob
@@ -83,7 +85,17 @@ NOT_FOUND, FORBIDDEN = "404", "403"
 NF, FB = NOT_FOUND, FORBIDDEN
 REFUSALS = (NOT_FOUND, FORBIDDEN, LOGIN)
 HEALTH = "HEALTH"  # 200, or 503 while a service (here: the Celery workers) is down
-VISITORS = ("anonymous", "trainee", "stranger", "other_organiser", "checkin", "organiser", "admin")
+VISITORS = (
+    "anonymous",
+    "trainee",
+    "stranger",
+    "other_organiser",
+    "checkin",
+    "organiser",
+    "admin",
+    "course_checkin",
+    "other_checkin",
+)
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,10 @@ class Rule:
     checkin: str
     organiser: str
     admin: str
+    #: Check-in staff of one course are, everywhere else, a signed-in visitor without a role
+    #: (the `stranger`'s cell) unless a rule says otherwise.
+    course_checkin: str = ""
+    other_checkin: str = ""
     #: Who may POST, when it differs from who may GET (e.g. a POST-only view).
     post: "Rule | None" = None
 
@@ -105,7 +121,7 @@ class Rule:
         return self.post or self
 
     def cell(self, visitor: str) -> str:
-        return getattr(self, visitor)
+        return getattr(self, visitor) or self.stranger
 
 
 def rule(anonymous, trainee, stranger, other_organiser, checkin, organiser, admin) -> Rule:
@@ -128,7 +144,7 @@ SPEAKER = rule(LOGIN, NF, NF, OK, NF, OK, OK)
 # The course's own organisers and administrators.
 COURSE_ORGANISERS = rule(LOGIN, NF, NF, NF, NF, OK, OK)
 # Attendance: the course's organisers, administrators and check-in staff.
-COURSE_STAFF = rule(LOGIN, NF, NF, NF, OK, OK, OK)
+COURSE_STAFF = rule(LOGIN, NF, NF, NF, OK, OK, OK).but(course_checkin=OK)
 # The course's confirmed trainees and its organisers.
 COURSE_MEMBERS = rule(LOGIN, OK, NF, NF, NF, OK, OK)
 # The trainee's own object (registration, bundle): nobody else's eyes.
@@ -175,6 +191,8 @@ MATRIX: dict[str, Rule] = {
     "courses:course-clone": COURSE_ORGANISERS,
     "courses:organiser-list": COURSE_ORGANISERS,
     "courses:organiser-remove": post_only(COURSE_ORGANISERS),
+    "courses:checkinstaff-list": COURSE_ORGANISERS,
+    "courses:checkinstaff-remove": post_only(COURSE_ORGANISERS),
     "courses:session-list": COURSE_ORGANISERS,
     "courses:session-update": COURSE_ORGANISERS,
     "courses:session-delete": post_only(COURSE_ORGANISERS),
@@ -227,7 +245,9 @@ MATRIX: dict[str, Rule] = {
     # attendance
     # No object: the list of courses whose attendance the visitor takes (an organiser's own,
     # possibly none yet); a visitor who takes none lacks the role.
-    "attendance:course-list": rule(LOGIN, FB, FB, OK, OK, OK, OK),
+    "attendance:course-list": rule(LOGIN, FB, FB, OK, OK, OK, OK).but(
+        course_checkin=OK, other_checkin=OK
+    ),
     "attendance:session-list": COURSE_STAFF,
     "attendance:settings-update": post_only(COURSE_ORGANISERS),
     "attendance:attendance-mine": COURSE_MEMBERS.but(organiser=NF, admin=NF),
@@ -392,8 +412,12 @@ def _build_world(media) -> World:
     trainee = UserFactory()
     stranger = UserFactory()
     other_organiser = UserFactory(roles=[Role.ORGANISER])
-    CourseFactory(organisers=[other_organiser], status=Course.Status.PUBLISHED)
+    other_course = CourseFactory(organisers=[other_organiser], status=Course.Status.PUBLISHED)
     checkin = UserFactory(roles=[Role.CHECKIN_STAFF])
+    course_checkin = UserFactory()
+    CourseCheckinStaff.objects.create(course=course, user=course_checkin, added_by=organiser)
+    other_checkin = UserFactory()
+    CourseCheckinStaff.objects.create(course=other_course, user=other_checkin)
     admin = UserFactory(roles=[Role.ADMINISTRATOR])
     registration = RegistrationFactory(course=course, trainee=trainee)
     session = SessionFactory(course=course)
@@ -440,6 +464,7 @@ def _build_world(media) -> World:
         "courses:pack-bundle-status": {"bundle_id": bundle.pk},
         "courses:pack-bundle-download": {"bundle_id": bundle.pk},
         "courses:organiser-remove": {"pk": course.pk, "user_id": organiser.pk},
+        "courses:checkinstaff-remove": {"pk": course.pk, "user_id": course_checkin.pk},
         "courses:session-update": {"session_id": session.pk},
         "courses:session-delete": {"session_id": session.pk},
         "courses:group-update": {"group_id": group.pk},
@@ -509,6 +534,8 @@ def _build_world(media) -> World:
         "checkin": checkin,
         "organiser": organiser,
         "admin": admin,
+        "course_checkin": course_checkin,
+        "other_checkin": other_checkin,
     }
     # POSTs that would be refused for bad data before the permission check get good data.
     post_data = {"exports:job-create": {"course": course.pk}}
