@@ -20,6 +20,8 @@ DEMO_ACCOUNTS = [
     ("organiser@example.cn", "王组织", Role.ORGANISER),
     ("checkin@example.cn", "李签到", Role.CHECKIN_STAFF),
     ("trainee@example.cn", "张学员", Role.TRAINEE),
+    # No role: course B's organisers assign this account as its check-in staff (courses demo).
+    ("checkin-b@example.cn", "赵签到", Role.TRAINEE),
 ]
 
 # Region code -> prefecture-level cities whose bureaus send trainees (140 in all).

@@ -13,7 +13,7 @@ class Role(models.TextChoices):
     TRAINEE = "trainee", _("Trainee")
     ORGANISER = "organiser", _("Organiser")
     ADMINISTRATOR = "administrator", _("Administrator")
-    CHECKIN_STAFF = "checkin_staff", _("Check-in staff")
+    CHECKIN_STAFF = "checkin_staff", _("Check-in staff (all courses)")
 
 
 def user_roles(user) -> set[str]:

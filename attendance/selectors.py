@@ -12,7 +12,7 @@ from accounts.models import PINYIN_COLLATION, User
 from accounts.roles import Role, user_has_role, user_is_administrator
 from accounts.types import AnyUser
 from attendance.models import Attendance, AttendanceChange, AttendanceSettings
-from courses.models import Course, DiscussionGroup, Session
+from courses.models import Course, CourseCheckinStaff, DiscussionGroup, Session
 from courses.selectors import (
     course_list_editable_by,
     course_list_exportable_by,  # noqa: F401 - re-exported
@@ -20,13 +20,14 @@ from courses.selectors import (
 from enrollment.models import Registration
 from enrollment.selectors import registration_list_confirmed_for, registration_list_confirmed_of
 
-# Check-in staff work at the venue of any course that is not a draft.
+# Check-in staff work at the venue of courses that are not drafts.
 STAFF_STATUSES = (Course.Status.PUBLISHED, Course.Status.ARCHIVED)
 
 
 def course_list_for_attendance(user: AnyUser) -> QuerySet[Course]:
-    """Courses whose attendance `user` may take: organisers their own, check-in staff every
-    published course, administrators all."""
+    """Courses whose attendance `user` may take: organisers their own, check-in staff those
+    their organisers assigned them to (the check-in staff role: every course), administrators
+    all."""
     if not user.is_authenticated:
         return Course.objects.none()
     if user_is_administrator(user):
@@ -34,6 +35,9 @@ def course_list_for_attendance(user: AnyUser) -> QuerySet[Course]:
     scope = Q(pk__in=course_list_editable_by(user).values("pk"))
     if user_has_role(user, Role.CHECKIN_STAFF):
         scope |= Q(status__in=STAFF_STATUSES)
+    else:
+        assigned = CourseCheckinStaff.objects.filter(user=user).values("course_id")
+        scope |= Q(status__in=STAFF_STATUSES, pk__in=assigned)
     return Course.objects.filter(pk__in=Course.objects.filter(scope).values("pk"))
 
 

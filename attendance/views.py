@@ -6,7 +6,7 @@ import datetime
 import segno
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -30,8 +30,9 @@ from attendance.imports import attendance_import_read
 from attendance.models import Attendance
 from attendance.roster_html import history_html, mark_meta, roster_rows_html
 from courses.mixins import ManagedCourseMixin
-from courses.selectors import course_list_visible_to
+from courses.selectors import course_list_visible_to, user_is_course_checkin_staff
 from enrollment.models import Registration
+from portal.access import RoleRequiredMixin, ScopedObjectMixin
 from portal.auth_types import signed_in
 from portal.forms import error_text
 from portal.views_base import ServiceActionView, ServiceFormView
@@ -45,29 +46,33 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-class SessionStaffMixin(LoginRequiredMixin):
+class SessionStaffMixin(ScopedObjectMixin):
     """`self.session`: the session named by the URL's `pk`, among those whose attendance the
     user takes; anyone else signed in gets 404."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def look_up(self, **kwargs) -> None:
         self.session = get_object_or_404(
-            selectors.session_list_for_attendance(request.user), pk=kwargs["pk"]
+            selectors.session_list_for_attendance(self.request.user), pk=kwargs["pk"]
         )
-        return super().dispatch(request, *args, **kwargs)
 
 
-class CourseListView(LoginRequiredMixin, View):
+class CourseListView(RoleRequiredMixin, View):
     """Courses whose attendance the user takes: running and upcoming first, then past ones."""
 
     template_name = "attendance/course_list.html"
+    role_refusal = gettext_lazy("This page is for check-in staff and course organisers.")
+
+    def has_role(self, user) -> bool:
+        # Staff assigned only to a course still in draft see an empty list, as the menu offers it.
+        return (
+            user_is_administrator(user)
+            or selectors.course_list_for_attendance(user).exists()
+            or user_is_course_checkin_staff(user)
+        )
 
     def get(self, request):
         courses = selectors.course_list_for_attendance_by_date(request.user)[:100]
         is_administrator = user_is_administrator(request.user)
-        if not is_administrator and not selectors.course_list_for_attendance(request.user).exists():
-            raise PermissionDenied
         return render(
             request,
             self.template_name,

@@ -21,6 +21,11 @@ class AuditEvent(models.Model):
         DOCUMENT_CHANGED = "document.changed", _("Policy document changed")
         CERTIFICATE_ISSUED = "certificate.issued", _("Certificate issued by hand")
         CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
+        CHECKIN_STAFF_ASSIGNED = "checkin_staff.assigned", _("Check-in staff assigned to a course")
+        CHECKIN_STAFF_UNASSIGNED = (
+            "checkin_staff.unassigned",
+            _("Check-in staff removed from a course"),
+        )
         CERTIFICATES_ISSUED_BY_RULE = (
             "certificates.issued_by_rule",
             _("Certificates issued by the course's rule on request"),

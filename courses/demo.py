@@ -26,10 +26,12 @@ from courses.demo_content import (
     TIMETABLE_B,
     Slot,
 )
-from courses.models import Course, Material, Session, Speaker
+from courses.models import Course, CourseCheckinStaff, Material, Session, Speaker
 from courses.services.common import lock_course
 
 ORGANISER_EMAIL = "organiser@example.cn"
+# Check-in staff of course B only, assigned by its organiser (the account: accounts demo).
+CHECKIN_B_EMAIL = "checkin-b@example.cn"
 TITLE_A = "全国高技能人才政策培训班"
 TITLE_B = "老工业基地产业转型技术技能人才双元培育改革试点工作培训班"
 
@@ -286,6 +288,7 @@ def seed(*, stdout=None) -> dict[str, int]:
         with transaction.atomic():
             build(organiser, today)
         created += 1
+    _checkin_staff_of_course_b(organiser)
     pack_items = 0
     for title, spec in ((TITLE_A, PACK_A), (TITLE_B, PACK_B)):
         course = Course.objects.filter(title=title).first()
@@ -295,6 +298,15 @@ def seed(*, stdout=None) -> dict[str, int]:
     if stdout:
         stdout.write(f"courses: {created} new demo courses, {pack_items} new reading-pack items")
     return {"courses": created, "pack_items": pack_items}
+
+
+def _checkin_staff_of_course_b(organiser: User) -> None:
+    staff = User.objects.filter(email=CHECKIN_B_EMAIL).first()
+    course = Course.objects.filter(title=TITLE_B).first()
+    if staff is not None and course is not None:
+        CourseCheckinStaff.objects.get_or_create(
+            course=course, user=staff, defaults={"added_by": organiser}
+        )
 
 
 COURSE_A_OVER_HELP = (

@@ -18,6 +18,7 @@ class CourseExporter(Exporter):
     and the message and code of the error for a course that does not qualify.
     """
 
+    about_one_object = True
     invalid_course_message = gettext_lazy("Choose a course.")
     invalid_course_code = "invalid_course"
 

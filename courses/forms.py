@@ -362,6 +362,19 @@ class OrganiserAddForm(forms.Form):
         self.helper.add_input(Submit("add", _("Add co-organiser")))
 
 
+class CheckinStaffAddForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("E-mail address or mobile number"),
+        max_length=254,
+        help_text=_("The person must already have an account on the portal."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("add", _("Add check-in staff")))
+
+
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     category = forms.ChoiceField(

@@ -28,6 +28,7 @@ from accounts.roles import user_is_administrator, user_is_organiser
 from accounts.types import AnyUser
 from courses.models import (
     Course,
+    CourseCheckinStaff,
     Material,
     ReadingPackItem,
     ReadingPackSection,
@@ -301,6 +302,25 @@ def course_dashboard_for(user: AnyUser) -> list[Course]:
 
 def speaker_list() -> QuerySet[Speaker]:
     return Speaker.objects.order_by("name", "pk")
+
+
+def checkin_staff_list_for_course(course: Course) -> QuerySet[CourseCheckinStaff]:
+    """The people the course's organisers assigned to take its attendance, first added first."""
+    return (
+        CourseCheckinStaff.objects.filter(course=course)
+        .select_related("user")
+        .order_by("added_at", "pk")
+    )
+
+
+def user_is_course_checkin_staff(user: AnyUser) -> bool:
+    """Whether organisers assigned `user` to take attendance at some course."""
+    return user.is_authenticated and CourseCheckinStaff.objects.filter(user=user).exists()
+
+
+def speaker_list_editable_by(user: AnyUser) -> QuerySet[Speaker]:
+    """Speakers are shared by every course: any organiser may change any of them."""
+    return speaker_list() if user_is_organiser(user) else Speaker.objects.none()
 
 
 def speaker_list_with_session_counts() -> QuerySet[Speaker]:

@@ -70,6 +70,16 @@ urlpatterns = [
         manage.OrganiserRemoveView.as_view(),
         name="organiser-remove",
     ),
+    path(
+        "manage/<int:pk>/checkin-staff/",
+        manage.CheckinStaffListView.as_view(),
+        name="checkinstaff-list",
+    ),
+    path(
+        "manage/<int:pk>/checkin-staff/<int:user_id>/remove/",
+        manage.CheckinStaffRemoveView.as_view(),
+        name="checkinstaff-remove",
+    ),
     path("manage/<int:pk>/sessions/", timetable.SessionListView.as_view(), name="session-list"),
     path(
         "manage/sessions/<int:session_id>/edit/",

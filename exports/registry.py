@@ -30,6 +30,10 @@ class Exporter:
     #: Offered on the "My exports" page with `form_class` for its filters.
     offer_on_list: ClassVar[bool] = False
     form_class: ClassVar[type[forms.Form] | None] = None
+    #: Its parameters name one object (a course), looked up among what the requester may see:
+    #: refused, it answers 404 like any page about an object; an export of no one object (the
+    #: cross-course attendance) is refused for a missing role, 403.
+    about_one_object: ClassVar[bool] = False
 
     def __init__(self, params: dict[str, Any]) -> None:
         self.params = params

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,6 +48,8 @@ class ExportJobCreateView(LoginRequiredMixin, View):
                 language=translation.get_language() or settings.LANGUAGE_CODE,
             )
         except PermissionDenied:
+            if exporter_get(exporter).about_one_object:
+                raise Http404 from None
             raise
         except ValidationError as exc:
             for message in exc.messages:

@@ -1,9 +1,5 @@
 import logging
-from functools import cached_property
-from typing import Any
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
@@ -16,6 +12,7 @@ from policies import selectors, services
 from policies.forms import AuthorityForm, DocumentFileForm, DocumentForm, DocumentSearchForm
 from policies.history import change_lines
 from policies.models import DocumentFile, PolicyDocument
+from portal.access import RoleRequiredMixin, ScopedObjectMixin
 from portal.downloads import private_file_response
 from portal.views_base import ServiceActionView, ServiceFormView
 
@@ -31,17 +28,19 @@ def _visible_document(request, pk: int) -> PolicyDocument:
 
 
 def _editable_document(request, pk: int) -> PolicyDocument:
+    """The document among those the visitor may change: one they may only read is 404 here,
+    as any object out of a page's scope (portal.access)."""
     document = _visible_document(request, pk)
     if not selectors.document_can_edit(user=request.user, document=document):
-        raise PermissionDenied
+        raise Http404
     return document
 
 
-class LibraryStaffRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not selectors.user_is_library_staff(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class LibraryStaffRequiredMixin(RoleRequiredMixin):
+    """Pages of the library with no document (adding one, an issuing authority)."""
+
+    def has_role(self, user) -> bool:
+        return selectors.user_is_library_staff(user)
 
 
 class DocumentListView(View):
@@ -107,16 +106,15 @@ class DocumentCreateView(LibraryStaffRequiredMixin, ServiceFormView):
         return document.get_absolute_url()
 
 
-class EditableDocumentMixin(LibraryStaffRequiredMixin):
-    """`self.document` from the URL, once the visitor is known to be library staff; back to
-    the document after each step."""
+class EditableDocumentMixin(ScopedObjectMixin):
+    """`self.document` from the URL, among the documents the visitor may change (404 else);
+    back to the document after each step."""
 
     request: HttpRequest
-    kwargs: dict[str, Any]
+    document: PolicyDocument
 
-    @cached_property
-    def document(self) -> PolicyDocument:
-        return _editable_document(self.request, self.kwargs["pk"])
+    def look_up(self, **kwargs) -> None:
+        self.document = _editable_document(self.request, kwargs["pk"])
 
     def get_success_url(self, result) -> str:
         return self.document.get_absolute_url()

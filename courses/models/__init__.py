@@ -1,7 +1,7 @@
 """Courses, their timetable (sessions), speakers, discussion groups, regional quotas, materials
 and reading packs; one module per concept, every model importable from `courses.models`."""
 
-from courses.models.course import DEFAULT_TIME_ZONE, Course, RegionalQuota
+from courses.models.course import DEFAULT_TIME_ZONE, Course, CourseCheckinStaff, RegionalQuota
 from courses.models.materials import Material, material_upload_to
 from courses.models.reading_pack import (
     ReadingPackBundle,
@@ -14,6 +14,7 @@ from courses.models.timetable import DiscussionGroup, Session, Speaker
 __all__ = [
     "DEFAULT_TIME_ZONE",
     "Course",
+    "CourseCheckinStaff",
     "DiscussionGroup",
     "Material",
     "ReadingPackBundle",

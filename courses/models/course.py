@@ -239,3 +239,43 @@ class RegionalQuota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region}: {self.seats}"
+
+
+class CourseCheckinStaff(models.Model):
+    """A person who takes attendance at one course, assigned by its organisers.
+
+    The check-in staff role (granted by administrators) means every course; this row gives one
+    course's check-in and roster pages to an existing account without any role.
+    """
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="checkin_staff"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("check-in staff"),
+        on_delete=models.CASCADE,
+        related_name="checkin_assignments",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name = _("course check-in staff")
+        verbose_name_plural = _("course check-in staff")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "user"], name="checkin_staff_unique_per_course"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.course}"

@@ -1,5 +1,6 @@
 """Every write with business meaning on courses. Views, admin actions and commands call these."""
 
+from courses.services.checkin_staff import checkin_staff_assign, checkin_staff_unassign
 from courses.services.course import (
     course_archive,
     course_cancel_locked,
@@ -37,6 +38,8 @@ from courses.services.timetable import (
 )
 
 __all__ = [
+    "checkin_staff_assign",
+    "checkin_staff_unassign",
     "course_archive",
     "course_cancel_locked",
     "course_clone",

@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from courses import selectors
-from courses.mixins import ManagedCourseMixin, OrganiserRequiredMixin
+from courses.mixins import ManagedCourseMixin
 from courses.models import Course
+from portal.access import ScopedObjectMixin
 from portal.views_base import ServiceFormView
 
 
@@ -30,7 +31,7 @@ class CourseFormView(ManagedCourseMixin, ServiceFormView):
         return {"course": self.course, **kwargs}
 
 
-class CourseObjectMixin(OrganiserRequiredMixin):
+class CourseObjectMixin(ScopedObjectMixin):
     """The object the URL names (`object_kwarg`), among those of the courses the user may
     change, as `self.<object_name>`, and its course as `self.course`; out of scope is 404.
     Each step on it leads back to the course's list of such objects (`list_url_name`)."""
@@ -43,17 +44,15 @@ class CourseObjectMixin(OrganiserRequiredMixin):
     related: tuple[str, ...] = ()
     list_url_name = ""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            editable = selectors.course_list_editable_by(request.user)
-            queryset = self.model.objects.select_related(self.course_path, *self.related)
-            found = get_object_or_404(
-                queryset.filter(**{f"{self.course_path}__in": editable}),
-                pk=kwargs[self.object_kwarg],
-            )
-            setattr(self, self.object_name, found)
-            self.course = attrgetter(self.course_path.replace("__", "."))(found)
-        return super().dispatch(request, *args, **kwargs)
+    def look_up(self, **kwargs) -> None:
+        editable = selectors.course_list_editable_by(self.request.user)
+        queryset = self.model.objects.select_related(self.course_path, *self.related)
+        found = get_object_or_404(
+            queryset.filter(**{f"{self.course_path}__in": editable}),
+            pk=kwargs[self.object_kwarg],
+        )
+        setattr(self, self.object_name, found)
+        self.course = attrgetter(self.course_path.replace("__", "."))(found)
 
     def get_success_url(self, result) -> str:
         return reverse(self.list_url_name, args=[self.course.pk])

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.models import User
 from courses import selectors, services
-from courses.forms import CourseCloneForm, CourseForm, OrganiserAddForm
+from courses.forms import CheckinStaffAddForm, CourseCloneForm, CourseForm, OrganiserAddForm
 from courses.mixins import ManagedCourseMixin, OrganiserRequiredMixin
 from courses.views.common import CourseFormView
 from portal.views_base import ServiceActionView, ServiceFormView
@@ -140,6 +141,49 @@ class OrganiserListView(CourseFormView):
 
     def get_success_url(self, result) -> str:
         return reverse("courses:organiser-list", args=[self.course.pk])
+
+
+class CheckinStaffListView(CourseFormView):
+    """The course's check-in staff: who takes attendance at this course only."""
+
+    template_name = "courses/checkinstaff_list.html"
+    form_class = CheckinStaffAddForm
+    error_fields = {
+        "user_not_found": "identifier",
+        "ambiguous": "identifier",
+        "already": "identifier",
+    }
+
+    def get_context_data(self, **kwargs) -> dict:
+        staff = list(selectors.checkin_staff_list_for_course(self.course))
+        return super().get_context_data(staff=staff, **kwargs)
+
+    def run_service(self, form):
+        return services.checkin_staff_assign(
+            course=self.course, by=self.request.user, identifier=form.cleaned_data["identifier"]
+        )
+
+    def get_success_message(self, user) -> str:
+        return _("%(name)s can now take attendance at this course.") % {"name": user}
+
+    def get_success_url(self, result) -> str:
+        return reverse("courses:checkinstaff-list", args=[self.course.pk])
+
+
+class CheckinStaffRemoveView(ManagedCourseMixin, ServiceActionView):
+    def run_service(self):
+        self.user = get_object_or_404(
+            User.objects.filter(checkin_assignments__course=self.course), pk=self.kwargs["user_id"]
+        )
+        return services.checkin_staff_unassign(
+            course=self.course, by=self.request.user, user=self.user
+        )
+
+    def get_success_message(self, result) -> str:
+        return _("%(name)s no longer takes attendance at this course.") % {"name": self.user}
+
+    def get_success_url(self, result) -> str:
+        return reverse("courses:checkinstaff-list", args=[self.course.pk])
 
 
 class OrganiserRemoveView(ManagedCourseMixin, ServiceActionView):

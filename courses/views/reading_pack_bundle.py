@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -66,10 +67,8 @@ class PackBundleDetailView(PackBundleMixin, View):
         return render(request, self.template_name, {"bundle": bundle, "course": bundle.course})
 
 
-class PackBundleStatusView(PackBundleMixin, JobProgressView):
+class PackBundleStatusView(LoginRequiredMixin, PackBundleMixin, JobProgressView):
     def get_job(self, request, **kwargs: Any) -> ReadingPackBundle:
-        if not request.user.is_authenticated:
-            raise Http404
         return self.bundle(request, kwargs["bundle_id"])
 
 

@@ -1,8 +1,5 @@
 """Speakers, shared by all courses: the list, adding, changing and deleting one."""
 
-from functools import cached_property
-from typing import Any
-
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
@@ -13,6 +10,7 @@ from courses import selectors, services
 from courses.forms import SpeakerForm
 from courses.mixins import OrganiserRequiredMixin
 from courses.models import Speaker
+from portal.access import ScopedObjectMixin
 from portal.views_base import ServiceActionView, ServiceFormView
 
 SPEAKERS_PAGE_SIZE = 50
@@ -38,15 +36,16 @@ class SpeakerCreateView(OrganiserRequiredMixin, ServiceFormView):
         return services.speaker_create(by=self.request.user, **form.cleaned_data)
 
 
-class SpeakerObjectMixin(OrganiserRequiredMixin):
-    """`self.speaker` from the URL, looked up once the visitor is known to be an organiser."""
+class SpeakerObjectMixin(ScopedObjectMixin):
+    """`self.speaker` from the URL, among the speakers the visitor may change (404 else)."""
 
     success_url = reverse_lazy("courses:speaker-list")
-    kwargs: dict[str, Any]
+    speaker: Speaker
 
-    @cached_property
-    def speaker(self) -> Speaker:
-        return get_object_or_404(Speaker, pk=self.kwargs["speaker_id"])
+    def look_up(self, **kwargs) -> None:
+        self.speaker = get_object_or_404(
+            selectors.speaker_list_editable_by(self.request.user), pk=kwargs["speaker_id"]
+        )
 
 
 class SpeakerUpdateView(SpeakerObjectMixin, ServiceFormView):

@@ -37,8 +37,6 @@ from portal.views_base import ServiceActionView, ServiceFormView
 
 
 class NominatingUnitListView(CourseFormView):
-    organiser_role_required = True
-
     template_name = "enrollment/nominatingunit_list.html"
     form_class = NominatingUnitForm
 
@@ -62,7 +60,6 @@ class NominatingUnitListView(CourseFormView):
 
 
 class NominatingUnitRemoveView(ManagedCourseMixin, ServiceActionView):
-    organiser_role_required = True
     success_message = gettext_lazy("The nominating unit is removed.")
 
     def run_service(self):

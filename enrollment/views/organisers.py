@@ -32,8 +32,6 @@ def _list_url(course) -> str:
 
 
 class RegistrationListView(ManagedCourseMixin, View):
-    organiser_role_required = True
-
     template_name = "enrollment/registration_list.html"
 
     def get(self, request, pk: int):
@@ -57,8 +55,6 @@ class RegistrationListView(ManagedCourseMixin, View):
 
 class RegistrationListActionView(CourseBusyMixin, ManagedCourseMixin, ServiceActionView):
     """A step on the registration list; back to the list as it was filtered (`next`)."""
-
-    organiser_role_required = True
 
     def get_success_url(self, result) -> str:
         return self.next_url(_list_url(self.course))
@@ -126,8 +122,6 @@ class RegistrationWaitlistView(CourseBusyMixin, LoginRequiredMixin, ServiceActio
 
 
 class CourseStatisticsView(ManagedCourseMixin, View):
-    organiser_role_required = True
-
     template_name = "enrollment/course_statistics.html"
 
     def get(self, request, pk: int):
@@ -164,8 +158,6 @@ class GroupBalanceView(RegistrationListActionView):
 
 
 class RegistrantMessageView(CourseFormView):
-    organiser_role_required = True
-
     template_name = "enrollment/registrant_message.html"
     form_class = RegistrantMessageForm
 

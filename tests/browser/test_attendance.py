@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from accounts.roles import Role
 from attendance.models import Attendance
 from attendance.services import qr_token_make
-from courses.models import Course
+from courses.models import Course, CourseCheckinStaff
 from tests.browser.screenshots import save_screenshot
 from tests.browser.test_courses import sign_in
 from tests.factories.accounts import UserFactory
@@ -77,6 +77,24 @@ def test_checkin_staff_marks_a_trainee_from_the_roster_on_a_phone(phone_page, li
     assert "病假" in row.locator(".roster-meta").inner_text()
     assert Attendance.objects.get().remark == "病假"
     save_screenshot(page, "checkin-roster")
+
+
+def test_staff_of_one_course_find_its_roster_from_the_menu_on_a_phone(phone_page, live_server):
+    page = phone_page
+    session = _running_session()
+    CourseFactory(status=Course.Status.PUBLISHED, title="别的培训班")
+    staff = UserFactory()
+    CourseCheckinStaff.objects.create(course=session.course, user=staff)
+    sign_in(page, live_server, staff)
+
+    page.goto(live_server.url + "/")
+    page.locator(".navbar-toggler").click()
+    page.locator("#nav-attendance").click()
+    courses = page.locator("#attendance-courses")
+    assert courses.locator(".fw-semibold").all_inner_texts() == ["全国高技能人才政策培训班"]
+    courses.get_by_text("全国高技能人才政策培训班").click()
+    page.get_by_role("link", name="签到名单").first.click()
+    page.wait_for_url(f"**/attendance/session/{session.pk}/")
 
 
 def test_trainee_checks_in_by_opening_the_qr_link(phone_page, live_server):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from courses import demo
-from courses.models import Course, Session
+from courses.models import Course, CourseCheckinStaff, Session
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,16 @@ def test_seed_builds_both_demo_courses_completely_and_is_idempotent(settings, tm
     assert "副巡视员" in str(b.sessions.first().speakers.first())
     assert b.sessions.filter(title__contains="专家辅导").count() >= 3
     assert b.starts_on - timezone.localdate() < datetime.timedelta(days=366)
+
+
+def test_seed_assigns_the_demo_check_in_staff_to_course_b_only(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    organiser = UserFactory(email=demo.ORGANISER_EMAIL, roles=[Role.ORGANISER])
+    staff = UserFactory(email=demo.CHECKIN_B_EMAIL)
+    demo.seed()
+    demo.seed()
+    rows = list(CourseCheckinStaff.objects.values_list("course__title", "user", "added_by"))
+    assert rows == [(demo.TITLE_B, staff.pk, organiser.pk)]
 
 
 def test_seed_without_the_demo_organiser_does_nothing():

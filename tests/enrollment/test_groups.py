@@ -140,4 +140,4 @@ def test_message_page(client, open_course):
         f"通知（{open_course.title}）": 3
     }
     client.force_login(trainee_from("45"))
-    assert client.post(url, {"subject": "x", "body": "y"}).status_code == 403
+    assert client.post(url, {"subject": "x", "body": "y"}).status_code == 404

@@ -334,8 +334,8 @@ NOMINEE_PAGES = ["enrollment:nominee-create", "enrollment:nominee-template"]
 EXPECTED = {
     # who: (organiser pages, the trainee's cancel page)
     None: (302, 302),
-    "trainee": (403, 200),
-    "other_trainee": (403, 404),
+    "trainee": (404, 200),
+    "other_trainee": (404, 404),
     "other_organiser": (404, 404),
     "organiser": (200, 404),
     "administrator": (200, 404),
@@ -356,7 +356,7 @@ def test_permission_matrix(client, cast, who):
     assert client.get(cancel).status_code == cancel_status
     reject = reverse("enrollment:registration-reject", args=[cast["course"].pk])
     response = client.post(reject, {"registrations": [cast["registration"].pk], "reason": "x"})
-    assert response.status_code in ((302,) if organiser_status == 200 else (302, 403, 404))
+    assert response.status_code == (302 if organiser_status == 200 else organiser_status)
     cast["registration"].refresh_from_db()
     assert (cast["registration"].status == "confirmed") is True  # confirmed cannot be rejected
     waitlist = reverse("enrollment:registration-waitlist", args=[cast["registration"].pk])

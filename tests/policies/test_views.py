@@ -240,8 +240,9 @@ def test_trainee_cannot_reach_editing_pages(client):
     document = PolicyDocumentFactory()
     client.force_login(UserFactory())
     assert client.get(reverse("policies:document-create")).status_code == 403
-    assert client.get(reverse("policies:document-update", args=[document.pk])).status_code == 403
-    assert client.post(reverse("policies:document-publish", args=[document.pk])).status_code == 403
+    # A page about a document: one the visitor may not change does not exist for them.
+    assert client.get(reverse("policies:document-update", args=[document.pk])).status_code == 404
+    assert client.post(reverse("policies:document-publish", args=[document.pk])).status_code == 404
 
 
 def test_anonymous_is_sent_to_sign_in_for_editing(client):
@@ -252,9 +253,9 @@ def test_anonymous_is_sent_to_sign_in_for_editing(client):
 def test_organiser_cannot_edit_another_organisers_document(client):
     document = PolicyDocumentFactory(created_by=UserFactory(roles=[Role.ORGANISER]))
     client.force_login(UserFactory(roles=[Role.ORGANISER]))
-    assert client.get(reverse("policies:document-update", args=[document.pk])).status_code == 403
+    assert client.get(reverse("policies:document-update", args=[document.pk])).status_code == 404
     assert (
-        client.post(reverse("policies:document-file-create", args=[document.pk])).status_code == 403
+        client.post(reverse("policies:document-file-create", args=[document.pk])).status_code == 404
     )
 
 

@@ -13,7 +13,9 @@ Visitors (columns):
 - ``stranger``: another verified trainee, not registered in the course; every object of the
   trainee is someone else's to them;
 - ``other_organiser``: an organiser of another course;
-- ``checkin``: check-in staff;
+- ``checkin``: check-in staff of every course (the role administrators grant);
+- ``course_checkin``: check-in staff the course's organisers assigned to this course only;
+- ``other_checkin``: check-in staff assigned to another course only (this one is not theirs);
 - ``organiser``: an organiser of the course (owner of its import and export jobs);
 - ``admin``: an administrator.
 
@@ -22,18 +24,20 @@ Outcomes of a GET (cells):
 - ``OK``: 200; ``GO``: a redirect (302) that is not to the sign-in page (e.g. a page that only
   makes sense after an action sends the visitor back);
 - ``LOGIN``: 302 to the sign-in page;
-- ``DENY``: refused. Pages that look their object up among the objects the visitor may see answer
-  404 (so nobody learns that e.g. course 17 exists, or who owns export job x); pages refused for
-  a missing role answer 403. Either is accepted here: what matters is that the content is not
-  served (the body is also checked for the course's secret marker);
+- ``NOT_FOUND``: 404, the rule for a page about an object: it is looked up among the objects
+  the visitor may see, so nobody learns that e.g. course 17 exists, or who owns export job x;
+- ``FORBIDDEN``: 403, only for a page with no object that needs a role the visitor lacks
+  (docs/architecture.md, "Refusals: 403 or 404"). A refused visitor never gets the content
+  either (the body is also checked for the course's secret marker);
 - ``HEALTH``: `/healthz` answers 200, or 503 while a service is down (no worker runs here);
-- ``NA``: the page only answers POST (GET gives 405 or 404; tests/security/test_csrf_and_methods
-  checks that GET changes nothing).
+- ``NA``: the page only answers POST: GET gives 405, or exactly the refusal its POST gives that
+  visitor when the page refuses before the method is looked at (`_get_of_post_only`;
+  tests/security/test_csrf_and_methods checks that GET changes nothing).
 
 For every pattern that accepts POST, `test_denied_visitors_cannot_post` posts an empty form as
 every visitor the rule refuses (rule `post=` column, the GET rule by default): the answer must be
-a refusal (403/404, or the sign-in page for anonymous visitors), never a 200 or a redirect into
-the application.
+exactly the refusal the rule names (404, 403, or the sign-in page for anonymous visitors), never
+a 200 or a redirect into the application.
 
 Objects (URL keyword arguments) come from one shared set built per test (`world`), so the
 test runs seven logins over the whole URL configuration, not one database set-up per cell.
@@ -47,20 +51,22 @@ import uuid
 from dataclasses import dataclass, fields, replace
 
 import pytest
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.files.base import ContentFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.roles import Role
 from attendance.services import qr_token_make
 from certificates import services as certificate_services
 from certificates.models import CertificateArchive
-from courses.models import Course, Material, ReadingPackBundle
+from courses.models import Course, CourseCheckinStaff, Material, ReadingPackBundle
 from courses.services import pack_bundle
 from enrollment.models import CalendarFeed, ImportJob
 from exports.models import ExportJob
 from feedback.models import Survey
+from portal.access import RoleRequiredMixin, ScopedObjectMixin
 from tests.courses.packs import build_pack
 from tests.factories.accounts import UserFactory
 from tests.factories.courses import (
@@ -76,9 +82,22 @@ pytestmark = pytest.mark.django_db
 
 # -- Outcomes and rules -----------------------------------------------------------------------
 
-OK, GO, LOGIN, DENY, NA = "OK", "GO", "LOGIN", "DENY", "NA"
+OK, GO, LOGIN, NA = "OK", "GO", "LOGIN", "NA"
+NOT_FOUND, FORBIDDEN = "404", "403"
+NF, FB = NOT_FOUND, FORBIDDEN
+REFUSALS = (NOT_FOUND, FORBIDDEN, LOGIN)
 HEALTH = "HEALTH"  # 200, or 503 while a service (here: the Celery workers) is down
-VISITORS = ("anonymous", "trainee", "stranger", "other_organiser", "checkin", "organiser", "admin")
+VISITORS = (
+    "anonymous",
+    "trainee",
+    "stranger",
+    "other_organiser",
+    "checkin",
+    "organiser",
+    "admin",
+    "course_checkin",
+    "other_checkin",
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +109,10 @@ class Rule:
     checkin: str
     organiser: str
     admin: str
+    #: Check-in staff of one course are, everywhere else, a signed-in visitor without a role
+    #: (the `stranger`'s cell) unless a rule says otherwise.
+    course_checkin: str = ""
+    other_checkin: str = ""
     #: Who may POST, when it differs from who may GET (e.g. a POST-only view).
     post: "Rule | None" = None
 
@@ -100,7 +123,7 @@ class Rule:
         return self.post or self
 
     def cell(self, visitor: str) -> str:
-        return getattr(self, visitor)
+        return getattr(self, visitor) or self.stranger
 
 
 def rule(anonymous, trainee, stranger, other_organiser, checkin, organiser, admin) -> Rule:
@@ -115,19 +138,23 @@ def post_only(allowed: Rule) -> Rule:
 #                  anonymous trainee stranger other_org checkin organiser admin
 PUBLIC = rule(OK, OK, OK, OK, OK, OK, OK)
 SIGNED_IN = rule(LOGIN, OK, OK, OK, OK, OK, OK)
-# Any organiser (or administrator), whatever the course: the dashboard, speakers, the library.
-ORGANISERS = rule(LOGIN, DENY, DENY, OK, DENY, OK, OK)
+# Any organiser (or administrator), whatever the course, on a page with no object: the
+# dashboard, the speakers' list, adding to the library. A missing role is 403.
+ORGANISERS = rule(LOGIN, FB, FB, OK, FB, OK, OK)
+# A speaker (shared by every course): any organiser; it does not exist for anyone else.
+SPEAKER = rule(LOGIN, NF, NF, OK, NF, OK, OK)
 # The course's own organisers and administrators.
-COURSE_ORGANISERS = rule(LOGIN, DENY, DENY, DENY, DENY, OK, OK)
+COURSE_ORGANISERS = rule(LOGIN, NF, NF, NF, NF, OK, OK)
 # Attendance: the course's organisers, administrators and check-in staff.
-COURSE_STAFF = rule(LOGIN, DENY, DENY, DENY, OK, OK, OK)
+COURSE_STAFF = rule(LOGIN, NF, NF, NF, OK, OK, OK).but(course_checkin=OK)
 # The course's confirmed trainees and its organisers.
-COURSE_MEMBERS = rule(LOGIN, OK, DENY, DENY, DENY, OK, OK)
+COURSE_MEMBERS = rule(LOGIN, OK, NF, NF, NF, OK, OK)
 # The trainee's own object (registration, bundle): nobody else's eyes.
-TRAINEE_OWN = rule(LOGIN, OK, DENY, DENY, DENY, DENY, DENY)
+TRAINEE_OWN = rule(LOGIN, OK, NF, NF, NF, NF, NF)
 # The organiser's own job (an import they uploaded, an export they asked for) and admins.
-ORGANISER_OWN = rule(LOGIN, DENY, DENY, DENY, DENY, OK, OK)
-ADMINS = rule(LOGIN, DENY, DENY, DENY, DENY, DENY, OK)
+ORGANISER_OWN = rule(LOGIN, NF, NF, NF, NF, OK, OK)
+# A library document that only administrators may change (no organiser added it).
+DOCUMENT_EDITORS = rule(LOGIN, NF, NF, NF, NF, NF, OK)
 
 MATRIX: dict[str, Rule] = {
     # portal
@@ -152,7 +179,7 @@ MATRIX: dict[str, Rule] = {
     # exactly what the visitor may see (the organiser sees more: "the pack has changed", GO).
     # Not built yet here, so the trainee is sent to the progress page (GO).
     "courses:pack-bundle-detail": COURSE_MEMBERS,
-    "courses:pack-bundle-status": COURSE_MEMBERS.but(anonymous=DENY),
+    "courses:pack-bundle-status": COURSE_MEMBERS,
     "courses:pack-bundle-download": COURSE_MEMBERS.but(trainee=GO, organiser=GO, admin=GO),
     # courses: organisers
     "courses:course-dashboard": ORGANISERS,
@@ -166,6 +193,8 @@ MATRIX: dict[str, Rule] = {
     "courses:course-clone": COURSE_ORGANISERS,
     "courses:organiser-list": COURSE_ORGANISERS,
     "courses:organiser-remove": post_only(COURSE_ORGANISERS),
+    "courses:checkinstaff-list": COURSE_ORGANISERS,
+    "courses:checkinstaff-remove": post_only(COURSE_ORGANISERS),
     "courses:session-list": COURSE_ORGANISERS,
     "courses:session-update": COURSE_ORGANISERS,
     "courses:session-delete": post_only(COURSE_ORGANISERS),
@@ -186,8 +215,8 @@ MATRIX: dict[str, Rule] = {
     # Speakers are shared by all courses: any organiser.
     "courses:speaker-list": ORGANISERS,
     "courses:speaker-create": ORGANISERS,
-    "courses:speaker-update": ORGANISERS,
-    "courses:speaker-delete": post_only(ORGANISERS),
+    "courses:speaker-update": SPEAKER,
+    "courses:speaker-delete": post_only(SPEAKER),
     # enrollment: trainees
     "enrollment:registration-mine": SIGNED_IN,
     # The registration form for a published course: every signed-in user may register, the
@@ -210,17 +239,21 @@ MATRIX: dict[str, Rule] = {
     "enrollment:nominee-upload": COURSE_ORGANISERS,
     "enrollment:nominee-template": COURSE_ORGANISERS,
     # The person who uploaded the file, nobody else (not even administrators).
-    "enrollment:importjob-detail": ORGANISER_OWN.but(admin=DENY),
-    "enrollment:importjob-status": ORGANISER_OWN.but(admin=DENY),
+    "enrollment:importjob-detail": ORGANISER_OWN.but(admin=NF),
+    "enrollment:importjob-status": ORGANISER_OWN.but(admin=NF),
     "enrollment:registration-group-assign": post_only(COURSE_ORGANISERS),
     "enrollment:group-balance": post_only(COURSE_ORGANISERS),
     "enrollment:registrant-message": COURSE_ORGANISERS,
     # attendance
-    "attendance:course-list": COURSE_STAFF.but(other_organiser=OK),
+    # No object: the list of courses whose attendance the visitor takes (an organiser's own,
+    # possibly none yet); a visitor who takes none lacks the role.
+    "attendance:course-list": rule(LOGIN, FB, FB, OK, OK, OK, OK).but(
+        course_checkin=OK, other_checkin=OK
+    ),
     "attendance:session-list": COURSE_STAFF,
     "attendance:change-list": COURSE_STAFF,
     "attendance:settings-update": post_only(COURSE_ORGANISERS),
-    "attendance:attendance-mine": COURSE_MEMBERS.but(organiser=DENY, admin=DENY),
+    "attendance:attendance-mine": COURSE_MEMBERS.but(organiser=NF, admin=NF),
     "attendance:session-roster": COURSE_STAFF,
     "attendance:attendance-mark": post_only(COURSE_STAFF),
     "attendance:attendance-mark-all": post_only(COURSE_STAFF),
@@ -242,7 +275,7 @@ MATRIX: dict[str, Rule] = {
     "questions:question-live": COURSE_MEMBERS,
     "questions:question-live-data": COURSE_MEMBERS,
     # Not published here: its organisers preview it, trainees get 404 until it is published.
-    "questions:faq-detail": COURSE_MEMBERS.but(trainee=DENY),
+    "questions:faq-detail": COURSE_MEMBERS.but(trainee=NF),
     "questions:faq-publish": post_only(COURSE_ORGANISERS),
     "questions:faq-unpublish": post_only(COURSE_ORGANISERS),
     # The asker edits their own question.
@@ -260,7 +293,7 @@ MATRIX: dict[str, Rule] = {
     "questions:question-assign": post_only(COURSE_ORGANISERS),
     "questions:question-merge": post_only(COURSE_ORGANISERS),
     # feedback
-    "feedback:response-create": COURSE_MEMBERS.but(organiser=DENY, admin=DENY),
+    "feedback:response-create": COURSE_MEMBERS.but(organiser=NF, admin=NF),
     "feedback:survey-update": COURSE_ORGANISERS,
     # the editor's other forms, each posting to its own URL
     "feedback:survey-copy": post_only(COURSE_ORGANISERS),
@@ -293,11 +326,11 @@ MATRIX: dict[str, Rule] = {
     "policies:document-create": ORGANISERS,
     "policies:authority-create": ORGANISERS,
     # Administrators edit any document, organisers those they added (none here).
-    "policies:document-update": ADMINS,
-    "policies:document-publish": post_only(ADMINS),
-    "policies:document-unpublish": post_only(ADMINS),
-    "policies:document-file-create": ADMINS,
-    "policies:document-file-delete": post_only(ADMINS),
+    "policies:document-update": DOCUMENT_EDITORS,
+    "policies:document-publish": post_only(DOCUMENT_EDITORS),
+    "policies:document-unpublish": post_only(DOCUMENT_EDITORS),
+    "policies:document-file-create": DOCUMENT_EDITORS,
+    "policies:document-file-delete": post_only(DOCUMENT_EDITORS),
     # exports: the list is everyone's own; a job is its requester's (and administrators')
     "exports:job-list": SIGNED_IN,
     "exports:job-create": post_only(COURSE_ORGANISERS),
@@ -382,8 +415,12 @@ def _build_world(media) -> World:
     trainee = UserFactory()
     stranger = UserFactory()
     other_organiser = UserFactory(roles=[Role.ORGANISER])
-    CourseFactory(organisers=[other_organiser], status=Course.Status.PUBLISHED)
+    other_course = CourseFactory(organisers=[other_organiser], status=Course.Status.PUBLISHED)
     checkin = UserFactory(roles=[Role.CHECKIN_STAFF])
+    course_checkin = UserFactory()
+    CourseCheckinStaff.objects.create(course=course, user=course_checkin, added_by=organiser)
+    other_checkin = UserFactory()
+    CourseCheckinStaff.objects.create(course=other_course, user=other_checkin)
     admin = UserFactory(roles=[Role.ADMINISTRATOR])
     registration = RegistrationFactory(course=course, trainee=trainee)
     session = SessionFactory(course=course)
@@ -430,6 +467,7 @@ def _build_world(media) -> World:
         "courses:pack-bundle-status": {"bundle_id": bundle.pk},
         "courses:pack-bundle-download": {"bundle_id": bundle.pk},
         "courses:organiser-remove": {"pk": course.pk, "user_id": organiser.pk},
+        "courses:checkinstaff-remove": {"pk": course.pk, "user_id": course_checkin.pk},
         "courses:session-update": {"session_id": session.pk},
         "courses:session-delete": {"session_id": session.pk},
         "courses:group-update": {"group_id": group.pk},
@@ -499,6 +537,8 @@ def _build_world(media) -> World:
         "checkin": checkin,
         "organiser": organiser,
         "admin": admin,
+        "course_checkin": course_checkin,
+        "other_checkin": other_checkin,
     }
     # POSTs that would be refused for bad data before the permission check get good data.
     post_data = {"exports:job-create": {"course": course.pk}}
@@ -526,12 +566,27 @@ def _url(world: World, name: str, route: str) -> str:
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, route)
 
 
-ACCEPTED = {
-    # POST-only: GET is refused one way or another (405, or 403/404/sign-in from the checks
-    # that run before the method is looked at).
-    NA: {NA, DENY, LOGIN},
-    HEALTH: {OK, "HTTP 503"},
-}
+def _get_of_post_only(rule: Rule, visitor: str, pattern: URLPattern) -> str:
+    """A POST-only page answers GET with 405, except that the refusals `portal.access` makes
+    before the method is looked at (sign-in, the object's scope, the role) come first."""
+    refusal = rule.for_post().cell(visitor)
+    view_class = getattr(pattern.callback, "view_class", None)
+    if view_class is None or refusal not in REFUSALS:
+        return NA
+    if issubclass(view_class, (ScopedObjectMixin, RoleRequiredMixin)):
+        return refusal
+    if refusal == LOGIN and issubclass(view_class, LoginRequiredMixin):
+        return LOGIN
+    return NA
+
+
+def _accepted(rule: Rule, visitor: str, pattern: URLPattern) -> set[str]:
+    expected = rule.cell(visitor)
+    if expected == HEALTH:
+        return {OK, "HTTP 503"}
+    if expected == NA:
+        return {_get_of_post_only(rule, visitor, pattern)}
+    return {expected}
 
 
 def _outcome(response) -> str:
@@ -541,8 +596,10 @@ def _outcome(response) -> str:
     if status in (301, 302, 303):
         location = response.headers.get("Location", "")
         return LOGIN if "/accounts/login/" in location else GO
-    if status in (403, 404):
-        return DENY
+    if status == 403:
+        return FORBIDDEN
+    if status == 404:
+        return NOT_FOUND
     if status == 405:
         return NA
     return f"HTTP {status}"
@@ -567,12 +624,12 @@ def _leaks(response, expected: str) -> bool:
 def test_get_answers_what_the_matrix_says(world, visitor):
     client = _client(world, visitor)
     wrong = []
-    for name, route, _pattern in PATTERNS:
+    for name, route, pattern in PATTERNS:
         expected = MATRIX[name].cell(visitor)
         url = _url(world, name, route)
         response = client.get(url)
         got = _outcome(response)
-        good = got in ACCEPTED.get(expected, {expected})
+        good = got in _accepted(MATRIX[name], visitor, pattern)
         if not good or _leaks(response, expected):
             wrong.append(f"{name} GET {url}: expected {expected}, got {got}")
     assert not wrong, f"{visitor}:\n" + "\n".join(wrong)
@@ -587,11 +644,11 @@ def test_denied_visitors_cannot_post(world, visitor):
         if view_class is None or not hasattr(view_class, "post"):
             continue
         expected = MATRIX[name].for_post().cell(visitor)
-        if expected not in (DENY, LOGIN):
+        if expected not in REFUSALS:
             continue
         url = _url(world, name, route)
         got = _outcome(client.post(url, world.post_data.get(name, {})))
-        if got != expected and not (expected == DENY and got == NA):
+        if got != expected:
             wrong.append(f"{name} POST {url}: expected {expected}, got {got}")
     assert not wrong, f"{visitor}:\n" + "\n".join(wrong)
 
@@ -622,3 +679,31 @@ def test_admin_site_opens_for_administrators(client):
 
 def test_material_visibility_is_what_the_matrix_relies_on(world):
     assert Material.objects.filter(visibility=Material.Visibility.TRAINEES).exists()
+
+
+# -- Exports: one course's export is about an object, the cross-course one is not ------------
+
+
+@pytest.mark.parametrize(
+    ("roles", "expected"),
+    [([], 403), ([Role.ORGANISER], 403), ([Role.CHECKIN_STAFF], 403), ([Role.ADMINISTRATOR], 302)],
+    ids=["trainee", "organiser", "checkin", "admin"],
+)
+def test_cross_course_export_is_refused_for_a_missing_role(client, roles, expected):
+    client.force_login(UserFactory(roles=roles))
+    response = client.post(
+        reverse("exports:job-create", args=["attendance.cross_course"]),
+        {"date_from": "2026-01-01", "date_to": "2026-12-31"},
+    )
+    assert response.status_code == expected
+    assert ExportJob.objects.exists() == (expected == 302)
+
+
+def test_export_of_another_organisers_course_is_not_found(client):
+    course = CourseFactory(status=Course.Status.PUBLISHED)
+    client.force_login(UserFactory(roles=[Role.ORGANISER]))
+    response = client.post(
+        reverse("exports:job-create", args=["attendance.sheet"]), {"course": course.pk}
+    )
+    assert response.status_code == 404
+    assert not ExportJob.objects.exists()
