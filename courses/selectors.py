@@ -29,9 +29,9 @@ from accounts.types import AnyUser
 from courses.models import (
     Course,
     Material,
+    Quota,
     ReadingPackItem,
     ReadingPackSection,
-    RegionalQuota,
     Session,
     Speaker,
 )
@@ -205,7 +205,7 @@ def course_detail_for(*, course_id: int, user: AnyUser) -> Course:
         .prefetch_related(
             "organisers",
             "host_organisations",
-            Prefetch("quotas", queryset=RegionalQuota.objects.select_related("region")),
+            Prefetch("quotas", queryset=Quota.objects.select_related("region")),
         )
         .get(pk=course_id)
     )

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from courses.models import Course, RegionalQuota
+from courses.models import Course, Quota
+from courses.quotas import QuotaKey
 from courses.services import course_cancel_locked, course_update_locked, quota_set_locked
 from courses.services.common import ensure_can_edit
 from enrollment.models import ACTIVE_STATUSES, Registration
@@ -46,16 +47,12 @@ def course_update(*, course: Course, by: User, data: Mapping[str, Any]) -> Cours
 
 
 @transaction.atomic
-def quota_set(
-    *, course: Course, by: User, seats_by_region: Mapping[int, int]
-) -> list[RegionalQuota]:
-    """Replace the regional quotas, never below the seats a region's trainees hold; a raised
-    quota lets the region's waiting trainees move up."""
+def quota_set(*, course: Course, by: User, seats: Mapping[QuotaKey, int]) -> list[Quota]:
+    """Replace the quotas (per region, organisation type or both), never below the seats
+    their trainees hold; a raised quota lets its waiting trainees move up."""
     ensure_can_edit(course, by)
     course = lock_course(course.pk)
-    quotas = quota_set_locked(
-        course=course, seats_by_region=seats_by_region, seats_held=seat_state(course).held
-    )
+    quotas = quota_set_locked(course=course, seats=seats, seats_held=seat_state(course).held)
     waitlist_promote(course=course)
     return quotas
 

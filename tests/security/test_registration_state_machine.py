@@ -10,6 +10,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from accounts.models import Organisation
 from accounts.roles import Role
 from courses.models import Course
+from courses.quotas import QuotaKey
 from enrollment import services
 from enrollment.models import Registration
 from enrollment.services import course_update, quota_set
@@ -97,7 +98,7 @@ class RegistrationMachine(RuleBasedStateMachine):
             quota_set(
                 course=self.course,
                 by=self.organiser,
-                seats_by_region={region("44").pk: first, region("33").pk: second},
+                seats={QuotaKey(region("44").pk): first, QuotaKey(region("33").pk): second},
             )
         except ValidationError as exc:
             codes = (

@@ -1,0 +1,75 @@
+"""Regional quotas become quotas per region, per organisation type, or both; the existing
+regional quotas stay as they are (a region and no type)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0004_administrators_see_every_export"),
+        ("courses", "0006_search_timetable_and_venue"),
+    ]
+
+    operations = [
+        migrations.RenameModel("RegionalQuota", "Quota"),
+        migrations.RemoveConstraint(model_name="quota", name="quota_unique_per_region"),
+        migrations.AlterModelOptions(
+            name="quota",
+            options={
+                "ordering": ["region__sort_order", "organisation_type"],
+                "verbose_name": "quota",
+                "verbose_name_plural": "quotas",
+            },
+        ),
+        migrations.AlterField(
+            model_name="quota",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.region",
+                verbose_name="region",
+            ),
+        ),
+        migrations.AddField(
+            model_name="quota",
+            name="organisation_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("ministry", "Ministry or national body"),
+                    ("provincial_department", "Provincial department"),
+                    ("city_bureau", "City bureau"),
+                    ("industry_body", "Industry body"),
+                    ("enterprise", "Enterprise"),
+                    ("technical_school", "Technical school"),
+                    ("other", "Other"),
+                ],
+                default="",
+                max_length=30,
+                verbose_name="organisation type",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="quota",
+            constraint=models.UniqueConstraint(
+                fields=("course", "region", "organisation_type"),
+                name="quota_unique_per_group",
+                nulls_distinct=False,
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="quota",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("region__isnull", False),
+                    models.Q(("organisation_type", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="quota_has_region_or_type",
+            ),
+        ),
+    ]
