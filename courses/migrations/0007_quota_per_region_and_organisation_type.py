@@ -4,6 +4,38 @@ regional quotas stay as they are (a region and no type)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+ACTIONS = ("add", "change", "delete", "view")
+# Organisers may do everything to quotas but delete them through the admin, as before.
+ROLE_ACTIONS = {"organiser": ("add", "change", "view"), "administrator": ACTIONS}
+
+
+def _rename_permissions(apps, old: str, new: str, verbose: str) -> None:
+    Permission = apps.get_model("auth", "Permission")
+    for action in ACTIONS:
+        Permission.objects.filter(
+            content_type__app_label="courses", codename=f"{action}_{old}"
+        ).update(codename=f"{action}_{new}", name=f"Can {action} {verbose}")
+
+
+def grant(apps, schema_editor):
+    """The quota permissions keep their name with the model, and the roles keep them."""
+    _rename_permissions(apps, "regionalquota", "quota", "quota")
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, actions in ROLE_ACTIONS.items():
+        group = Group.objects.filter(name=name).first()
+        if group is not None:
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label="courses",
+                    codename__in=[f"{action}_quota" for action in actions],
+                )
+            )
+
+
+def ungrant(apps, schema_editor):
+    _rename_permissions(apps, "quota", "regionalquota", "regional quota")
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -13,6 +45,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RenameModel("RegionalQuota", "Quota"),
+        migrations.RunPython(grant, ungrant),
         migrations.RemoveConstraint(model_name="quota", name="quota_unique_per_region"),
         migrations.AlterModelOptions(
             name="quota",
