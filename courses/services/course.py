@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import user_is_organiser
+from audit.models import AuditEvent
+from courses.history import history_record
 from courses.models import Course, DiscussionGroup, Material, Quota, Session
 from courses.quotas import SeatGroup
 from courses.services.common import (
@@ -248,6 +250,7 @@ def course_publish(*, course: Course, by: User) -> Course:
     course.status = Course.Status.PUBLISHED
     course.published_at = timezone.now()
     course.save(update_fields=["status", "published_at", "updated_at"])
+    history_record(course=course, by=by, action=AuditEvent.Action.COURSE_PUBLISHED)
     return course
 
 
