@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.models import Organisation
 from accounts.roles import Role
 from courses import services
 from courses.models import Course, Material, Quota, Session
@@ -324,8 +325,15 @@ def test_clone_copies_timetable_groups_quotas_and_materials_as_a_new_draft(
         discussion_group=group,
         speakers=[speaker],
     )
+    city = Organisation.Type.CITY_BUREAU
     enrollment_services.quota_set(
-        course=course, by=organiser, seats={QuotaKey(region("44").pk): 10}
+        course=course,
+        by=organiser,
+        seats={
+            QuotaKey(region("44").pk): 10,
+            QuotaKey(None, city): 4,
+            QuotaKey(region("44").pk, city): 2,
+        },
     )
     services.material_upload(
         course=course,
@@ -348,7 +356,11 @@ def test_clone_copies_timetable_groups_quotas_and_materials_as_a_new_draft(
     assert copied.discussion_group.course == clone
     assert copied.discussion_group.name == "第一组"
     assert list(copied.speakers.all()) == [speaker]
-    assert Quota.objects.get(course=clone).seats == 10
+    assert {q.key: q.seats for q in Quota.objects.filter(course=clone)} == {
+        QuotaKey(region("44").pk): 10,
+        QuotaKey(None, city): 4,
+        QuotaKey(region("44").pk, city): 2,
+    }
     material = Material.objects.get(course=clone)
     assert material.session == copied
     assert material.file.name != Material.objects.get(course=course).file.name
