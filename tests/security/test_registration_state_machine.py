@@ -168,3 +168,24 @@ def test_random_sequences_never_break_the_seat_invariants():
             database=None,
         ),
     )
+
+
+@pytest.mark.django_db
+def test_a_known_sequence_promotes_the_first_of_the_quota_and_keeps_every_invariant():
+    """Random search seldom lines two trainees of one quota up behind a third; replay it."""
+    machine = RegistrationMachine()
+    steps = [
+        # Three trainees of region 44 (its quota of one counts before their types' quotas):
+        # the first takes the seat, the other two wait in order.
+        lambda: machine.register(0),
+        lambda: machine.register(3),
+        lambda: machine.register(6),
+        lambda: machine.cancel(0),
+    ]
+    for step in steps:
+        step()
+        machine.seats_quotas_and_waiting_list_hold()
+        machine.the_waiting_list_moves_up_in_order_within_each_quota()
+    promoted = machine._registration(3, "confirmed")
+    assert promoted is not None
+    assert machine._registration(6, "waitlisted") is not None
