@@ -159,3 +159,14 @@ def _migrate_there_and_back() -> None:
     back = executor.loader.project_state(before).apps
     assert back.get_model("courses", "RegionalQuota").objects.get(course_id=course.pk).seats == 12
     assert back.get_model("auth", "Permission").objects.filter(codename="add_regionalquota")
+
+
+def test_the_quota_page_reads_in_constant_queries(
+    client, course, organiser, django_assert_max_num_queries
+):
+    for code in ("44", "33", "11"):
+        Quota.objects.create(course=course, region=region(code), organisation_type=CITY, seats=1)
+        Quota.objects.create(course=course, region=region(code), seats=2)
+    client.force_login(organiser)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("courses:quota-update", args=[course.pk])).status_code == 200
