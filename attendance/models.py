@@ -122,14 +122,21 @@ class AttendanceChange(models.Model):
         on_delete=models.CASCADE,
         related_name="attendance_changes",
     )
-    old_status = models.CharField(pgettext_lazy("attendance correction", "old mark"), max_length=10, choices=Attendance.Status.choices)
+    old_status = models.CharField(
+        pgettext_lazy("attendance correction", "old mark"),
+        max_length=10,
+        choices=Attendance.Status.choices,
+    )
     old_remark = models.CharField(_("old remark"), max_length=200, blank=True)
     old_method = models.CharField(
         _("how the old mark was given"), max_length=10, choices=Attendance.Method.choices
     )
     old_marked_at = models.DateTimeField(_("old mark given"))
     new_status = models.CharField(
-        pgettext_lazy("attendance correction", "new mark"), max_length=10, choices=Attendance.Status.choices, blank=True
+        pgettext_lazy("attendance correction", "new mark"),
+        max_length=10,
+        choices=Attendance.Status.choices,
+        blank=True,
     )
     new_remark = models.CharField(_("new remark"), max_length=200, blank=True)
     method = models.CharField(_("corrected through"), max_length=10, choices=Method.choices)

@@ -30,6 +30,12 @@ class AuditEvent(models.Model):
             "certificates.issued_by_rule",
             _("Certificates issued by the course's rule on request"),
         )
+        COURSE_PUBLISHED = "course.published", _("Course published")
+        COURSE_CANCELLED = "course.cancelled", _("Course cancelled")
+        CAPACITY_CHANGED = "course.capacity_changed", _("Capacity changed")
+        QUOTA_ADDED = "quota.added", _("Quota added")
+        QUOTA_CHANGED = "quota.changed", _("Quota changed")
+        QUOTA_REMOVED = "quota.removed", _("Quota removed")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

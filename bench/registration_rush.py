@@ -50,7 +50,7 @@ def _seed(run_id: str, trainees: int) -> dict:
     from django.utils.module_loading import import_string
 
     from accounts.models import Organisation, Region, User
-    from courses.models import RegionalQuota
+    from courses.models import Quota
 
     regions = list(Region.objects.exclude(code="99").order_by("sort_order")[:REGIONS])
     organisations = Organisation.objects.bulk_create(
@@ -82,8 +82,8 @@ def _seed(run_id: str, trainees: int) -> dict:
         region=regions[0],
     )
     quotas = {regions[0].pk: RUSH_CAPACITY // 5, regions[1].pk: RUSH_CAPACITY // 5}
-    RegionalQuota.objects.bulk_create(
-        RegionalQuota(course=course, region_id=region_id, seats=seats)
+    Quota.objects.bulk_create(
+        Quota(course=course, region_id=region_id, seats=seats)
         for region_id, seats in quotas.items()
     )
     # The backend a login records: the first that can load a user (not the lockout one).

@@ -4,15 +4,15 @@ from courses.models import (
     Course,
     DiscussionGroup,
     Material,
+    Quota,
     ReadingPackBundle,
-    RegionalQuota,
     Session,
     Speaker,
 )
 
 
-class RegionalQuotaInline(admin.TabularInline):
-    model = RegionalQuota
+class QuotaInline(admin.TabularInline):
+    model = Quota
     extra = 0
 
 
@@ -36,7 +36,7 @@ class CourseAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_on"
     filter_horizontal = ["organisers", "host_organisations"]
     readonly_fields = ["published_at", "cancelled_at", "created_by", "created_at", "updated_at"]
-    inlines = [RegionalQuotaInline, DiscussionGroupInline, SessionInline]
+    inlines = [QuotaInline, DiscussionGroupInline, SessionInline]
     list_select_related = ["region"]
 
 

@@ -27,6 +27,7 @@ from courses.demo_content import (
     Slot,
 )
 from courses.models import Course, CourseCheckinStaff, Material, Session, Speaker
+from courses.quotas import QuotaKey
 from courses.services.common import lock_course
 
 ORGANISER_EMAIL = "organiser@example.cn"
@@ -149,6 +150,27 @@ def _ministry_hosts(course: Course, name: str = "人力资源和社会保障部"
     )
 
 
+def _quotas_a() -> dict[QuotaKey, int]:
+    """Course A's seats as the organisers share them out: by organisation type (two per
+    industry body and enterprise, the city bureaus, technical schools and ministries) and for
+    five provinces that register eagerly, whose trainees count against their province's quota;
+    the provincial departments of the other provinces share the open seats."""
+    quotas = {
+        QuotaKey(organisation_type=type_): seats
+        for type_, seats in (
+            (Organisation.Type.MINISTRY, 12),
+            (Organisation.Type.CITY_BUREAU, 92),
+            (Organisation.Type.INDUSTRY_BODY, 24),
+            (Organisation.Type.ENTERPRISE, 32),
+            (Organisation.Type.TECHNICAL_SCHOOL, 152),
+        )
+    }
+    for code, seats in (("32", 30), ("44", 22), ("37", 25), ("33", 25), ("41", 20)):
+        for region in Region.objects.filter(code=code):
+            quotas[QuotaKey(region.pk)] = seats
+    return quotas
+
+
 def _course_a(by: User, today: datetime.date) -> Course:
     # A Monday about three weeks ahead, so registration is open now.
     start = today + datetime.timedelta(days=21)
@@ -177,11 +199,7 @@ def _course_a(by: User, today: datetime.date) -> Course:
         # A new draft: nobody holds a seat yet.
         services.quota_set_locked(
             course=lock_course(course.pk),
-            seats_by_region={
-                region.pk: seats
-                for code, seats in (("32", 30), ("44", 30), ("37", 25), ("33", 25), ("41", 20))
-                for region in Region.objects.filter(code=code)
-            },
+            seats=_quotas_a(),
             seats_held={},
         )
     groups = [

@@ -295,28 +295,6 @@ class GroupForm(forms.Form):
         self.helper.add_input(Submit("save", _("Save group")))
 
 
-class QuotaForm(forms.Form):
-    """One number field per region; empty or zero means no quota."""
-
-    def __init__(self, *args, course: Course, regions, **kwargs):
-        super().__init__(*args, **kwargs)
-        current = {quota.region_id: quota.seats for quota in course.quotas.all()}
-        self.regions = list(regions)
-        for region in self.regions:
-            self.fields[f"region_{region.pk}"] = forms.IntegerField(
-                label=region.name,
-                min_value=0,
-                required=False,
-                initial=current.get(region.pk) or None,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-            )
-
-    def seats_by_region(self) -> dict[int, int]:
-        return {
-            region.pk: self.cleaned_data.get(f"region_{region.pk}") or 0 for region in self.regions
-        }
-
-
 class MaterialUploadForm(forms.Form):
     file = forms.FileField(
         label=pgettext_lazy("uploaded file", "File"),

@@ -30,9 +30,9 @@ from courses.models import (
     Course,
     CourseCheckinStaff,
     Material,
+    Quota,
     ReadingPackItem,
     ReadingPackSection,
-    RegionalQuota,
     Session,
     Speaker,
 )
@@ -206,7 +206,7 @@ def course_detail_for(*, course_id: int, user: AnyUser) -> Course:
         .prefetch_related(
             "organisers",
             "host_organisations",
-            Prefetch("quotas", queryset=RegionalQuota.objects.select_related("region")),
+            Prefetch("quotas", queryset=Quota.objects.select_related("region")),
         )
         .get(pk=course_id)
     )

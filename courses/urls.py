@@ -63,6 +63,7 @@ urlpatterns = [
         name="course-archive",
     ),
     path("manage/<int:pk>/delete/", manage.CourseDeleteView.as_view(), name="course-delete"),
+    path("manage/<int:pk>/history/", manage.CourseHistoryView.as_view(), name="course-history"),
     path("manage/<int:pk>/clone/", manage.CourseCloneView.as_view(), name="course-clone"),
     path("manage/<int:pk>/organisers/", manage.OrganiserListView.as_view(), name="organiser-list"),
     path(

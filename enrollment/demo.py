@@ -100,7 +100,9 @@ def _applicants_a(course: Course, rng: random.Random) -> tuple[list[User], set[i
         .order_by("email")
     )
     demo += _eager_extra_users(rng)
-    quota_regions = set(course.quotas.values_list("region_id", flat=True))
+    quota_regions = set(
+        course.quotas.filter(region__isnull=False).values_list("region_id", flat=True)
+    )
     in_quota = [u for u in demo if u.organisation.region_id in quota_regions]
     in_pool = [u for u in demo if u.organisation.region_id not in quota_regions]
     rng.shuffle(in_pool)
@@ -118,9 +120,9 @@ def _registrations_decide_a(
     seats = seat_state(course)
     rows = []
     for index, (user, at) in enumerate(zip(people, times, strict=True)):
-        region_id = user.organisation.region_id
-        if seats.has_seat(region_id):
-            seats.take(region_id)
+        group = (user.organisation.region_id, user.organisation.type)
+        if seats.has_seat(group):
+            seats.take(group)
             # The organisers have approved all but the latest registrations.
             recent = index > len(people) - 40 and user.email != TRAINEE_EMAIL
             status = Registration.Status.PENDING if recent else Registration.Status.CONFIRMED
@@ -186,18 +188,18 @@ def _promote_in_memory(course: Course, rows: list[Registration]) -> None:
     """Seats freed by the cancellations go to the waiting list, as the service would do."""
     from enrollment.services.common import SeatState
 
-    quotas = dict(course.quotas.values_list("region_id", "seats"))
+    quotas = {quota.key: quota.seats for quota in course.quotas.all()}
     seats = SeatState(capacity=course.capacity, quotas=quotas)
     for registration in rows:
         if registration.status in (Registration.Status.PENDING, Registration.Status.CONFIRMED):
-            seats.take(registration.region_id)
+            seats.take(registration.seat_group)
     waiting = sorted(
         (r for r in rows if r.status == Registration.Status.WAITLISTED),
         key=lambda r: r.waitlisted_at,
     )
     for registration in waiting:
-        if seats.has_seat(registration.region_id):
-            seats.take(registration.region_id)
+        if seats.has_seat(registration.seat_group):
+            seats.take(registration.seat_group)
             registration.waitlisted_at = None
             registration.status = (
                 Registration.Status.PENDING
@@ -236,9 +238,9 @@ def _seed_course_b(course: Course, organiser: User, rng: random.Random) -> int:
     seats = seat_state(course)
     rows = []
     for index, (user, at) in enumerate(zip(people, times, strict=True)):
-        region_id = user.organisation.region_id
-        if seats.has_seat(region_id):
-            seats.take(region_id)
+        group = (user.organisation.region_id, user.organisation.type)
+        if seats.has_seat(group):
+            seats.take(group)
             status = (
                 Registration.Status.CONFIRMED if index % 3 == 0 else Registration.Status.PENDING
             )

@@ -122,7 +122,7 @@ class Registration(models.Model):
         related_name="registrations",
     )
     # The trainee's details as they were when registering: later profile changes (a new job,
-    # another province) must not move a seat between regional quotas.
+    # another province) must not move a seat between quotas.
     full_name = models.CharField(pgettext_lazy("person", "full name"), max_length=100)
     organisation_name = models.CharField(_("organisation"), max_length=200)
     organisation_type = models.CharField(
@@ -188,6 +188,11 @@ class Registration(models.Model):
     @property
     def holds_seat(self) -> bool:
         return self.status in HELD_STATUSES
+
+    @property
+    def seat_group(self) -> tuple[int, str]:
+        """Whom the seat rules count this registration with: (region id, organisation type)."""
+        return (self.region_id, self.organisation_type)
 
     @property
     def waitlist_place(self) -> int | None:

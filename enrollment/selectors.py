@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Organisation, Region, User
 from accounts.types import AnyUser
 from courses.models import Course
+from courses.quotas import QuotaKey, quota_for
 from courses.trainees import IdSubquery
 from enrollment.models import (
     ACTIVE_STATUSES,
@@ -223,20 +224,56 @@ class RegionRow:
     def total(self) -> int:
         return sum(self.counts.values())
 
+
+@dataclass
+class QuotaRow:
+    """One quota with the seats held against it and the trainees waiting for it."""
+
+    label: str
+    seats: int
+    held: int
+    waiting: int
+
     @property
-    def quota_percent(self) -> int | None:
-        if not self.quota:
-            return None
-        return min(100, round(100 * self.held / self.quota))
+    def percent(self) -> int:
+        return min(100, round(100 * self.held / self.seats)) if self.seats else 100
 
 
 @dataclass
 class CourseStatistics:
     by_status: dict[str, int]
     by_region: list[RegionRow]
+    by_quota: list[QuotaRow]
     by_type: list[tuple[str, int, int]]  # (label, all registrations, held seats)
     per_day: list[tuple[datetime.date, int]]
     total: int = 0
+
+
+def quota_statistics(course: Course) -> list[QuotaRow]:
+    """Each quota of the course with the seats held against it and the trainees waiting for
+    it, each registration counted against its most specific quota (`courses.quotas`)."""
+    quotas = list(course.quotas.select_related("region"))
+    if not quotas:
+        return []
+    keys = {quota.key for quota in quotas}
+    held: Counter[QuotaKey | None] = Counter()
+    waiting: Counter[QuotaKey | None] = Counter()
+    rows = (
+        Registration.objects.filter(
+            course=course, status__in=[*HELD_STATUSES, Registration.Status.WAITLISTED]
+        )
+        .values_list("region_id", "organisation_type", "status")
+        .annotate(n=Count("pk"))
+    )
+    for region_id, type_, status, n in rows:
+        counter = waiting if status == Registration.Status.WAITLISTED else held
+        counter[quota_for(keys, (region_id, type_))] += n
+    return [
+        QuotaRow(
+            label=quota.label, seats=quota.seats, held=held[quota.key], waiting=waiting[quota.key]
+        )
+        for quota in quotas
+    ]
 
 
 def course_statistics(course: Course) -> CourseStatistics:
@@ -248,7 +285,11 @@ def course_statistics(course: Course) -> CourseStatistics:
         n=Count("pk")
     ):
         region_counts.setdefault(region_id, Counter())[status] = n
-    quotas = dict(course.quotas.values_list("region_id", "seats"))
+    quotas = {
+        quota.region_id: quota.seats
+        for quota in course.quotas.all()
+        if quota.region_id and not quota.organisation_type
+    }
     by_region = []
     for region in Region.objects.order_by("sort_order", "code"):
         counts = region_counts.get(region.pk, Counter())
@@ -286,6 +327,7 @@ def course_statistics(course: Course) -> CourseStatistics:
     return CourseStatistics(
         by_status=by_status,
         by_region=by_region,
+        by_quota=quota_statistics(course),
         by_type=by_type,
         per_day=per_day,
         total=sum(by_status.values()),

@@ -199,7 +199,7 @@ def _seed(trainees: int, capacity: int) -> dict:
 
     from accounts.models import Organisation, Region, User
     from bench.common import open_course
-    from courses.models import RegionalQuota
+    from courses.models import Quota
 
     regions = list(Region.objects.exclude(code="99").order_by("sort_order")[:6])
     password = make_password(PASSWORD)
@@ -242,7 +242,7 @@ def _seed(trainees: int, capacity: int) -> dict:
     course.organisers.add(admin)
     quotas = {regions[0].pk: capacity // 5, regions[1].pk: capacity // 5}
     for region_id, seats in quotas.items():
-        RegionalQuota.objects.create(course=course, region_id=region_id, seats=seats)
+        Quota.objects.create(course=course, region_id=region_id, seats=seats)
     return {
         "course": course.pk,
         "quotas": quotas,

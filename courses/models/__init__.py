@@ -1,7 +1,7 @@
-"""Courses, their timetable (sessions), speakers, discussion groups, regional quotas, materials
+"""Courses, their timetable (sessions), speakers, discussion groups, quotas, materials
 and reading packs; one module per concept, every model importable from `courses.models`."""
 
-from courses.models.course import DEFAULT_TIME_ZONE, Course, CourseCheckinStaff, RegionalQuota
+from courses.models.course import DEFAULT_TIME_ZONE, Course, CourseCheckinStaff, Quota
 from courses.models.materials import Material, material_upload_to
 from courses.models.reading_pack import (
     ReadingPackBundle,
@@ -20,7 +20,7 @@ __all__ = [
     "ReadingPackBundle",
     "ReadingPackItem",
     "ReadingPackSection",
-    "RegionalQuota",
+    "Quota",
     "Session",
     "Speaker",
     "material_upload_to",

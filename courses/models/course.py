@@ -1,4 +1,4 @@
-"""A course and the seats it reserves per region."""
+"""A course and the seats it reserves per region and organisation type."""
 
 import datetime
 import zoneinfo
@@ -9,10 +9,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from accounts.models import Organisation, Region
 from courses import time_zones
+from courses.quotas import QuotaKey
 from courses.time_zones import DEFAULT_TIME_ZONE
 from portal.indexes import trigram_index
 
@@ -215,30 +216,70 @@ class Course(models.Model):
         return timezone.localtime(moment, self.tz) if moment else None
 
 
-class RegionalQuota(models.Model):
-    """Seats of a course reserved for trainees from one region; the rest are open to all."""
+class Quota(models.Model):
+    """Seats of a course reserved for trainees from a region, of an organisation type, or of
+    one type in one region; the seats no quota reserves are open to all.
+
+    Each trainee counts against the most specific quota that matches them (`courses.quotas`).
+    """
 
     course = models.ForeignKey(
         Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="quotas"
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    organisation_type = models.CharField(
+        _("organisation type"),
+        max_length=30,
+        choices=Organisation.Type.choices,
+        blank=True,
+        default="",
     )
     seats = models.PositiveIntegerField(_("seats"))
 
     class Meta:
-        ordering = ["region__sort_order"]
-        verbose_name = _("regional quota")
-        verbose_name_plural = _("regional quotas")
+        ordering = ["region__sort_order", "organisation_type"]
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
         constraints = [
-            models.UniqueConstraint(fields=["course", "region"], name="quota_unique_per_region"),
+            models.UniqueConstraint(
+                fields=["course", "region", "organisation_type"],
+                nulls_distinct=False,
+                name="quota_unique_per_group",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(region__isnull=False) | ~models.Q(organisation_type=""),
+                name="quota_has_region_or_type",
+            ),
             models.CheckConstraint(
                 condition=models.Q(seats__gte=0), name="quota_seats_not_negative"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.region}: {self.seats}"
+        return f"{self.label}: {self.seats}"
+
+    @property
+    def key(self) -> QuotaKey:
+        return QuotaKey(self.region_id, self.organisation_type)
+
+    @property
+    def label(self) -> str:
+        """Whom the quota is for, e.g. "Guangdong", "Enterprise", "Guangdong · Enterprise"."""
+        if self.region_id is None:
+            return str(self.get_organisation_type_display())
+        if not self.organisation_type:
+            return str(self.region)
+        return str(
+            pgettext("quota of a region and an organisation type", "%(region)s · %(type)s")
+            % {"region": self.region, "type": self.get_organisation_type_display()}
+        )
 
 
 class CourseCheckinStaff(models.Model):

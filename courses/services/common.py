@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import user_is_organiser
 from courses import caching
-from courses.models import Course
+from courses.models import Course, Quota
+from courses.quotas import QuotaKey, SeatGroup, held_by_quota
 from courses.selectors import course_can_edit
 
 
@@ -51,37 +52,44 @@ def ensure_editable(course: Course) -> None:
 
 
 def seats_below_held(
-    *, held: Mapping[int | None, int], capacity: int | None, quotas: dict[int, int]
+    *, held: Mapping[SeatGroup, int], capacity: int | None, quotas: Mapping[QuotaKey, int]
 ) -> list[ValidationError]:
     """Why these seat numbers are lower than `held`, the seats registered trainees hold per
-    region (enrollment reads them under the course lock and passes them in).
+    region and organisation type (enrollment reads them under the course lock and passes them
+    in).
 
-    A quota is the most seats its region's trainees may hold; the other regions share what is
-    left of the capacity. Lowering either below what is held would oversell, so it is refused.
+    A quota is the most seats its trainees may hold (each counts against the most specific
+    quota that matches them); the others share what is left of the capacity. Lowering either
+    below what is held would oversell, so it is refused.
     """
     problems = []
-    for region_id, seats in quotas.items():
-        if held.get(region_id, 0) > seats:
+    taken = held_by_quota(held, quotas)
+    for key, seats in quotas.items():
+        if taken[key] > seats:
             problems.append(
                 ValidationError(
                     _(
-                        "Trainees of a region already hold %(held)s seats, more than its quota of %(seats)s."
+                        "Trainees counted against the quota “%(quota)s” already hold %(held)s seats, more than its %(seats)s."
                     ),
                     code="quota_below_taken",
-                    params={"held": held[region_id], "seats": seats},
+                    params={"quota": quota_label(key), "held": taken[key], "seats": seats},
                 )
             )
     if capacity is not None:
         pool = capacity - sum(quotas.values())
-        held_in_pool = sum(n for region_id, n in held.items() if region_id not in quotas)
-        if held_in_pool > pool:
+        if taken[None] > pool:
             problems.append(
                 ValidationError(
                     _(
-                        "Trainees of regions without a quota already hold %(held)s seats, more than the %(pool)s left for them."
+                        "Trainees without a quota already hold %(held)s seats, more than the %(pool)s left for them."
                     ),
                     code="pool_below_taken",
-                    params={"held": held_in_pool, "pool": pool},
+                    params={"held": taken[None], "pool": pool},
                 )
             )
     return problems
+
+
+def quota_label(key: QuotaKey) -> str:
+    """Whom the quota `key` is for, as the quota pages name it."""
+    return Quota(region_id=key.region_id, organisation_type=key.organisation_type).label

@@ -14,7 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import user_is_organiser
-from courses.models import Course, DiscussionGroup, Material, RegionalQuota, Session
+from audit.models import AuditEvent
+from courses.history import history_record
+from courses.models import Course, DiscussionGroup, Material, Quota, Session
+from courses.quotas import SeatGroup
 from courses.services.common import (
     ensure_can_edit,
     ensure_editable,
@@ -114,7 +117,7 @@ def _check_registration_window(course: Course, errors: _FieldErrors) -> None:
 
 
 def _check_capacity(
-    course: Course, errors: _FieldErrors, seats_held: Mapping[int | None, int] | None
+    course: Course, errors: _FieldErrors, seats_held: Mapping[SeatGroup, int] | None
 ) -> None:
     if course.capacity is not None and course.capacity < 1:
         _add(errors, "capacity", _("The capacity must be at least one seat."), "capacity")
@@ -123,16 +126,16 @@ def _check_capacity(
 
 
 def _check_capacity_covers_seats(
-    course: Course, capacity: int, errors: _FieldErrors, held: Mapping[int | None, int]
+    course: Course, capacity: int, errors: _FieldErrors, held: Mapping[SeatGroup, int]
 ) -> None:
-    """A saved course's capacity holds its regional quotas and every seat trainees hold, in all
-    and per region."""
+    """A saved course's capacity holds its quotas and every seat trainees hold, in all and per
+    quota."""
     quota_sum = course.quotas.aggregate(total=Sum("seats"))["total"] or 0
     if quota_sum > capacity:
         _add(
             errors,
             "capacity",
-            _("The regional quotas add up to %(quotas)s seats, more than the capacity."),
+            _("The quotas add up to %(quotas)s seats, more than the capacity."),
             "quota_exceeds_capacity",
             {"quotas": quota_sum},
         )
@@ -146,7 +149,7 @@ def _check_capacity_covers_seats(
             {"taken": taken},
         )
     elif not errors.get("capacity"):
-        quotas = dict(course.quotas.values_list("region_id", "seats"))
+        quotas = {quota.key: quota.seats for quota in course.quotas.all()}
         for problem in seats_below_held(held=held, capacity=capacity, quotas=quotas):
             errors.setdefault("capacity", []).append(problem)
 
@@ -168,7 +171,7 @@ def _check_sessions_within_days(course: Course, errors: _FieldErrors) -> None:
         )
 
 
-def _validate(course: Course, seats_held: Mapping[int | None, int] | None = None) -> None:
+def _validate(course: Course, seats_held: Mapping[SeatGroup, int] | None = None) -> None:
     """Check the course's fields; a saved course also against the seats trainees hold."""
     errors: _FieldErrors = {}
     _check_time_zone(course, errors)
@@ -199,7 +202,7 @@ def course_create(*, by: User, data: Mapping[str, Any]) -> Course:
 
 
 def course_update_locked(
-    *, course: Course, data: Mapping[str, Any], seats_held: Mapping[int | None, int]
+    *, course: Course, data: Mapping[str, Any], seats_held: Mapping[SeatGroup, int]
 ) -> Course:
     """Change the course's fields. The caller has checked `ensure_can_edit`, holds the course
     lock and passes the seats trainees hold per region (`enrollment.services.course_update`),
@@ -247,6 +250,7 @@ def course_publish(*, course: Course, by: User) -> Course:
     course.status = Course.Status.PUBLISHED
     course.published_at = timezone.now()
     course.save(update_fields=["status", "published_at", "updated_at"])
+    history_record(course=course, by=by, action=AuditEvent.Action.COURSE_PUBLISHED)
     return course
 
 
@@ -341,8 +345,13 @@ def _clone_course_row(source: Course, *, by: User, title: str, shift: datetime.t
 
 
 def _clone_quotas(source: Course, clone: Course) -> None:
-    RegionalQuota.objects.bulk_create(
-        RegionalQuota(course=clone, region_id=quota.region_id, seats=quota.seats)
+    Quota.objects.bulk_create(
+        Quota(
+            course=clone,
+            region_id=quota.region_id,
+            organisation_type=quota.organisation_type,
+            seats=quota.seats,
+        )
         for quota in source.quotas.all()
     )
 

@@ -1,4 +1,4 @@
-"""The timetable of a course: sessions, speakers, discussion groups; and its regional quotas."""
+"""The timetable of a course: sessions, speakers, discussion groups; and its quotas."""
 
 import datetime
 from collections.abc import Iterable, Mapping
@@ -9,8 +9,9 @@ from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Region, User
-from courses.models import Course, DiscussionGroup, RegionalQuota, Session, Speaker
+from accounts.models import Organisation, Region, User
+from courses.models import Course, DiscussionGroup, Quota, Session, Speaker
+from courses.quotas import QuotaKey, SeatGroup
 from courses.services.common import (
     ensure_can_edit,
     ensure_editable,
@@ -311,21 +312,20 @@ def group_delete(*, group: DiscussionGroup, by: User) -> None:
 
 
 def quota_set_locked(
-    *, course: Course, seats_by_region: Mapping[int, int], seats_held: Mapping[int | None, int]
-) -> list[RegionalQuota]:
-    """Replace the course's regional quotas; zero or missing means no quota for that region.
+    *, course: Course, seats: Mapping[QuotaKey, int], seats_held: Mapping[SeatGroup, int]
+) -> list[Quota]:
+    """Replace the course's quotas, each for a region, an organisation type or both; zero or
+    missing means no quota for that group.
 
     The caller has checked `ensure_can_edit`, holds the course lock and passes the seats
-    trainees hold per region (`enrollment.services.quota_set`): no quota drops below them.
+    trainees hold per region and type (`enrollment.services.quota_set`): no quota drops below
+    them.
     """
     ensure_editable(course)
-    wanted = {int(region_id): int(seats or 0) for region_id, seats in seats_by_region.items()}
-    if any(seats < 0 for seats in wanted.values()):
-        raise ValidationError(_("A quota cannot be negative."), code="quota_negative")
-    wanted = {region_id: seats for region_id, seats in wanted.items() if seats > 0}
+    wanted = _quotas_wanted(seats)
     if wanted and course.capacity is None:
         raise ValidationError(
-            _("Set the course's capacity before reserving seats by region."),
+            _("Set the course's capacity before reserving seats."),
             code="capacity_missing",
         )
     total = sum(wanted.values())
@@ -335,15 +335,34 @@ def quota_set_locked(
             code="quota_exceeds_capacity",
             params={"total": total, "capacity": course.capacity},
         )
-    known = set(Region.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-    if known != set(wanted):
-        raise ValidationError(_("Unknown region."), code="region")
     problems = seats_below_held(held=seats_held, capacity=course.capacity, quotas=wanted)
     if problems:
         raise ValidationError(problems)
-    course.quotas.exclude(region_id__in=wanted).delete()
-    for region_id, seats in wanted.items():
-        RegionalQuota.objects.update_or_create(
-            course=course, region_id=region_id, defaults={"seats": seats}
+    current = {quota.key: quota for quota in course.quotas.all()}
+    Quota.objects.filter(pk__in=[q.pk for key, q in current.items() if key not in wanted]).delete()
+    for key, number in wanted.items():
+        quota = current.get(key) or Quota(
+            course=course, region_id=key.region_id, organisation_type=key.organisation_type
         )
+        if quota.pk is None or quota.seats != number:
+            quota.seats = number
+            quota.save()
     return list(course.quotas.select_related("region"))
+
+
+def _quotas_wanted(seats: Mapping[QuotaKey, int]) -> dict[QuotaKey, int]:
+    """The quotas asked for, checked: known regions and types, no negative seats, zeros
+    dropped."""
+    wanted = {QuotaKey(*key): int(number or 0) for key, number in seats.items()}
+    if any(number < 0 for number in wanted.values()):
+        raise ValidationError(_("A quota cannot be negative."), code="quota_negative")
+    wanted = {key: number for key, number in wanted.items() if number > 0}
+    regions = {key.region_id for key in wanted if key.region_id is not None}
+    if set(Region.objects.filter(pk__in=regions).values_list("pk", flat=True)) != regions:
+        raise ValidationError(_("Unknown region."), code="region")
+    types = {key.organisation_type for key in wanted}
+    if any(key == QuotaKey() for key in wanted) or not types <= {"", *Organisation.Type.values}:
+        raise ValidationError(
+            _("A quota is for a region, an organisation type, or both."), code="quota_group"
+        )
+    return wanted

@@ -1,5 +1,5 @@
 """The organisers' course pages: dashboard, new course, a course's control page and its
-lifecycle steps (publish, archive, delete, copy), and who organises it."""
+lifecycle steps (publish, archive, delete, copy), its change history, and who organises it."""
 
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.views import View
 from accounts.models import User
 from courses import selectors, services
 from courses.forms import CheckinStaffAddForm, CourseCloneForm, CourseForm, OrganiserAddForm
+from courses.history import course_history
 from courses.mixins import ManagedCourseMixin, OrganiserRequiredMixin
 from courses.views.common import CourseFormView
 from portal.views_base import ServiceActionView, ServiceFormView
@@ -50,6 +51,16 @@ class CourseManageView(ManagedCourseMixin, View):
             "missing": missing,
             "organisers": list(course.organisers.all()),
         }
+        return render(request, self.template_name, context)
+
+
+class CourseHistoryView(ManagedCourseMixin, View):
+    """The course's change history: publication, cancellation, capacity and quotas."""
+
+    template_name = "courses/course_history.html"
+
+    def get(self, request, pk: int):
+        context = {"course": self.course, "entries": course_history(self.course)}
         return render(request, self.template_name, context)
 
 

@@ -213,7 +213,7 @@ def registration_move_to_waitlist(
             reason=registration.decision_reason,
         )
         waitlist_promote(course=course, exclude_ids=frozenset({registration.pk}))
-        if seat_state(course).has_seat(registration.region_id):
+        if seat_state(course).has_seat(registration.seat_group):
             # Nobody else could take the seat: the trainee would wait beside an empty seat
             # they qualify for. Refused; the whole step (and its message) is rolled back.
             raise ValidationError(

@@ -7,7 +7,8 @@ from django.db import OperationalError, connection
 from django.utils.translation import gettext_lazy as _
 from psycopg2 import errors as pg_errors
 
-from courses.models import Course, RegionalQuota
+from courses.models import Course, Quota
+from courses.quotas import QuotaKey, SeatGroup, quota_for
 from courses.services.common import lock_course as courses_lock_course
 from enrollment.models import HELD_STATUSES, Registration
 
@@ -48,16 +49,17 @@ def lock_registration(registration_id: int) -> tuple[Course, Registration]:
 
 @dataclass
 class SeatState:
-    """Held seats of one course by region, and the rule for who may take one more.
+    """Held seats of one course by region and organisation type, and the rule for who may
+    take one more.
 
-    A quota is the most seats its region's trainees may hold; trainees of the other regions
-    share the pool, which is the capacity minus all quotas. Only valid while the course row
-    is locked.
+    Each trainee counts against the most specific quota that matches them (`courses.quotas`):
+    a quota is the most seats its trainees may hold. Trainees no quota matches share the
+    open seats, the capacity minus all quotas. Only valid while the course row is locked.
     """
 
     capacity: int | None
-    quotas: dict[int, int]
-    held: Counter = field(default_factory=Counter)
+    quotas: dict[QuotaKey, int]
+    held: Counter[SeatGroup] = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
@@ -69,45 +71,56 @@ class SeatState:
             return None
         return self.capacity - sum(self.quotas.values())
 
+    def quota_of(self, group: SeatGroup) -> QuotaKey | None:
+        return quota_for(self.quotas, group)
+
+    def held_in(self, key: QuotaKey | None) -> int:
+        """Seats held against the quota `key`, or against the open seats for None."""
+        return sum(n for group, n in self.held.items() if self.quota_of(group) == key)
+
     def held_in_pool(self) -> int:
-        return sum(n for region_id, n in self.held.items() if region_id not in self.quotas)
+        return self.held_in(None)
 
     def is_full(self) -> bool:
         return self.capacity is not None and self.total >= self.capacity
 
-    def has_seat(self, region_id: int) -> bool:
+    def has_seat(self, group: SeatGroup) -> bool:
         if self.is_full():
             return False
-        if region_id in self.quotas:
-            return self.held[region_id] < self.quotas[region_id]
+        key = self.quota_of(group)
+        if key is not None:
+            return self.held_in(key) < self.quotas[key]
         if self.pool is None:
             return True
-        return self.held_in_pool() < self.pool
+        return self.held_in(None) < self.pool
 
-    def take(self, region_id: int) -> None:
-        self.held[region_id] += 1
+    def take(self, group: SeatGroup) -> None:
+        self.held[group] += 1
 
-    def release(self, region_id: int) -> None:
-        self.held[region_id] -= 1
+    def release(self, group: SeatGroup) -> None:
+        self.held[group] -= 1
 
 
 def seat_state(course: Course) -> SeatState:
     """Re-read the held seats; call after `lock_course` so the numbers cannot move.
 
-    One statement for the quotas and the held seats by region: registering runs it while
-    holding the course lock.
+    One statement for the quotas and the held seats by region and type: registering runs it
+    while holding the course lock.
     """
-    quota_table = RegionalQuota._meta.db_table
+    quota_table = Quota._meta.db_table
     registration_table = Registration._meta.db_table
     statuses = list(HELD_STATUSES)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT region_id, seats, 0 FROM {quota_table} WHERE course_id = %s "
-            f"UNION ALL SELECT region_id, NULL, count(*) FROM {registration_table} "
-            "WHERE course_id = %s AND status = ANY(%s) GROUP BY region_id",
+            f"SELECT TRUE, region_id, organisation_type, seats FROM {quota_table} "
+            "WHERE course_id = %s "
+            f"UNION ALL SELECT FALSE, region_id, organisation_type, count(*) FROM {registration_table} "
+            "WHERE course_id = %s AND status = ANY(%s) GROUP BY region_id, organisation_type",
             [course.pk, course.pk, statuses],
         )
         rows = cursor.fetchall()
-    quotas = {region_id: seats for region_id, seats, _held in rows if seats is not None}
-    held = Counter({region_id: n for region_id, seats, n in rows if seats is None})
+    quotas = {QuotaKey(region_id, type_): n for is_quota, region_id, type_, n in rows if is_quota}
+    held = Counter(
+        {(region_id, type_): n for is_quota, region_id, type_, n in rows if not is_quota}
+    )
     return SeatState(capacity=course.capacity, quotas=quotas, held=held)

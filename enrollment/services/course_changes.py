@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from courses.models import Course, RegionalQuota
+from audit.models import AuditEvent
+from courses.history import capacity_change_record, history_record, quota_changes_record
+from courses.models import Course, Quota
+from courses.quotas import QuotaKey
 from courses.services import course_cancel_locked, course_update_locked, quota_set_locked
 from courses.services.common import ensure_can_edit
 from enrollment.models import ACTIVE_STATUSES, Registration
@@ -37,7 +40,9 @@ def course_update(*, course: Course, by: User, data: Mapping[str, Any]) -> Cours
     ensure_can_edit(course, by)
     course = lock_course(course.pk)
     before = {field: getattr(course, field) for field in NOTIFIED_FIELDS}
+    capacity = course.capacity
     course = course_update_locked(course=course, data=data, seats_held=seat_state(course).held)
+    capacity_change_record(course=course, by=by, old=capacity, new=course.capacity)
     waitlist_promote(course=course)
     changed = [field for field in NOTIFIED_FIELDS if getattr(course, field) != before[field]]
     if changed and course.status == Course.Status.PUBLISHED:
@@ -46,16 +51,15 @@ def course_update(*, course: Course, by: User, data: Mapping[str, Any]) -> Cours
 
 
 @transaction.atomic
-def quota_set(
-    *, course: Course, by: User, seats_by_region: Mapping[int, int]
-) -> list[RegionalQuota]:
-    """Replace the regional quotas, never below the seats a region's trainees hold; a raised
-    quota lets the region's waiting trainees move up."""
+def quota_set(*, course: Course, by: User, seats: Mapping[QuotaKey, int]) -> list[Quota]:
+    """Replace the quotas (per region, organisation type or both), never below the seats
+    their trainees hold; a raised quota lets its waiting trainees move up."""
     ensure_can_edit(course, by)
     course = lock_course(course.pk)
-    quotas = quota_set_locked(
-        course=course, seats_by_region=seats_by_region, seats_held=seat_state(course).held
-    )
+    old = {quota.key: quota.seats for quota in course.quotas.all()}
+    quotas = quota_set_locked(course=course, seats=seats, seats_held=seat_state(course).held)
+    new = {quota.key: quota.seats for quota in quotas}
+    quota_changes_record(course=course, by=by, old=old, new=new)
     waitlist_promote(course=course)
     return quotas
 
@@ -65,6 +69,12 @@ def course_cancel(*, course: Course, by: User, reason: str) -> Course:
     """Cancel a published course and tell everyone registered, through the outbox."""
     ensure_can_edit(course, by)
     course = course_cancel_locked(course=lock_course(course.pk), reason=reason)
+    history_record(
+        course=course,
+        by=by,
+        action=AuditEvent.Action.COURSE_CANCELLED,
+        details={"reason": course.cancel_reason},
+    )
     # Everyone's registration ends with the course, in the same transaction: nobody moves up
     # into a freed seat, reminders (which go to active registrations) stop, and each person
     # gets the one notice below rather than a cancellation of their own registration.

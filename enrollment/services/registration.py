@@ -51,7 +51,7 @@ def register_locked(
     except IntegrityError:
         raise already_registered() from None
     if registration.holds_seat:
-        seats.take(registration.region_id)
+        seats.take(registration.seat_group)
     position = waitlist_position(registration)
     registration_notify(registration, _EVENTS[registration.status], position=position)
     registration.place = position

@@ -110,9 +110,9 @@ def _new_registration(
     now: datetime.datetime,
 ) -> Registration:
     """The unsaved registration the seat rules give `trainee`: a seat (pending approval when
-    the course requires it) if `seats` has one for their region, else the waiting list. The
+    the course requires it) if `seats` has one for their region and type, else the waiting list. The
     caller takes the seat."""
-    if seats.has_seat(snapshot["region_id"]):
+    if seats.has_seat((snapshot["region_id"], snapshot["organisation_type"])):
         status = (
             Registration.Status.PENDING
             if course.requires_approval
@@ -213,7 +213,7 @@ def decide_many(
             now=now,
         )
         if registration.holds_seat:
-            seats.take(registration.region_id)
+            seats.take(registration.seat_group)
         registrations.append(registration)
     if refusals:
         return [], refusals

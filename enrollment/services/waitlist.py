@@ -26,8 +26,8 @@ def waitlist_promote(
 ) -> list[Registration]:
     """Give free seats to the waiting list in order; each promoted trainee is notified.
 
-    Call with the course row locked (course first, always). A trainee whose region's quota is
-    full is skipped, so someone behind them from another region may move up.
+    Call with the course row locked (course first, always). A trainee whose quota is full
+    is skipped, so someone behind them who counts against another quota may move up.
     """
     seats = seats or seat_state(course)
     if seats.is_full() or course.status != Course.Status.PUBLISHED:
@@ -45,12 +45,12 @@ def waitlist_promote(
     for registration in waiting:
         if seats.is_full():
             break
-        if not seats.has_seat(registration.region_id):
+        if not seats.has_seat(registration.seat_group):
             continue
         registration.status = new_status
         registration.save(update_fields=["status"])
         registration.course = course
-        seats.take(registration.region_id)
+        seats.take(registration.seat_group)
         registration_notify(registration, "promoted")
         promoted.append(registration)
     return promoted

@@ -35,14 +35,14 @@ def my_nominating_unit(context: Context, course: Course) -> NominatingUnit | Non
 
 @register.simple_tag(takes_context=True)
 def my_seat_outlook(context: Context, course: Course) -> bool | None:
-    """True when a seat is free for the signed-in trainee's region, False when they would
-    wait, None when unknown (anonymous, no organisation yet)."""
+    """True when a seat is free for the signed-in trainee's region and organisation type,
+    False when they would wait, None when unknown (anonymous, no organisation yet)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated or user.organisation_id is None:
         return None
-    region_id = user.organisation.region_id
-    return seat_state(course).has_seat(region_id)
+    organisation = user.organisation
+    return seat_state(course).has_seat((organisation.region_id, organisation.type))
 
 
 @register.simple_tag

@@ -1,5 +1,5 @@
 """The organisers' course editors whose changes move seats or reach registered trainees:
-the course form (capacity, dates, venue), the regional quotas and the cancellation.
+the course form (capacity, dates, venue), the quotas and the cancellation.
 
 They call enrollment's services (`enrollment.services.course_changes`), so they live here;
 their URLs stay in the courses namespace (`enrollment.course_urls`).
@@ -8,8 +8,9 @@ their URLs stay in the courses namespace (`enrollment.course_urls`).
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
-from courses.forms import CourseCancelForm, CourseForm, QuotaForm
+from courses.forms import CourseCancelForm, CourseForm
 from courses.models import Course
+from courses.quota_forms import QuotaForm
 from courses.views.common import CourseFormView
 from enrollment import services
 from enrollment.views.common import CourseBusyMixin
@@ -53,12 +54,10 @@ class CourseCancelView(CourseEditorView):
 class QuotaUpdateView(CourseEditorView):
     template_name = "courses/quota_update.html"
     form_class = QuotaForm
-    success_message = _("The regional quotas are saved.")
+    success_message = _("The quotas are saved.")
 
     def get_form_kwargs(self) -> dict:
         return {"course": self.course, "regions": Region.objects.all()}
 
     def run_service(self, form):
-        return services.quota_set(
-            course=self.course, by=self.request.user, seats_by_region=form.seats_by_region()
-        )
+        return services.quota_set(course=self.course, by=self.request.user, seats=form.seats())

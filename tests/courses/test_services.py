@@ -3,9 +3,11 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.models import Organisation
 from accounts.roles import Role
 from courses import services
-from courses.models import Course, Material, RegionalQuota, Session
+from courses.models import Course, Material, Quota, Session
+from courses.quotas import QuotaKey
 from enrollment import services as enrollment_services
 from notifications.models import OutgoingMail
 from tests.factories.accounts import UserFactory, region
@@ -101,7 +103,7 @@ def test_course_create_refuses_inconsistent_data(organiser, overrides, code):
 
 def test_capacity_cannot_drop_below_the_regional_quotas(course, organiser):
     enrollment_services.quota_set(
-        course=course, by=organiser, seats_by_region={region("32").pk: 60}
+        course=course, by=organiser, seats={QuotaKey(region("32").pk): 60}
     )
     with pytest.raises(ValidationError) as excinfo:
         enrollment_services.course_update(course=course, by=organiser, data={"capacity": 50})
@@ -323,8 +325,15 @@ def test_clone_copies_timetable_groups_quotas_and_materials_as_a_new_draft(
         discussion_group=group,
         speakers=[speaker],
     )
+    city = Organisation.Type.CITY_BUREAU
     enrollment_services.quota_set(
-        course=course, by=organiser, seats_by_region={region("44").pk: 10}
+        course=course,
+        by=organiser,
+        seats={
+            QuotaKey(region("44").pk): 10,
+            QuotaKey(None, city): 4,
+            QuotaKey(region("44").pk, city): 2,
+        },
     )
     services.material_upload(
         course=course,
@@ -347,7 +356,11 @@ def test_clone_copies_timetable_groups_quotas_and_materials_as_a_new_draft(
     assert copied.discussion_group.course == clone
     assert copied.discussion_group.name == "第一组"
     assert list(copied.speakers.all()) == [speaker]
-    assert RegionalQuota.objects.get(course=clone).seats == 10
+    assert {q.key: q.seats for q in Quota.objects.filter(course=clone)} == {
+        QuotaKey(region("44").pk): 10,
+        QuotaKey(None, city): 4,
+        QuotaKey(region("44").pk, city): 2,
+    }
     material = Material.objects.get(course=clone)
     assert material.session == copied
     assert material.file.name != Material.objects.get(course=course).file.name
@@ -487,18 +500,22 @@ def test_quotas_may_not_exceed_the_capacity(course, organiser):
         enrollment_services.quota_set(
             course=course,
             by=organiser,
-            seats_by_region={region("32").pk: 60, region("44").pk: 41},
+            seats={QuotaKey(region("32").pk): 60, QuotaKey(region("44").pk): 41},
         )
     assert excinfo.value.code == "quota_exceeds_capacity"
-    assert not RegionalQuota.objects.exists()
+    assert not Quota.objects.exists()
 
 
 def test_quota_set_replaces_and_zero_removes(course, organiser):
     enrollment_services.quota_set(
-        course=course, by=organiser, seats_by_region={region("32").pk: 30, region("44").pk: 20}
+        course=course,
+        by=organiser,
+        seats={QuotaKey(region("32").pk): 30, QuotaKey(region("44").pk): 20},
     )
     enrollment_services.quota_set(
-        course=course, by=organiser, seats_by_region={region("32").pk: 0, region("44").pk: 25}
+        course=course,
+        by=organiser,
+        seats={QuotaKey(region("32").pk): 0, QuotaKey(region("44").pk): 25},
     )
     assert dict(course.quotas.values_list("region__code", "seats")) == {"44": 25}
 
@@ -507,6 +524,6 @@ def test_quota_needs_a_capacity(organiser):
     course = CourseFactory(organisers=[organiser], capacity=None)
     with pytest.raises(ValidationError) as excinfo:
         enrollment_services.quota_set(
-            course=course, by=organiser, seats_by_region={region("32").pk: 5}
+            course=course, by=organiser, seats={QuotaKey(region("32").pk): 5}
         )
     assert excinfo.value.code == "capacity_missing"

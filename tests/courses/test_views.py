@@ -194,6 +194,7 @@ MANAGE_PAGES = [
     "courses:course-clone",
     "courses:course-cancel",
     "courses:course-delete",
+    "courses:course-history",
 ]
 
 

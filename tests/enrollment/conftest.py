@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import Organisation
-from courses.models import Course, RegionalQuota
+from courses.models import Course, Quota
 from tests.factories.accounts import OrganisationFactory, UserFactory, region
 from tests.factories.courses import CourseFactory, SessionFactory
 
@@ -20,6 +20,13 @@ def trainee_from(code: str, type: str = Organisation.Type.PROVINCIAL_DEPARTMENT,
     return UserFactory(organisation=organisation, **kwargs)
 
 
-def set_quotas(course, quotas: dict[str, int]) -> None:
-    for code, seats in quotas.items():
-        RegionalQuota.objects.create(course=course, region=region(code), seats=seats)
+def set_quotas(course, quotas: dict[str | tuple[str | None, str], int]) -> None:
+    """Quotas by region code ("44"), or by (region code or None, organisation type)."""
+    for group, seats in quotas.items():
+        code, type_ = (group, "") if isinstance(group, str) else group
+        Quota.objects.create(
+            course=course,
+            region=region(code) if code else None,
+            organisation_type=type_,
+            seats=seats,
+        )

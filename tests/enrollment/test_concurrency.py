@@ -64,8 +64,8 @@ def assert_invariants(course: Course) -> None:
     course.refresh_from_db()
     seats = seat_state(course)
     assert seats.total <= course.capacity
-    for region_id, quota in seats.quotas.items():
-        assert seats.held[region_id] <= quota
+    for key, quota in seats.quotas.items():
+        assert seats.held_in(key) <= quota
     assert seats.held_in_pool() <= seats.pool
     active = Registration.objects.filter(
         course=course, status__in=("pending", "confirmed", "waitlisted")
@@ -73,8 +73,9 @@ def assert_invariants(course: Course) -> None:
     per_trainee = Counter(active.values_list("trainee_id", flat=True))
     assert all(n == 1 for n in per_trainee.values())
     # Nobody waits while a seat they qualify for is free.
-    for region_id in active.filter(status="waitlisted").values_list("region_id", flat=True):
-        assert not seats.has_seat(region_id), f"region {region_id} waits beside a free seat"
+    waiting = active.filter(status="waitlisted").values_list("region_id", "organisation_type")
+    for group in waiting:
+        assert not seats.has_seat(group), f"{group} waits beside a free seat"
 
 
 def published_course(capacity: int, quotas: dict[str, int], **kwargs) -> Course:

@@ -23,13 +23,17 @@ def test_demo_registrations_respect_the_seat_rules_and_are_idempotent(settings, 
     assert registrations.count() >= 500
     assert registrations.values("region").distinct().count() == 30
     seats = seat_state(a)
+    # Seats shared out by organisation type as well as by province, as the course A did.
+    type_quotas = {key.organisation_type for key in seats.quotas if key.region_id is None}
+    assert {"city_bureau", "industry_body", "enterprise", "technical_school"} <= type_quotas
+    assert sum(1 for key in seats.quotas if key.region_id and not key.organisation_type) == 5
     assert seats.total <= a.capacity
-    assert all(seats.held[region] <= quota for region, quota in seats.quotas.items())
+    assert all(seats.held_in(key) <= quota for key, quota in seats.quotas.items())
     assert seats.held_in_pool() <= seats.pool
     waiting = registrations.filter(status="waitlisted")
     assert 10 <= waiting.count() <= 20
-    for region_id in waiting.values_list("region_id", flat=True):
-        assert not seats.has_seat(region_id)
+    for group in waiting.values_list("region_id", "organisation_type"):
+        assert not seats.has_seat(group)
     assert registrations.filter(status="pending").exists()
     assert registrations.filter(status="cancelled").exists()
     days = {r.created_at.date() for r in registrations}

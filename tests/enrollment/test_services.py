@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from accounts.roles import Role
 from courses.models import Course
+from courses.quotas import QuotaKey
 from enrollment import services
 from enrollment.models import Registration
 from enrollment.services.reminders import registration_remind
@@ -321,7 +322,7 @@ def test_quota_lowered_below_its_regions_held_seats_is_refused(open_course):
     register(open_course, trainee_from("44"))
     register(open_course, trainee_from("44", Organisation.Type.CITY_BUREAU))
     with pytest.raises(ValidationError) as exc:
-        services.quota_set(course=open_course, by=organiser, seats_by_region={region("44").pk: 1})
+        services.quota_set(course=open_course, by=organiser, seats={QuotaKey(region("44").pk): 1})
     assert exc.value.error_list[0].code == "quota_below_taken"
 
 
@@ -332,7 +333,7 @@ def test_quotas_leaving_too_little_for_other_regions_are_refused(open_course):
     register(open_course, trainee_from("11"))
     register(open_course, trainee_from("12"))
     with pytest.raises(ValidationError) as exc:
-        services.quota_set(course=open_course, by=organiser, seats_by_region={region("44").pk: 2})
+        services.quota_set(course=open_course, by=organiser, seats={QuotaKey(region("44").pk): 2})
     assert exc.value.error_list[0].code == "pool_below_taken"
 
 
@@ -344,7 +345,7 @@ def test_raising_a_quota_promotes_that_region(open_course):
     register(open_course, trainee_from("44"))
     waiting = register(open_course, trainee_from("44", Organisation.Type.CITY_BUREAU))
     assert waiting.status == "waitlisted"
-    services.quota_set(course=open_course, by=organiser, seats_by_region={region("44").pk: 2})
+    services.quota_set(course=open_course, by=organiser, seats={QuotaKey(region("44").pk): 2})
     waiting.refresh_from_db()
     assert waiting.status == "confirmed"
 

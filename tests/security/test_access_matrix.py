@@ -190,6 +190,7 @@ MATRIX: dict[str, Rule] = {
     "courses:course-archive": post_only(COURSE_ORGANISERS),
     "courses:course-cancel": COURSE_ORGANISERS,
     "courses:course-delete": COURSE_ORGANISERS,
+    "courses:course-history": COURSE_ORGANISERS,
     "courses:course-clone": COURSE_ORGANISERS,
     "courses:organiser-list": COURSE_ORGANISERS,
     "courses:organiser-remove": post_only(COURSE_ORGANISERS),
