@@ -147,9 +147,6 @@ class NomineeUploadForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
-    # Set only by the "register them with their own profiles" choice, after a check listed
-    # the rows for existing accounts whose name or unit differ.
-    keep_existing_profiles = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class RegistrantMessageForm(RegistrationFilterForm):

@@ -235,18 +235,25 @@ def import_upload_to(instance: "ImportJob", filename: str) -> str:
 
 class ImportJob(BackgroundJob):
     """A nominee spreadsheet checked and imported by a worker, with its progress (rows checked,
-    then registered) and errors. Its file is the upload, deleted once the job is over."""
+    then registered) and errors. Its file is the upload, deleted once the job is over.
+
+    A check that finds only rows for existing accounts with another name or unit (in the
+    worker, or in the request for a small file) leaves the job waiting for the uploader's
+    choice, its file kept: registering them with their own profiles queues it again, stopping
+    deletes it, and so does the sweep after a day without a choice."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Imported")
         INVALID = "invalid", _("Errors found")
+        AWAITING = "awaiting", _("Waiting for your choice")
         FAILED = "failed", _("Failed")
 
     run_task = "enrollment.import_run"
     stale_setting = "PORTAL_IMPORT_STALE_SECONDS"
-    finished_statuses = ("done", "invalid", "failed")
+    # "awaiting" is over for the worker (the page stops polling), not for the uploader.
+    finished_statuses = ("done", "invalid", "awaiting", "failed")
     claim_related = ("course", "uploaded_by")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

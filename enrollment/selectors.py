@@ -18,6 +18,7 @@ from enrollment.models import (
     ACTIVE_STATUSES,
     HELD_STATUSES,
     CalendarFeed,
+    ImportJob,
     NominatingUnit,
     Registration,
 )
@@ -367,6 +368,14 @@ def registration_list_nominated(
     else:
         registrations = registrations.exclude(source=Registration.Source.ONLINE)
     return registrations.order_by("-created_at", "-pk")[:NOMINEES_SHOWN]
+
+
+def import_job_list_awaiting(*, course: Course, user: AnyUser) -> QuerySet[ImportJob]:
+    """The uploads of `user` to `course` that wait for their choice on existing accounts'
+    profiles, oldest first."""
+    return ImportJob.objects.filter(
+        course=course, uploaded_by_id=user.pk, status=ImportJob.Status.AWAITING
+    ).order_by("created_at")
 
 
 def calendar_feed_for(user: User) -> CalendarFeed | None:

@@ -20,3 +20,8 @@ def import_sweep_task() -> int:
     for job_id in due:
         ImportJob.enqueue(job_id)
     return len(due)
+
+
+@shared_task(name="enrollment.import_cleanup", soft_time_limit=300, time_limit=360)
+def import_cleanup_task() -> int:
+    return import_jobs.import_job_sweep_unconfirmed()

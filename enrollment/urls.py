@@ -75,6 +75,12 @@ urlpatterns += [
         views.ImportJobStatusView.as_view(),
         name="importjob-status",
     ),
+    path(
+        "imports/<uuid:job_id>/keep-profiles/",
+        views.ImportJobKeepProfilesView.as_view(),
+        name="importjob-keep-profiles",
+    ),
+    path("imports/<uuid:job_id>/stop/", views.ImportJobStopView.as_view(), name="importjob-stop"),
 ]
 
 urlpatterns += [

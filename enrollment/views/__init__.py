@@ -2,7 +2,9 @@
 
 from enrollment.views.nominees import (  # noqa: F401
     ImportJobDetailView,
+    ImportJobKeepProfilesView,
     ImportJobStatusView,
+    ImportJobStopView,
     NominatingUnitListView,
     NominatingUnitRemoveView,
     NomineeCreateView,

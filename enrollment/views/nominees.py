@@ -20,6 +20,7 @@ from enrollment import selectors
 from enrollment.forms import NominatingUnitForm, NomineeFormSet, NomineeUploadForm
 from enrollment.imports import RawRow, nominee_template
 from enrollment.models import ImportJob, NominatingUnit, Registration
+from enrollment.services.import_jobs import import_job_keep_profiles, import_job_stop
 from enrollment.services.nominating import nominating_unit_appoint, nominating_unit_remove
 from enrollment.services.nominee_upload import nominees_upload
 from enrollment.services.nominees import (
@@ -32,6 +33,7 @@ from enrollment.services.nominees import (
 )
 from enrollment.views.common import CourseBusyMixin
 from jobs.views import JobProgressView
+from portal.auth_types import signed_in
 from portal.forms import error_text
 from portal.views_base import ServiceActionView, ServiceFormView
 
@@ -95,12 +97,6 @@ def error_rows(errors: list) -> list[dict]:
     return rows
 
 
-def keep_profiles_form() -> NomineeUploadForm:
-    """The upload form of the "register them with their own profiles" choice (own ids: the
-    page's upload form is there too)."""
-    return NomineeUploadForm(initial={"keep_existing_profiles": True}, auto_id="keep_%s")
-
-
 def kept_rows(items: list) -> list[dict]:
     """Rows for existing accounts with another name or unit (ProfileKept, or the JSON form an
     import job keeps), for the section that asks whether to keep the accounts' profiles."""
@@ -129,14 +125,14 @@ class NomineeCreateView(CourseBusyMixin, NomineeAccessMixin, ServiceFormView):
         if form is not None:
             forms[self.form_name] = form
         registrations = selectors.registration_list_nominated(course=self.course, unit=self.unit)
+        awaiting = selectors.import_job_list_awaiting(course=self.course, user=self.request.user)
         return {
             "course": self.course,
             "unit": self.unit,
             **forms,
             "errors": error_rows(errors),
             "kept": kept_rows(list(kept)),
-            "kept_from": self.form_name,
-            "keep_form": keep_profiles_form(),
+            "awaiting_jobs": awaiting,
             "registrations": registrations,
             **kwargs,
         }
@@ -167,7 +163,8 @@ class NomineeCreateView(CourseBusyMixin, NomineeAccessMixin, ServiceFormView):
 
 
 class NomineeUploadView(NomineeCreateView):
-    """A small file is registered at once; a large one goes to a worker (its progress page)."""
+    """A small file is registered at once; a large one goes to a worker (its progress page),
+    and so does a small one that waits for the choice on existing accounts' profiles."""
 
     form_name = "upload_form"
     refusals = (ValidationError, NomineeErrors)
@@ -181,7 +178,6 @@ class NomineeUploadView(NomineeCreateView):
             by=self.request.user,
             upload=form.cleaned_data["file"],
             language=self.request.LANGUAGE_CODE,
-            keep_existing_profiles=form.cleaned_data["keep_existing_profiles"],
         )
 
     def form_refused(self, form, exc):
@@ -246,10 +242,33 @@ class ImportJobDetailView(ImportJobMixin, View):
                 "course": self.job.course,
                 "errors": error_rows(errors),
                 "kept": kept_rows(kept),
-                "kept_from": "upload_form",
-                "keep_form": keep_profiles_form(),
             },
         )
+
+
+class ImportJobKeepProfilesView(ImportJobMixin, ServiceActionView):
+    """One click registers a waiting upload's rows with the existing accounts' profiles."""
+
+    def run_service(self) -> ImportJob:
+        return import_job_keep_profiles(job_id=self.job.pk, by=signed_in(self.request))
+
+    def get_success_url(self, result) -> str:
+        return reverse("enrollment:importjob-detail", args=[self.job.pk])
+
+
+class ImportJobStopView(ImportJobMixin, ServiceActionView):
+    """Stop a waiting upload: its file is deleted and nothing is saved."""
+
+    success_message = gettext_lazy("The import is stopped; nothing was saved.")
+
+    def run_service(self) -> None:
+        import_job_stop(job_id=self.job.pk, by=signed_in(self.request))
+
+    def get_success_url(self, result) -> str:
+        return reverse("enrollment:nominee-create", args=[self.job.course_id])
+
+    def get_refused_url(self) -> str:
+        return reverse("enrollment:importjob-detail", args=[self.job.pk])
 
 
 class ImportJobStatusView(ImportJobMixin, JobProgressView):

@@ -260,6 +260,8 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly; each reminder's outbox key sends it once however often this runs.
     "enrollment-reminders": {"task": "enrollment.registration_remind", "schedule": 3600.0},
     "enrollment-import-sweep": {"task": "enrollment.import_sweep", "schedule": 60.0},
+    # Hourly: uploads left a day without the organiser's choice are deleted.
+    "enrollment-import-cleanup": {"task": "enrollment.import_cleanup", "schedule": 3600.0},
     "attendance-auto-absent": {"task": "attendance.attendance_mark_absent", "schedule": 300.0},
     "feedback-notify": {"task": "feedback.survey_notify", "schedule": 3600.0},
     # Hourly; one certificate per registration, so running again issues nothing twice.

@@ -122,3 +122,35 @@ def test_organiser_watches_a_large_import_finish_in_the_worker(
     page.locator("#import-done").wait_for(timeout=60000)
     assert "已为 40 人报名" in page.locator("#import-done").inner_text()
     assert Registration.objects.filter(course=course).count() == 40
+
+
+def test_organiser_keeps_existing_profiles_with_one_click_on_a_phone(
+    phone_page, live_server, celery_worker
+):
+    from tests.enrollment.test_imports import person, xlsx
+
+    page = phone_page
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    course = CourseFactory(status=Course.Status.PUBLISHED, organisers=[organiser])
+    SessionFactory(course=course)
+    existing = trainee_from("51", email="nominee2@example.cn", full_name="王五")
+    sign_in(page, live_server, organiser)
+    page.goto(live_server.url + f"/enrollment/course/{course.pk}/nominees/")
+    page.set_input_files(
+        "#id_file",
+        files=[
+            {
+                "name": "名单.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": xlsx([person(1), person(2)]),
+            }
+        ],
+    )
+    page.locator("#upload-button").click()
+    page.wait_for_url("**/enrollment/imports/*/")
+    assert "王五" in page.locator("#profiles-kept").inner_text()
+    save_screenshot(page, "import-waiting-for-choice")
+    page.locator("#keep-profiles").click()
+    page.locator("#import-done").wait_for(timeout=60000)
+    assert "已为 2 人报名" in page.locator("#import-done").inner_text()
+    assert Registration.objects.get(trainee=existing).full_name == "王五"

@@ -1,17 +1,22 @@
 """Rows for existing accounts whose name or unit differ from the account's are listed before
 anything is saved; the organiser chooses to keep the accounts' profiles or to stop."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organisation
+from accounts.roles import Role
 from enrollment.models import ImportJob, Registration
 from enrollment.services.import_jobs import import_job_run
+from enrollment.tasks import import_cleanup_task
 from tests.enrollment.conftest import trainee_from
 from tests.enrollment.test_imports import person, upload, xlsx
-from tests.factories.accounts import region
+from tests.factories.accounts import UserFactory, region
 
 pytestmark = pytest.mark.django_db
 
@@ -44,20 +49,23 @@ def _kept_section(html: str) -> str:
     return html[start : html.index("</section>", start)]
 
 
-def test_upload_lists_existing_accounts_with_another_profile_and_saves_nothing(
+def test_upload_keeps_the_file_and_lists_the_existing_accounts_on_the_imports_page(
     organiser_client, open_course, existing, matching
 ):
-    data = xlsx([person(1), person(2), person(3)])
-    response = upload(organiser_client, open_course, data)
-    assert response.status_code == 400
-    section = _kept_section(response.content.decode())
+    response = upload(organiser_client, open_course, xlsx([person(1), person(2), person(3)]))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("enrollment:importjob-detail", args=[job.pk])
+    assert job.status == ImportJob.Status.AWAITING
+    assert job.file.storage.exists(job.file.name)
+    section = _kept_section(organiser_client.get(response.url).content.decode())
     assert section.count('class="profile-kept"') == 1  # the matching row is not listed
     assert "学员2" in section and ROW_UNIT in section  # what the row said
     assert "王五" in section and existing.organisation.name in section  # what the account has
-    assert 'name="keep_existing_profiles"' in section
-    assert 'id="stop-import"' in section
+    assert reverse("enrollment:importjob-keep-profiles", args=[job.pk]) in section
+    assert reverse("enrollment:importjob-stop", args=[job.pk]) in section
+    assert 'type="file"' not in section  # nothing to choose again
     assert not Registration.objects.exists()
-    assert not ImportJob.objects.exists()
 
 
 def test_rows_with_errors_are_listed_with_the_kept_rows_and_no_choice_is_offered(
@@ -73,21 +81,96 @@ def test_rows_with_errors_are_listed_with_the_kept_rows_and_no_choice_is_offered
     assert not Registration.objects.exists()
 
 
-def test_upload_again_choosing_to_keep_the_profiles_registers_everyone(
-    organiser_client, open_course, existing, matching
+def test_one_click_on_keep_registers_everyone_and_deletes_the_file(
+    organiser_client, open_course, existing, matching, django_capture_on_commit_callbacks
 ):
-    data = xlsx([person(1), person(2), person(3)])
-    response = organiser_client.post(
-        reverse("enrollment:nominee-upload", args=[open_course.pk]),
-        {"file": _file(data), "keep_existing_profiles": "True"},
-    )
+    upload(organiser_client, open_course, xlsx([person(1), person(2), person(3)]))
+    job = ImportJob.objects.get()
+    stored = job.file.name
+    with django_capture_on_commit_callbacks() as queued:
+        response = organiser_client.post(_keep_url(job))
     assert response.status_code == 302
+    assert response.url == reverse("enrollment:importjob-detail", args=[job.pk])
+    assert len(queued) == 1  # the run is queued once the choice is committed
+    assert not Registration.objects.exists()
+
+    assert import_job_run(job_id=job.pk) == "done"
     assert Registration.objects.filter(course=open_course).count() == 3
     existing.refresh_from_db()
     assert existing.full_name == "王五"  # the account's own profile
-    assert existing.organisation.region.code == "51"
-    registration = Registration.objects.get(trainee=existing)
-    assert registration.region.code == "51"
+    assert Registration.objects.get(trainee=existing).region.code == "51"
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert not job.file and not job.file.storage.exists(stored)
+    assert 'id="import-done"' in organiser_client.get(response.url).content.decode()
+
+
+def test_keep_twice_queues_the_import_once(organiser_client, open_course, existing):
+    upload(organiser_client, open_course, xlsx([person(1), person(2)]))
+    job = ImportJob.objects.get()
+    organiser_client.post(_keep_url(job))
+    response = organiser_client.post(_keep_url(job), follow=True)
+    assert ImportJob.objects.get().status == ImportJob.Status.QUEUED
+    assert response.redirect_chain[-1][0] == reverse("enrollment:importjob-detail", args=[job.pk])
+    assert 'class="alert alert-danger' in response.content.decode()
+    # Stopping comes too late too: the file is being imported.
+    organiser_client.post(reverse("enrollment:importjob-stop", args=[job.pk]))
+    assert ImportJob.objects.get().file
+
+
+def test_stop_deletes_the_file_and_saves_nothing(organiser_client, open_course, existing):
+    upload(organiser_client, open_course, xlsx([person(1), person(2)]))
+    job = ImportJob.objects.get()
+    response = organiser_client.post(reverse("enrollment:importjob-stop", args=[job.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("enrollment:nominee-create", args=[open_course.pk])
+    assert not ImportJob.objects.exists()
+    assert not job.file.storage.exists(job.file.name)
+    assert not Registration.objects.exists()
+    assert organiser_client.post(_keep_url(job)).status_code == 404
+
+
+def test_another_organiser_can_neither_keep_nor_stop_the_upload(
+    organiser_client, client, open_course, existing
+):
+    upload(organiser_client, open_course, xlsx([person(1), person(2)]))
+    job = ImportJob.objects.get()
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    open_course.organisers.add(organiser)
+    client.force_login(organiser)
+    assert client.post(_keep_url(job)).status_code == 404
+    assert client.post(reverse("enrollment:importjob-stop", args=[job.pk])).status_code == 404
+    page = client.get(reverse("enrollment:nominee-create", args=[open_course.pk]))
+    assert 'id="imports-awaiting"' not in page.content.decode()
+    assert ImportJob.objects.get().status == ImportJob.Status.AWAITING
+
+
+def test_the_import_page_shows_the_upload_still_waiting_for_a_choice(
+    organiser_client, open_course, existing
+):
+    upload(organiser_client, open_course, xlsx([person(1), person(2)]))
+    job = ImportJob.objects.get()
+    page = organiser_client.get(reverse("enrollment:nominee-create", args=[open_course.pk]))
+    html = page.content.decode()
+    start = html.index('id="imports-awaiting"')
+    assert reverse("enrollment:importjob-detail", args=[job.pk]) in html[start:]
+
+
+def test_an_upload_left_without_a_choice_for_a_day_is_swept(
+    organiser_client, open_course, existing
+):
+    data = xlsx([person(1), person(2)])
+    upload(organiser_client, open_course, data, name="old.xlsx")
+    upload(organiser_client, open_course, data, name="new.xlsx")
+    old = ImportJob.objects.get(original_name="old.xlsx")
+    a_day_ago = timezone.now() - timedelta(days=1, minutes=1)
+    ImportJob.objects.filter(pk=old.pk).update(created_at=a_day_ago, finished_at=a_day_ago)
+
+    assert import_cleanup_task() == 1
+    assert list(ImportJob.objects.values_list("original_name", flat=True)) == ["new.xlsx"]
+    assert not old.file.storage.exists(old.file.name)
+    assert ImportJob.objects.get().file
+    assert not Registration.objects.exists()
 
 
 def test_a_row_matching_its_account_is_not_reported(organiser_client, open_course, matching):
@@ -148,27 +231,25 @@ def test_form_lists_the_rows_and_saves_only_when_asked_to_keep_the_profiles(
     }
 
 
-def test_large_file_in_the_worker_lists_the_rows_and_offers_to_keep_them(
+def test_large_file_waits_for_the_choice_after_the_worker_and_one_click_imports_it(
     organiser_client, open_course, existing, settings
 ):
     settings.PORTAL_IMPORT_SYNC_ROWS = 1
-    data = xlsx([person(1), person(2)])
-    response = upload(organiser_client, open_course, data)
+    response = upload(organiser_client, open_course, xlsx([person(1), person(2)]))
     job = ImportJob.objects.get()
-    assert import_job_run(job_id=job.pk) == "invalid"
+    assert import_job_run(job_id=job.pk) == "awaiting"
     assert not Registration.objects.exists()
+    job.refresh_from_db()
+    assert job.file.storage.exists(job.file.name)
     section = _kept_section(organiser_client.get(response.url).content.decode())
     assert section.count('class="profile-kept"') == 1
-    assert 'id="keep-profiles-form"' in section
+    assert reverse("enrollment:importjob-keep-profiles", args=[job.pk]) in section
 
-    organiser_client.post(
-        reverse("enrollment:nominee-upload", args=[open_course.pk]),
-        {"file": _file(data), "keep_existing_profiles": "True"},
-    )
-    again = ImportJob.objects.exclude(pk=job.pk).get()
-    assert again.keep_existing_profiles
-    assert import_job_run(job_id=again.pk) == "done"
+    organiser_client.post(_keep_url(job))
+    assert ImportJob.objects.get().keep_existing_profiles
+    assert import_job_run(job_id=job.pk) == "done"
     assert Registration.objects.count() == 2
+    assert not job.file.storage.exists(job.file.name)
 
 
 def test_command_stops_without_the_flag_and_imports_with_it(
@@ -189,7 +270,5 @@ def test_command_stops_without_the_flag_and_imports_with_it(
     assert Registration.objects.count() == 3
 
 
-def _file(data: bytes):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile("名单.xlsx", data)
+def _keep_url(job: ImportJob) -> str:
+    return reverse("enrollment:importjob-keep-profiles", args=[job.pk])

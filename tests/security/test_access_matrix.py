@@ -242,6 +242,8 @@ MATRIX: dict[str, Rule] = {
     # The person who uploaded the file, nobody else (not even administrators).
     "enrollment:importjob-detail": ORGANISER_OWN.but(admin=NF),
     "enrollment:importjob-status": ORGANISER_OWN.but(admin=NF),
+    "enrollment:importjob-keep-profiles": post_only(ORGANISER_OWN.but(admin=NF)),
+    "enrollment:importjob-stop": post_only(ORGANISER_OWN.but(admin=NF)),
     "enrollment:registration-group-assign": post_only(COURSE_ORGANISERS),
     "enrollment:group-balance": post_only(COURSE_ORGANISERS),
     "enrollment:registrant-message": COURSE_ORGANISERS,
@@ -488,6 +490,8 @@ def _build_world(media) -> World:
         "enrollment:nominatingunit-remove": {"pk": course.pk, "unit_id": unit.pk},
         "enrollment:importjob-detail": {"job_id": import_job.pk},
         "enrollment:importjob-status": {"job_id": import_job.pk},
+        "enrollment:importjob-keep-profiles": {"job_id": import_job.pk},
+        "enrollment:importjob-stop": {"job_id": import_job.pk},
         "attendance:session-roster": {"pk": session.pk},
         "attendance:attendance-mark": {"pk": session.pk},
         "attendance:attendance-mark-all": {"pk": session.pk},
