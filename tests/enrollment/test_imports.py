@@ -159,7 +159,7 @@ def test_bad_file_lists_every_error_by_row_and_column_and_saves_nothing(
         (9, "full_name"),
     ]
     body = response.content.decode()
-    assert "与第 2 行的电子邮箱重复" in body
+    assert "与第2行的电子邮箱重复" in body
     assert Registration.objects.count() == 1
     assert not User.objects.filter(email__startswith="nominee").exists()
 
