@@ -87,6 +87,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
             ],
+            # |colon after a translated label, |longdate for a date in running text
+            "builtins": ["portal.template_text"],
         },
     },
 ]
