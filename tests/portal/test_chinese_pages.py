@@ -71,6 +71,26 @@ def test_the_cross_course_export_names_its_dates_as_a_range(client, organiser):
 
 
 @pytest.mark.django_db
+def test_a_speakers_title_is_the_post_they_hold(client, organiser):
+    SpeakerFactory(name="陈立新", title="副部长")
+    client.force_login(organiser)
+    list_html = client.get(reverse("courses:speaker-list")).text
+    assert re.search(r'<th scope="col">职务</th>', list_html)
+    assert "标题" not in visible_text(list_html)
+    form_html = client.get(reverse("courses:speaker-create")).text
+    label = re.search(r'<label[^>]*for="id_title"[^>]*>(.*?)</label>', form_html, re.S)
+    assert label and visible_text(label.group(1)).strip() == "职务"
+
+
+@pytest.mark.django_db
+def test_the_cross_course_export_starts_from_a_first_day(client, organiser):
+    client.force_login(organiser)
+    html = client.get(reverse("attendance:course-list")).text
+    label = re.search(r'<label[^>]*for="id_date_from"[^>]*>(.*?)</label>', html, re.S)
+    assert label and visible_text(label.group(1)).strip().rstrip("*").strip() == "开班日期（起）"
+
+
+@pytest.mark.django_db
 def test_time_zones_are_named_as_people_name_them(client, organiser):
     client.force_login(organiser)
     html = client.get(reverse("courses:course-create")).text
