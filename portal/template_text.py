@@ -7,6 +7,7 @@ Loaded as a builtin, so every template has them without `{% load %}`:
 - `{{ day|longdate }}` is a date in running text and e-mails: "Wednesday 10 November 2027",
   "2027年11月10日（星期三）"; `{{ moment|longdatetime }}` adds the time of day.
 - `{{ first|daterange:last }}` is a span of days: "10–12 November 2027", "2027年11月10日至12日".
+- `{{ start|timerange:end }}` is a session's time: "2027年11月10日（星期三）09:00至12:00".
 
 Tables, spreadsheets and file names keep ISO dates (`date:"Y-m-d"`).
 """
@@ -14,7 +15,7 @@ Tables, spreadsheets and file names keep ISO dates (`date:"Y-m-d"`).
 import datetime
 
 from django import template
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import pgettext
 
 register = template.Library()
@@ -69,4 +70,23 @@ def daterange(first: datetime.date | None, last: datetime.date | None = None) ->
     return pgettext("date range", "%(first)s–%(last)s") % {
         "first": formats.date_format(first, first_format),
         "last": formats.date_format(last, last_format),
+    }
+
+
+@register.filter(expects_localtime=True)
+def timerange(start: datetime.datetime | None, end: datetime.datetime | None = None) -> str:
+    """A session's time as text writes it: its day with the weekday, then from when to when."""
+    if not start:
+        return ""
+    day = longdate(start)
+    if not end:
+        return pgettext("a day and a time", "%(day)s, %(time)s") % {
+            "day": day,
+            "time": formats.time_format(start, "H:i"),
+        }
+    end = timezone.localtime(end) if timezone.is_aware(end) else end
+    return pgettext("a day and a time range", "%(day)s, %(start)s–%(end)s") % {
+        "day": day,
+        "start": formats.time_format(start, "H:i"),
+        "end": formats.time_format(end, "H:i"),
     }

@@ -49,6 +49,14 @@ def test_a_range_of_days_says_what_the_two_days_share_once(first, last, chinese,
     assert render("{{ first|daterange:last }}", "en", **days) == english
 
 
+def test_a_sessions_time_is_its_day_and_a_range_of_hours():
+    start = datetime.datetime(2027, 11, 10, 9, 0, tzinfo=datetime.UTC)
+    end = datetime.datetime(2027, 11, 10, 12, 0, tzinfo=datetime.UTC)
+    source = '{% load tz %}{% timezone "UTC" %}{{ start|timerange:end }}{% endtimezone %}'
+    assert render(source, "zh-hans", start=start, end=end) == "2027年11月10日（星期三）09:00至12:00"
+    assert render(source, "en", start=start, end=end) == "Wednesday 10 November 2027, 09:00–12:00"
+
+
 @pytest.mark.django_db
 def test_the_course_page_gives_its_dates_as_a_chinese_range(client):
     course = CourseFactory(
