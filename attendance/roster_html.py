@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 from attendance.models import Attendance, AttendanceChange
 from attendance.selectors import RosterRow
 from courses.models import Session
+from portal.template_text import colon
 
 
 class _Words:
@@ -98,13 +99,13 @@ def _buttons_pattern(statuses: Sequence[tuple[str, str]]) -> str:
     buttons = [
         f'<button type="submit" name="mark" value="{{pk}}:{value}" '
         f'class="btn btn-sm btn-outline-dark roster-mark" data-status="{value}" '
-        f'aria-label="{escape(label)}: {{name}}">{escape(label)}</button>'
+        f'aria-label="{escape(colon(label))}{{name}}">{escape(label)}</button>'
         for value, label in statuses
     ]
-    undo = escape(pgettext("attendance mark", "Undo"))
+    undo = pgettext("attendance mark", "Undo")
     buttons.append(
         f'<button type="submit" name="undo" value="{{pk}}" class="btn btn-sm btn-link '
-        f'roster-undo" aria-label="{undo}: {{name}}">{undo}</button>'
+        f'roster-undo" aria-label="{escape(colon(undo))}{{name}}">{escape(undo)}</button>'
     )
     return "".join(buttons)
 

@@ -14,10 +14,12 @@ import re
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from certificates.models import Certificate
 from portal import pdf_fonts
 from portal.pdf_fonts import LATIN, LATIN_BOLD
+from portal.template_text import daterange
 
 logger = logging.getLogger(__name__)
 
@@ -76,10 +78,10 @@ def _dates(certificate: Certificate) -> tuple[str, str]:
     if not course.starts_on:
         return "", ""
     first, last = course.starts_on, course.ends_on or course.starts_on
-    zh = f"{first.year}年{first.month}月{first.day}日"
+    with translation.override("zh-hans"):
+        zh = daterange(first, last)
     en = first.isoformat()
     if last != first:
-        zh += f"至{last.year}年{last.month}月{last.day}日"
         en += f" to {last.isoformat()}"
     return zh, en
 
@@ -171,7 +173,7 @@ def _statement_write(page: _Page, certificate: Certificate) -> None:
     hours = _hours(certificate)
     course = certificate.course.title
     page.paragraph(f"{certificate.trainee_name}：", 18, 12)
-    zh = f"于{dates_zh}参加{course}，" if dates_zh else f"参加{course}，"
+    zh = f"于{dates_zh}参加“{course}”，" if dates_zh else f"参加“{course}”，"
     page.paragraph(f"　　{zh}共{hours}学时，完成培训要求，特发此证。", 15, 10)
     page.y -= 8
     en = f"This is to certify that {certificate.trainee_name} attended “{course}”"

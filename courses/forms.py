@@ -272,7 +272,7 @@ class SessionForm(forms.Form):
 
 class SpeakerForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("speaker", "Name"), max_length=100)
-    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    title = forms.CharField(label=pgettext_lazy("speaker", "Title"), max_length=100, required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     bio = forms.CharField(
         label=_("Short biography"), required=False, widget=forms.Textarea(attrs={"rows": 3})

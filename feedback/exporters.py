@@ -46,7 +46,7 @@ class SurveyResultsExporter(CourseExporter):
     def write(self, book: SafeWorkbook, progress: Progress) -> None:
         survey = self.survey
         summary = book.sheet(
-            _("Summary"),
+            pgettext("results sheet", "Summary"),
             [Column(_("Question"), 40), Column(_("Session"), 30), Column(_("Answers"), 10),
              Column(_("Average"), 10, "0.00"), Column(_("Distribution"), 40)],
         )  # fmt: skip

@@ -140,7 +140,7 @@ DOCUMENTS: list[dict[str, Any]] = [
         "issue_date": datetime.date(2024, 1, 12),
         "category": Doc.Category.MEASURES,
         "tags": ["高技能人才"],
-        "summary": "征求意见稿，仅供组织者内部讨论。",
+        "summary": "征求意见稿，仅供主办方内部讨论。",
         "visibility": Doc.Visibility.STAFF,
         "draft": True,
     },

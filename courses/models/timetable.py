@@ -16,7 +16,7 @@ class Speaker(models.Model):
         pgettext_lazy("speaker", "name"), max_length=100, db_collation=PINYIN_COLLATION
     )
     title = models.CharField(
-        _("title"),
+        pgettext_lazy("speaker", "title"),
         max_length=100,
         blank=True,
         help_text=pgettext_lazy("speaker title", "e.g. 副部长"),

@@ -88,6 +88,8 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "courses.context_processors.checkin_staff",
             ],
+            # |colon after a translated label, |longdate for a date in running text
+            "builtins": ["portal.template_text"],
         },
     },
 ]
@@ -204,7 +206,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("PORTAL_EMAIL_TIMEOUT", default=15)
-DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="培训门户 <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="培训班管理平台 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 PORTAL_SITE_URL: str = env("PORTAL_SITE_URL", default="http://127.0.0.1:8000")

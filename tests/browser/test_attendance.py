@@ -55,7 +55,7 @@ def test_checkin_staff_marks_a_trainee_from_the_roster_on_a_phone(phone_page, li
     page.locator("#roster-q").fill("小明")
     assert page.locator(".roster-row:visible").count() == 1
     row = page.locator(f"#r{wang.pk}")
-    row.get_by_role("button", name="出席: 王小明").click()
+    row.get_by_role("button", name="出席：王小明").click()
     row.locator(".roster-status > .badge[data-status='present']").wait_for()
     assert row.locator(".roster-status").inner_text().strip() == "出席"
     mark = Attendance.objects.get()
@@ -63,7 +63,7 @@ def test_checkin_staff_marks_a_trainee_from_the_roster_on_a_phone(phone_page, li
 
     # Undoing a mark given is a correction: the roster asks why, and keeps the history.
     page.once("dialog", lambda dialog: dialog.accept("点错了"))
-    row.get_by_role("button", name="撤销: 王小明").click()
+    row.get_by_role("button", name="撤销：王小明").click()
     row.locator(".roster-status > .badge[data-status='']").wait_for()
     assert not Attendance.objects.exists()
     history = row.locator(".roster-history")
@@ -72,7 +72,7 @@ def test_checkin_staff_marks_a_trainee_from_the_roster_on_a_phone(phone_page, li
     assert "出席 → 未签到" in history.inner_text() and "点错了" in history.inner_text()
 
     page.once("dialog", lambda dialog: dialog.accept("病假"))
-    row.get_by_role("button", name="请假: 王小明").click()
+    row.get_by_role("button", name="请假：王小明").click()
     row.locator(".roster-status > .badge[data-status='excused']").wait_for()
     assert "病假" in row.locator(".roster-meta").inner_text()
     assert Attendance.objects.get().remark == "病假"

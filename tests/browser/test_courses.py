@@ -103,7 +103,7 @@ def test_visitor_finds_a_course_by_a_chinese_term_on_a_phone(phone_page, live_se
     page = phone_page
 
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="浏览课程目录").click()
+    page.get_by_role("link", name="浏览培训班目录").click()
     page.locator("#id_q").fill("高技能")
     page.locator("#id_q").press("Enter")
     page.wait_for_url("**/courses/?q=*")

@@ -57,7 +57,7 @@ def test_organiser_approves_in_bulk(page, live_server):
     save_screenshot(page, "organiser-approve")
     page.locator("#approve-selected").click()
     page.wait_for_load_state()
-    assert "已通过 3 条报名" in page.locator("main").inner_text()
+    assert "已将3条报名审核通过" in page.locator("main").inner_text()
     assert set(
         Registration.objects.filter(pk__in=[r.pk for r in pending]).values_list("status", flat=True)
     ) == {"confirmed"}
@@ -92,7 +92,7 @@ def test_nominating_unit_fixes_a_bad_row_and_uploads_again(page, live_server):
     )
     page.locator("#upload-button").click()
     page.locator("#nominated-table").wait_for()
-    assert "已为 2 人报名" in page.locator("main").inner_text()
+    assert "已为2人报名" in page.locator("main").inner_text()
     assert Registration.objects.filter(nominating_unit=unit).count() == 2
 
 
@@ -120,7 +120,7 @@ def test_organiser_watches_a_large_import_finish_in_the_worker(
     page.locator("#upload-button").click()
     page.wait_for_url("**/enrollment/imports/*/")
     page.locator("#import-done").wait_for(timeout=60000)
-    assert "已为 40 人报名" in page.locator("#import-done").inner_text()
+    assert "已为40人报名" in page.locator("#import-done").inner_text()
     assert Registration.objects.filter(course=course).count() == 40
 
 

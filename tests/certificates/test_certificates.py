@@ -291,6 +291,7 @@ def test_the_pdf_shows_the_chinese_name_course_hours_and_code(issued):
     assert "结业证书" in text and "Certificate of Completion" in text
     assert "欧阳明月" in text
     assert issued.course.title in text
+    assert "参加“" in text.replace("\n", "")  # the course title in “” inside the sentence
     assert "10学时" in text
     assert "人力资源和社会保障部职业能力建设司" in text
     assert issued.code in text

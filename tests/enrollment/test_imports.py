@@ -159,7 +159,7 @@ def test_bad_file_lists_every_error_by_row_and_column_and_saves_nothing(
         (9, "full_name"),
     ]
     body = response.content.decode()
-    assert "与第 2 行的电子邮箱重复" in body
+    assert "与第2行的电子邮箱重复" in body
     assert Registration.objects.count() == 1
     assert not User.objects.filter(email__startswith="nominee").exists()
 
@@ -398,8 +398,8 @@ def test_imported_rows_beyond_the_seats_wait_in_order_and_hear_their_place(
         a.mimetype
         for a in attachment_contents(mails[f"registration:{first.pk}:confirmed"].attachments)
     ] == ["text/calendar"]
-    assert "您的候补序号：2。" in mails[f"registration:{second.pk}:waitlisted"].body_text
-    assert "您的候补序号：3。" in mails[f"registration:{third.pk}:waitlisted"].body_text
+    assert "您在候补名单中排第2位。" in mails[f"registration:{second.pk}:waitlisted"].body_text
+    assert "您在候补名单中排第3位。" in mails[f"registration:{third.pk}:waitlisted"].body_text
 
 
 def test_messages_of_many_registrations_match_each_rendered_alone(open_course):
@@ -436,7 +436,10 @@ def test_messages_of_many_registrations_match_each_rendered_alone(open_course):
             alone.body_text,
         )
         assert registration.full_name in mail.body_text
-    assert "您的候补序号：4。" in mails[f"registration:{registrations[5].pk}:waitlisted"].body_text
+    assert (
+        "您在候补名单中排第4位。"
+        in mails[f"registration:{registrations[5].pk}:waitlisted"].body_text
+    )
     assert [
         a.mimetype
         for a in attachment_contents(

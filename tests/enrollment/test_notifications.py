@@ -19,7 +19,7 @@ SUBJECTS = {
     "pending": ("报名已收到，等待审核", "Registration received, awaiting approval", False),
     "waitlisted": ("已进入候补名单", "On the waiting list", False),
     "approved": ("报名审核通过", "Registration approved", True),
-    "rejected": ("报名未通过", "Registration not accepted", False),
+    "rejected": ("报名审核不通过", "Registration not accepted", False),
     "promoted": ("候补转正", "A seat for you", True),
     "cancelled": ("报名已取消", "Registration cancelled", False),
 }

@@ -174,7 +174,7 @@ def test_my_courses_shows_status_position_and_group(
     body = response.content.decode()
     assert "301会议室" in body
     assert other_course.title in body
-    assert "您在候补名单中排第 1 位" in body
+    assert "您在候补名单中排第1位" in body
 
 
 def test_personal_calendar_feed_lists_confirmed_courses_and_can_be_regenerated(client, open_course):
@@ -448,7 +448,7 @@ def test_bulk_approve_of_a_mixed_page_decides_only_the_pending(client, open_cour
     client.force_login(open_course.organisers.first())
     url = reverse("enrollment:registration-approve", args=[open_course.pk])
     response = client.post(url, {"registrations": [pending.pk, confirmed.pk]}, follow=True)
-    assert "已通过 1 条报名" in response.content.decode()
+    assert "已将1条报名审核通过" in response.content.decode()
     pending.refresh_from_db()
     assert pending.status == "confirmed"
     response = client.post(url, {"registrations": [confirmed.pk]}, follow=True)

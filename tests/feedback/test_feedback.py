@@ -186,6 +186,7 @@ def test_the_export_respects_anonymity(tmp_path, organiser, open_course, anonymo
         exporter.write(book, lambda n: None)
         book.save(tmp_path / "f.xlsx")
     workbook = load_workbook(tmp_path / "f.xlsx")
+    assert workbook.sheetnames[0] == "汇总"  # the results sheet sums up; not a document's 摘要
     cells = [c for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row]
     assert "很好" in cells
     assert (SECRET_NAME in cells) is (not anonymous)

@@ -71,6 +71,26 @@ def test_the_cross_course_export_names_its_dates_as_a_range(client, organiser):
 
 
 @pytest.mark.django_db
+def test_a_speakers_title_is_the_post_they_hold(client, organiser):
+    SpeakerFactory(name="陈立新", title="副部长")
+    client.force_login(organiser)
+    list_html = client.get(reverse("courses:speaker-list")).text
+    assert re.search(r'<th scope="col">职务</th>', list_html)
+    assert "标题" not in visible_text(list_html)
+    form_html = client.get(reverse("courses:speaker-create")).text
+    label = re.search(r'<label[^>]*for="id_title"[^>]*>(.*?)</label>', form_html, re.S)
+    assert label and visible_text(label.group(1)).strip() == "职务"
+
+
+@pytest.mark.django_db
+def test_the_cross_course_export_starts_from_a_first_day(client, organiser):
+    client.force_login(organiser)
+    html = client.get(reverse("attendance:course-list")).text
+    label = re.search(r'<label[^>]*for="id_date_from"[^>]*>(.*?)</label>', html, re.S)
+    assert label and visible_text(label.group(1)).strip().rstrip("*").strip() == "开班日期（起）"
+
+
+@pytest.mark.django_db
 def test_time_zones_are_named_as_people_name_them(client, organiser):
     client.force_login(organiser)
     html = client.get(reverse("courses:course-create")).text
@@ -123,3 +143,89 @@ msgstr "标签"
 
 def test_the_check_flags_short_words_without_a_context():
     assert _checker().without_context(CATALOGUE) == ["to", "Open", "Last day", "Tags"]
+
+
+GLOSSARY = """
+| Concept | English | Chinese | Avoid | Note |
+| --- | --- | --- | --- | --- |
+| organiser | organiser | 主办方 | 组织者、会务组 | |
+| host organisation | hosted by | 主办单位 | 主办方 | 证书上印的单位 |
+| registration | register | 报名 | 注册 | 报名人数 |
+| trainee | trainee | 学员 | 报名人 | |
+| discussion group | group | 讨论组 | 小组、分组（名词） | "分组"只作动词 |
+| materials | material(s) | 课件资料 | 课件（单用） | |
+"""
+
+TRANSLATED = """
+msgid "Organisers"
+msgstr "组织者"
+
+msgid "Registrations per day"
+msgstr "每日报名人数"
+
+msgid "registered by"
+msgstr "报名人"
+
+msgid "For organisers"
+msgstr "主办方"
+
+msgid "Group discussion"
+msgstr "分组讨论"
+
+msgid "Upload the course material."
+msgstr "请上传课件资料。"
+
+msgid "Slides"
+msgstr "课件"
+
+msgid "Row %(row)s"
+msgstr "第 %(row)s 行"
+
+msgid "Spread over %(groups)s groups."
+msgid_plural "Spread over %(groups)s groups."
+msgstr[0] "已分配到%(groups)s个讨论组。"
+
+msgid "Reason: %(reason)s"
+msgstr "原因:%(reason)s"
+
+msgid "%(left)s of %(capacity)s left"
+msgstr "剩余%(left)s / %(capacity)s"
+"""
+
+
+def test_the_check_reads_the_avoided_terms_from_the_glossary():
+    avoided = _checker().avoided_terms(GLOSSARY)
+    assert set(avoided) == {"组织者", "会务组", "注册", "报名人", "小组", "课件"}  # not 主办方
+    assert avoided["报名人"] == ["报名人数"]
+    assert avoided["课件"] == ["课件资料"]
+
+
+def test_the_check_flags_avoided_terms_commas_and_spaced_placeholders():
+    assert _checker().writing_problems(TRANSLATED, GLOSSARY) == [
+        "avoided term 组织者: Organisers",
+        "avoided term 报名人: registered by",
+        "avoided term 课件: Slides",
+        "spaces around a placeholder in '第 %(row)s': Row %(row)s",
+        "spaces around a placeholder in '%(row)s 行': Row %(row)s",
+        "ASCII punctuation in '因:': Reason: %(reason)s",
+    ]
+
+
+def test_the_check_flags_ascii_punctuation_by_chinese_in_templates_but_not_in_english():
+    source = (
+        '<p>{% trans "Status" %}: {{ status }}</p><p>出席,迟到</p>'
+        "{% blocktrans %}a <strong>状态</strong> column (出席, 迟到){% endblocktrans %}"
+        '{{ _("Reason")|colon }}{{ reason }}'
+    )
+    assert _checker().template_problems(source) == [
+        "ASCII punctuation in '席,'",
+        "a colon typed after '{% trans \"Status\" %}'",
+    ]
+
+
+def test_the_catalogue_and_the_templates_follow_the_glossary():
+    checker = _checker()
+    po = (ROOT / "locale/zh_Hans/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    glossary = (ROOT / "docs/glossary.zh-Hans.md").read_text(encoding="utf-8")
+    assert checker.writing_problems(po, glossary) == []
+    assert checker.all_template_problems() == []
