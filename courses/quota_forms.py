@@ -1,5 +1,7 @@
 """The organisers' quota form: seats per region, per organisation type and per pair."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,8 +9,11 @@ from accounts.models import Organisation
 from courses.models import Course
 from courses.quotas import QuotaKey
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _seats_field(label: str, initial: int | None) -> forms.IntegerField:
+
+def _seats_field(label: "StrOrPromise", initial: int | None) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=0,
@@ -69,7 +74,7 @@ class QuotaForm(forms.Form):
         ]
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         seen: set[QuotaKey] = set()
         for index in range(self.pair_count):
             region_id = cleaned.get(f"pair_{index}_region")

@@ -14,12 +14,14 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
     """A page with no object, for visitors with a role (`has_role`); anyone else signed in
     gets 403 with `role_refusal`."""
 
+    request: HttpRequest
     role_refusal: Any = ""
 
     def has_role(self, user) -> bool:
@@ -37,6 +39,8 @@ class ScopedObjectMixin(LoginRequiredMixin):
     """A page about an object: after sign-in, `look_up(**kwargs)` finds it among what the
     visitor may see (with `get_object_or_404` on a scoped queryset, or raising Http404) before
     anything else runs; the role is never asked, the scope already answers it."""
+
+    request: HttpRequest
 
     def look_up(self, **kwargs) -> None:
         raise NotImplementedError

@@ -46,7 +46,7 @@ class CourseObjectMixin(ScopedObjectMixin):
 
     def look_up(self, **kwargs) -> None:
         editable = selectors.course_list_editable_by(self.request.user)
-        queryset = self.model.objects.select_related(self.course_path, *self.related)
+        queryset = self.model._default_manager.select_related(self.course_path, *self.related)
         found = get_object_or_404(
             queryset.filter(**{f"{self.course_path}__in": editable}),
             pk=kwargs[self.object_kwarg],
