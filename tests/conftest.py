@@ -36,6 +36,18 @@ def _empty_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language: a request in an earlier test (a
+    trainee's preferred language) must not leave its language active for the next one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _media_root_of_this_run():
     """Uploaded and exported files of the run live in their own folder, removed at the end."""
