@@ -157,3 +157,12 @@ def test_revoking_twice_changes_nothing():
     first = api_token_revoke(token=token, by=user).revoked_at
     assert api_token_revoke(token=token, by=user).revoked_at == first
     assert AuditEvent.objects.filter(action="api.token_revoked").count() == 1
+
+
+@pytest.mark.parametrize(("language", "words"), [("zh-hans", "新建令牌"), ("en", "New token")])
+def test_the_token_page_speaks_the_users_language(client, language, words):
+    user = UserFactory(preferred_language=language)
+    make_token(user, name="人事系统")
+    client.force_login(user)
+    page = client.get("/accounts/tokens/").content.decode()
+    assert words in page and "人事系统" in page
