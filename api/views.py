@@ -81,6 +81,17 @@ class ApiView(APIView):
         return response
 
 
+class WithParts:
+    """An object with the related lists its page shows, read once by the view."""
+
+    def __init__(self, obj: object, **parts: object) -> None:
+        self._obj = obj
+        self.__dict__.update(parts)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._obj, name)
+
+
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
@@ -133,11 +144,12 @@ class CourseDetailView(ApiView):
             course = course_detail_for(course_id=pk, user=request.user)
         except Course.DoesNotExist:
             raise Http404 from None
-        course.timetable = list(
-            session_list_for_course(course).order_by("starts_at", "order", "pk")
+        shown = WithParts(
+            course,
+            timetable=list(session_list_for_course(course).order_by("starts_at", "order", "pk")),
+            groups_list=list(course.groups.order_by("name", "pk")),
         )
-        course.groups_list = list(course.groups.order_by("name", "pk"))
-        return Response(s.CourseDetailSerializer(course, context={"request": request}).data)
+        return Response(s.CourseDetailSerializer(shown, context={"request": request}).data)
 
 
 @extend_schema(responses={200: s.MeSerializer, **ERRORS})
@@ -279,8 +291,8 @@ class DocumentDetailView(ApiView):
             document = document_get_for_user(user=request.user, pk=pk)
         except PolicyDocument.DoesNotExist:
             raise Http404 from None
-        document.files_list = list(document_files(document=document))
-        return Response(s.DocumentDetailSerializer(document).data)
+        shown = WithParts(document, files_list=list(document_files(document=document)))
+        return Response(s.DocumentDetailSerializer(shown).data)
 
 
 def _too_many_lookups() -> bool:
