@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +18,12 @@ class ApiTokenAdminForm(forms.ModelForm):
     class Meta:
         model = ApiToken
         fields = ["name", "owner", "organisation", "scopes", "expires_at"]
+
+    def clean_expires_at(self):
+        expires_at = self.cleaned_data["expires_at"]
+        if expires_at is not None and expires_at <= timezone.now():
+            raise forms.ValidationError(_("The expiry must be in the future."), code="expiry_past")
+        return expires_at
 
 
 @admin.register(ApiToken)

@@ -210,3 +210,20 @@ def test_a_token_without_the_routes_scope_gets_403(world, name):
             response = client.post(path, _fill(call.body, values), content_type="application/json")
         assert response.status_code == 403, path
         assert response.json()["code"] == "permission_denied"
+
+
+@pytest.mark.parametrize(
+    "call", [c for c in MATRIX if c.method == "POST"], ids=lambda c: f"{c.name}-{c.method}"
+)
+def test_a_session_without_the_csrf_token_cannot_post(world, call):
+    """Signed-in browsers (session cookie) must send the CSRF token; tokens need none."""
+    from django.test import Client
+
+    _clients, values = world
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR], is_superuser=True))
+    response = client.post(
+        _fill(call.path, values), _fill(call.body, values), content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"

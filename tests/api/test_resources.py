@@ -279,3 +279,39 @@ def test_certificate_verification_names_nobody(client):
     unknown = client.get("/api/v1/certificates/verify/ABCDEF/")
     assert unknown.status_code == 404 and unknown.json()["result"] == "not_found"
     assert "张三" not in client.get(url).content.decode()
+
+
+# -- query counts -------------------------------------------------------------------------------
+
+
+def test_the_catalogue_page_reads_a_constant_number_of_queries(
+    api_client, django_assert_max_num_queries
+):
+    for _ in range(8):
+        published()
+    api = api_client(UserFactory(), [Scope.READ_COURSES])
+    with django_assert_max_num_queries(8):
+        assert len(api.get("/api/v1/courses/").json()["results"]) == 8
+
+
+def test_a_courses_registration_list_reads_a_constant_number_of_queries(
+    api_client, django_assert_max_num_queries
+):
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    course = published(organisers=[organiser])
+    for _ in range(8):
+        RegistrationFactory(course=course, status="confirmed")
+    api = api_client(organiser)
+    with django_assert_max_num_queries(10):
+        rows = api.get(f"/api/v1/registrations/?course={course.pk}").json()["results"]
+    assert len(rows) == 8
+
+
+def test_the_document_list_reads_a_constant_number_of_queries(
+    api_client, django_assert_max_num_queries
+):
+    for _ in range(8):
+        PolicyDocumentFactory()
+    api = api_client(UserFactory(), [Scope.READ_COURSES])
+    with django_assert_max_num_queries(8):
+        assert len(api.get("/api/v1/documents/").json()["results"]) == 8
