@@ -23,6 +23,16 @@ urlpatterns = [
         views.RegistrationCancelView.as_view(),
         name="registration-cancel",
     ),
+    path(
+        "v1/registrations/<int:pk>/approve/",
+        views.RegistrationApproveView.as_view(),
+        name="registration-approve",
+    ),
+    path(
+        "v1/registrations/<int:pk>/reject/",
+        views.RegistrationRejectView.as_view(),
+        name="registration-reject",
+    ),
     path("v1/documents/", views.DocumentListView.as_view(), name="document-list"),
     path("v1/documents/<int:pk>/", views.DocumentDetailView.as_view(), name="document-detail"),
     path(

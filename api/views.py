@@ -41,6 +41,7 @@ from enrollment.selectors import (
     registration_list_for_course,
     registration_list_for_user,
 )
+from enrollment.services.approval import registration_approve, registration_reject
 from enrollment.services.registration import registration_cancel, registration_create
 from policies.models import PolicyDocument
 from policies.selectors import (
@@ -164,6 +165,13 @@ class MeView(ApiView):
         return Response(s.MeSerializer(user, context={"request": request}).data)
 
 
+def registrations_managed_by(user) -> QuerySet[Registration]:
+    """Registrations of the courses the caller organises (administrators: every course)."""
+    return Registration.objects.filter(
+        course__in=course_list_editable_by(user).values("pk")
+    ).select_related("course", "trainee", "region")
+
+
 def registrations_in_reach(user) -> QuerySet[Registration]:
     """The caller's own registrations and those of the courses they organise."""
     own = registration_list_for_user(user)
@@ -254,6 +262,47 @@ class RegistrationCancelView(ApiView):
         self.audit_target = str(registration)
         registration.refresh_from_db()
         return Response(s.RegistrationSerializer(registration, context={"request": request}).data)
+
+
+class _RegistrationDecisionView(ApiView):
+    """An organiser's decision on one registration of their course, under the course lock."""
+
+    required_scope = Scope.MANAGE_REGISTRATIONS
+
+    def decide(self, registration: Registration, reason: str) -> None:
+        raise NotImplementedError
+
+    def post(self, request: Request, pk: int) -> Response:
+        registration = get_object_or_404(registrations_managed_by(request.user), pk=pk)
+        form = s.RegistrationDecisionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        self.decide(registration, form.validated_data.get("reason", ""))
+        self.audit_target = str(registration)
+        registration.refresh_from_db()
+        return Response(s.RegistrationSerializer(registration, context={"request": request}).data)
+
+
+@extend_schema(
+    request=s.RegistrationDecisionSerializer,
+    responses={200: s.RegistrationSerializer, **ERRORS, **BUSY},
+)
+class RegistrationApproveView(_RegistrationDecisionView):
+    """Approve a registration pending approval (it already holds its seat)."""
+
+    def decide(self, registration: Registration, reason: str) -> None:
+        registration_approve(registration_id=registration.pk, by=self.request.user)
+
+
+@extend_schema(
+    request=s.RegistrationDecisionSerializer,
+    responses={200: s.RegistrationSerializer, **ERRORS, **BUSY},
+)
+class RegistrationRejectView(_RegistrationDecisionView):
+    """Reject a pending or waitlisted registration; `reason` is required and the trainee sees
+    it. A freed seat goes to the waiting list."""
+
+    def decide(self, registration: Registration, reason: str) -> None:
+        registration_reject(registration_id=registration.pk, by=self.request.user, reason=reason)
 
 
 @extend_schema(

@@ -82,6 +82,22 @@ MATRIX = [
         (401, 400, 404, 404, 404, 400, 400),
         body=TOO_LONG,
     ),
+    # Decisions: the course's organisers and administrators; the trainee's own registration is
+    # not theirs to decide (404). Allowed callers get the rule's refusal: the registration is
+    # already confirmed (approve), a reason is missing (reject).
+    Call(
+        "registration-approve",
+        "POST",
+        "/api/v1/registrations/{registration}/approve/",
+        (401, 404, 404, 404, 404, 400, 400),
+    ),
+    Call(
+        "registration-reject",
+        "POST",
+        "/api/v1/registrations/{registration}/reject/",
+        (401, 404, 404, 404, 404, 400, 400),
+        body='{"reason": ""}',
+    ),
     Call("document-list", "GET", "/api/v1/documents/", (401, 200, 200, 200, 200, 200, 200)),
     Call(
         "document-detail",
@@ -111,6 +127,8 @@ SCOPE_OF_ROUTE = {
     "registration-list": Scope.MANAGE_REGISTRATIONS,
     "registration-detail": Scope.MANAGE_REGISTRATIONS,
     "registration-cancel": Scope.MANAGE_REGISTRATIONS,
+    "registration-approve": Scope.MANAGE_REGISTRATIONS,
+    "registration-reject": Scope.MANAGE_REGISTRATIONS,
     "document-list": Scope.READ_COURSES,
     "document-detail": Scope.READ_COURSES,
 }

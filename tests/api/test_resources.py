@@ -315,3 +315,25 @@ def test_the_document_list_reads_a_constant_number_of_queries(
     api = api_client(UserFactory(), [Scope.READ_COURSES])
     with django_assert_max_num_queries(8):
         assert len(api.get("/api/v1/documents/").json()["results"]) == 8
+
+
+def test_an_organiser_approves_and_rejects_through_the_api(api_client):
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    course = published(organisers=[organiser], capacity=1)
+    pending = RegistrationFactory(course=course, status=Registration.Status.PENDING)
+    waiting = RegistrationFactory(course=course, status=Registration.Status.WAITLISTED)
+    api = api_client(organiser)
+    approved = api.post(
+        f"/api/v1/registrations/{pending.pk}/approve/", {}, content_type="application/json"
+    )
+    assert (approved.status_code, approved.json()["status"]) == (200, "confirmed")
+    refused = api.post(
+        f"/api/v1/registrations/{waiting.pk}/reject/", {}, content_type="application/json"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (400, "reason_required")
+    rejected = api.post(
+        f"/api/v1/registrations/{waiting.pk}/reject/",
+        {"reason": "名额已满"},
+        content_type="application/json",
+    )
+    assert (rejected.status_code, rejected.json()["status"]) == (200, "rejected")
