@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from api.models import ApiToken, Scope
+from audit.models import AuditEvent
 from audit.services import audit_record
 
 TOKEN_PREFIX = "tp_"
@@ -62,7 +63,7 @@ def api_token_create(
         )
         audit_record(
             actor=by,
-            action="api.token_created",
+            action=AuditEvent.Action.API_TOKEN_CREATED,
             target=token,
             details={"token": token.name, "owner": owner.email, "scopes": token.scopes},
         )
@@ -78,7 +79,10 @@ def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
         token.refresh_from_db()
         if updated:
             audit_record(
-                actor=by, action="api.token_revoked", target=token, details={"token": token.name}
+                actor=by,
+                action=AuditEvent.Action.API_TOKEN_REVOKED,
+                target=token,
+                details={"token": token.name},
             )
     return token
 
@@ -108,7 +112,7 @@ def api_write_audit(
     """Each change made with a token leaves an audit event naming the token."""
     audit_record(
         actor=token.owner,
-        action="api.write",
+        action=AuditEvent.Action.API_WRITE,
         target=token,
         details={
             "token": token.name,
