@@ -122,6 +122,27 @@ class RegistrationSerializer(_PersonalFields):
         return self._personal(registration.trainee.email, mask_email)
 
 
+class AttendanceSummarySerializer(serializers.Serializer):
+    registration_id = serializers.IntegerField(source="registration.pk")
+    full_name = serializers.CharField(source="registration.full_name")
+    organisation_name = serializers.CharField(source="registration.organisation_name")
+    sessions = serializers.IntegerField(help_text=_("Sessions that apply to the trainee."))
+    attended = serializers.IntegerField(
+        help_text=_("Of those, attended as the course's certificate rule counts them.")
+    )
+    attendance_percent = serializers.IntegerField(source="percent")
+    course_hours = serializers.DecimalField(
+        source="hours",
+        max_digits=6,
+        decimal_places=1,
+        help_text=_("Hours of the sessions that apply to the trainee, as on the certificate."),
+    )
+
+
+class AttendanceSummaryListSerializer(serializers.Serializer):
+    results = AttendanceSummarySerializer(many=True)
+
+
 class RegistrationCreateSerializer(serializers.Serializer):
     course = serializers.IntegerField(help_text=_("The course to register the caller for."))
 

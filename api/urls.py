@@ -12,6 +12,11 @@ urlpatterns = [
     path("v1/me/", views.MeView.as_view(), name="me"),
     path("v1/courses/", views.CourseListView.as_view(), name="course-list"),
     path("v1/courses/<int:pk>/", views.CourseDetailView.as_view(), name="course-detail"),
+    path(
+        "v1/courses/<int:pk>/attendance/",
+        views.CourseAttendanceView.as_view(),
+        name="course-attendance",
+    ),
     path("v1/registrations/", views.RegistrationListView.as_view(), name="registration-list"),
     path(
         "v1/registrations/<int:pk>/",

@@ -25,7 +25,7 @@ from api.permissions import HasScope
 from api.services import api_write_audit
 from certificates.forms import same_name
 from certificates.models import normalise_code
-from certificates.selectors import certificate_verdict
+from certificates.selectors import certificate_verdict, eligibility_for_course
 from courses.models import Course
 from courses.selectors import (
     CatalogueFilters,
@@ -151,6 +151,19 @@ class CourseDetailView(ApiView):
             groups_list=list(course.groups.order_by("name", "pk")),
         )
         return Response(s.CourseDetailSerializer(shown, context={"request": request}).data)
+
+
+@extend_schema(responses={200: s.AttendanceSummaryListSerializer, **ERRORS})
+class CourseAttendanceView(ApiView):
+    """Each confirmed trainee's attendance and hours, for the course's organisers and
+    administrators: the numbers the certificates are issued on."""
+
+    required_scope = Scope.MANAGE_REGISTRATIONS
+
+    def get(self, request: Request, pk: int) -> Response:
+        course = get_object_or_404(course_list_editable_by(request.user), pk=pk)
+        rows = eligibility_for_course(course)
+        return Response(s.AttendanceSummaryListSerializer({"results": rows}).data)
 
 
 @extend_schema(responses={200: s.MeSerializer, **ERRORS})

@@ -52,6 +52,13 @@ MATRIX = [
     Call("course-detail", "GET", "/api/v1/courses/{course}/", (401, 200, 200, 200, 200, 200, 200)),
     # A draft: its organisers and administrators only (courses.selectors.course_list_visible_to).
     Call("course-detail", "GET", "/api/v1/courses/{draft}/", (401, 404, 404, 404, 404, 200, 200)),
+    # Attendance and hours of the confirmed trainees: the course's organisers and administrators.
+    Call(
+        "course-attendance",
+        "GET",
+        "/api/v1/courses/{course}/attendance/",
+        (401, 404, 404, 404, 404, 200, 200),
+    ),
     # Everyone's own registrations.
     Call("registration-list", "GET", "/api/v1/registrations/", (401, 200, 200, 200, 200, 200, 200)),
     # A course's registrations: its organisers and administrators (the web registration list).
@@ -124,6 +131,7 @@ SCOPE_OF_ROUTE = {
     "me": None,
     "course-list": Scope.READ_COURSES,
     "course-detail": Scope.READ_COURSES,
+    "course-attendance": Scope.MANAGE_REGISTRATIONS,
     "registration-list": Scope.MANAGE_REGISTRATIONS,
     "registration-detail": Scope.MANAGE_REGISTRATIONS,
     "registration-cancel": Scope.MANAGE_REGISTRATIONS,

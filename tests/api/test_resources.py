@@ -337,3 +337,22 @@ def test_an_organiser_approves_and_rejects_through_the_api(api_client):
         content_type="application/json",
     )
     assert (rejected.status_code, rejected.json()["status"]) == (200, "rejected")
+
+
+def test_an_organiser_reads_each_confirmed_trainees_attendance(api_client):
+    from tests.factories.attendance import AttendanceFactory
+
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    course = published(organisers=[organiser])
+    morning = SessionFactory(course=course)  # 90 minutes
+    SessionFactory(course=course, starts_at=morning.starts_at.replace(hour=14))
+    present = RegistrationFactory(course=course, status="confirmed", full_name="出勤学员")
+    RegistrationFactory(course=course, status="confirmed", full_name="缺勤学员")
+    AttendanceFactory(registration=present, session=morning)
+
+    data = api_client(organiser).get(f"/api/v1/courses/{course.pk}/attendance/").json()
+    rows = {row["full_name"]: row for row in data["results"]}
+    assert rows["出勤学员"]["attended"] == 1 and rows["出勤学员"]["sessions"] == 2
+    assert rows["出勤学员"]["attendance_percent"] == 50
+    assert rows["出勤学员"]["course_hours"] == "3.0"  # two sessions of 90 minutes
+    assert rows["缺勤学员"]["attended"] == 0 and rows["缺勤学员"]["attendance_percent"] == 0
