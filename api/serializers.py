@@ -137,6 +137,11 @@ class AttendanceSummarySerializer(serializers.Serializer):
         decimal_places=1,
         help_text=_("Hours of the sessions that apply to the trainee, as on the certificate."),
     )
+    attended_hours = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        help_text=_("Hours of the sessions counted as attended."),
+    )
 
 
 class AttendanceSummaryListSerializer(serializers.Serializer):
