@@ -26,6 +26,9 @@ class AuditEvent(models.Model):
             "checkin_staff.unassigned",
             _("Check-in staff removed from a course"),
         )
+        API_TOKEN_CREATED = "api.token_created", _("API token created")
+        API_TOKEN_REVOKED = "api.token_revoked", _("API token revoked")
+        API_WRITE = "api.write", _("Change made with an API token")
         CERTIFICATES_ISSUED_BY_RULE = (
             "certificates.issued_by_rule",
             _("Certificates issued by the course's rule on request"),

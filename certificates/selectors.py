@@ -42,6 +42,7 @@ class Eligibility:
     sessions: int = 0  # sessions that apply to the trainee
     attended: int = 0  # of those, counted as attended under the rule
     hours: Decimal = Decimal("0")
+    attended_hours: Decimal = Decimal("0")  # hours of the sessions counted as attended
     missed_required: list[Session] = field(default_factory=list)
     feedback_missing: bool = False
     below_minimum: bool = False
@@ -91,11 +92,13 @@ class _RuleCheck:
         certificate: Certificate | None,
     ) -> Eligibility:
         """`applies`: the sessions that apply to the trainee; `marks`: theirs, by session."""
+        attended = [s for s in applies if marks.get(s.pk) in self.counted]
         row = Eligibility(
             registration=registration,
             sessions=len(applies),
-            attended=sum(1 for s in applies if marks.get(s.pk) in self.counted),
+            attended=len(attended),
             hours=_hours(applies),
+            attended_hours=_hours(attended),
             certificate=certificate,
         )
         minimum = self.rule.min_attendance_percent

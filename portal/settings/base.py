@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # our apps; imports flow certificates → feedback → attendance → enrollment → courses → …
     "accounts",
     "policies",
@@ -49,6 +52,7 @@ INSTALLED_APPS = [
     "exports",
     "audit",
     "jobs",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -335,3 +339,36 @@ LOGGING: dict[str, Any] = {
 
 # Production behind nginx: the internal location that serves private files (see deploy/).
 PORTAL_X_ACCEL_REDIRECT = env("PORTAL_X_ACCEL_REDIRECT", default="")
+
+# The API (/api/v1/): JSON only, tokens or the portal's session, one error shape, cursor pages.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Training-course portal API",
+    "DESCRIPTION": (
+        "Courses, registrations, policy documents and certificate checks for other systems. "
+        "Authenticate with `Authorization: Bearer <token>` (tokens are made on the profile "
+        "page). Errors are always {code, message, fields}."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

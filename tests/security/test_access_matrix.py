@@ -164,6 +164,9 @@ MATRIX: dict[str, Rule] = {
     # accounts
     "accounts:profile-update": SIGNED_IN,
     "accounts:language-switch": post_only(PUBLIC),
+    # API tokens: everyone their own (a stranger's token id is a 404, tests/api/test_tokens)
+    "api-tokens:token-list": SIGNED_IN,
+    "api-tokens:token-revoke": post_only(SIGNED_IN),
     # courses: public pages
     "courses:course-list": PUBLIC,
     "courses:course-detail": PUBLIC,
@@ -345,7 +348,8 @@ MATRIX: dict[str, Rule] = {
 # allauth's own pages (sign-in, sign-up, password reset, e-mail confirmation ...): public by
 # design; they handle signed-in visitors themselves (tests/accounts covers them).
 PUBLIC_NAMESPACES_BY_MODULE = ("allauth.",)
-EXCLUDED_PREFIXES = ("admin/",)
+# The API answers JSON with status codes of its own: its matrix is tests/api/test_access_matrix_api.
+EXCLUDED_PREFIXES = ("admin/", "api/")
 
 # -- The URL configuration --------------------------------------------------------------------
 
