@@ -68,7 +68,13 @@ class GroupSerializer(serializers.Serializer):
 
 
 class QuotaSerializer(serializers.Serializer):
-    region = RegionSerializer()
+    region = RegionSerializer(
+        allow_null=True, help_text=_("The region the seats are kept for; null: any region.")
+    )
+    organisation_type = serializers.CharField(
+        help_text=_("The organisation type the seats are kept for (its code); empty: any type.")
+    )
+    label = serializers.CharField(help_text=_("Whom the seats are kept for, in words."))
     seats = serializers.IntegerField()
 
 
@@ -81,7 +87,9 @@ class CourseDetailSerializer(CourseListSerializer):
     contact_email = serializers.CharField()
     timetable = SessionSerializer(many=True, help_text=_("Sessions in time order."))
     groups = GroupSerializer(many=True, source="groups_list", help_text=_("Discussion groups."))
-    quotas = QuotaSerializer(many=True, help_text=_("Regional quotas."))
+    quotas = QuotaSerializer(
+        many=True, help_text=_("Seats kept per region, per organisation type, or both.")
+    )
 
 
 class _PersonalFields(serializers.Serializer):

@@ -4,8 +4,6 @@ shapes with a serializer and writes through one service; refusals become the one
 
 import datetime
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -23,6 +21,7 @@ from api import serializers as s
 from api.models import ApiToken, Scope
 from api.permissions import HasScope
 from api.services import api_write_audit
+from certificates import services as certificate_services
 from certificates.forms import same_name
 from certificates.models import normalise_code
 from certificates.selectors import certificate_verdict, eligibility_for_course
@@ -50,7 +49,6 @@ from policies.selectors import (
     document_get_for_user,
     document_search,
 )
-from portal.observability import client_ip_var
 
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="The input or the request was refused."),
@@ -357,18 +355,6 @@ class DocumentDetailView(ApiView):
         return Response(s.DocumentDetailSerializer(shown).data)
 
 
-def _too_many_lookups() -> bool:
-    """The web verification page's budget (PORTAL_CERTIFICATE_VERIFY_RATE per address in ten
-    minutes), shared with it through the same cache key."""
-    limit = int(getattr(settings, "PORTAL_CERTIFICATE_VERIFY_RATE", 120))
-    key = f"certificates:verify:{client_ip_var.get() or '-'}"
-    cache.add(key, 0, timeout=600)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:
-        return False
-
-
 @extend_schema(
     parameters=[
         OpenApiParameter(
@@ -390,7 +376,7 @@ class CertificateVerifyView(ApiView):
     authentication_classes: list = []
 
     def get(self, request: Request, code: str) -> Response:
-        if _too_many_lookups():
+        if certificate_services.verification_lookups_exceeded():
             return Response(
                 {
                     "code": "throttled",

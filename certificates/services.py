@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import cast
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -30,6 +32,7 @@ from certificates.pdf import certificate_pdf
 from courses.models import Course, Session
 from courses.pack_contents import safe_part
 from enrollment.models import Registration
+from portal.observability import client_ip_var
 
 logger = logging.getLogger(__name__)
 
@@ -316,3 +319,16 @@ def archive_cleanup() -> int:
 
 def archive_filename(archive: CertificateArchive) -> str:
     return f"{safe_part(archive.course.title)}-{safe_part(_('Certificates'))}.zip"
+
+
+def verification_lookups_exceeded() -> bool:
+    """Count one certificate look-up from the caller's address (the web page and the API share
+    the budget): True past PORTAL_CERTIFICATE_VERIFY_RATE in ten minutes. With codes of 120
+    random bits guessing is hopeless anyway; this only keeps scanners from wasting work."""
+    limit = int(getattr(settings, "PORTAL_CERTIFICATE_VERIFY_RATE", 120))
+    key = f"certificates:verify:{client_ip_var.get() or '-'}"
+    cache.add(key, 0, timeout=600)
+    try:
+        return int(cache.incr(key)) > limit
+    except ValueError:
+        return False

@@ -3,10 +3,8 @@ per-course page (rule, who qualifies, issue and revoke, the ZIP of all)."""
 
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,25 +30,12 @@ from enrollment.models import Registration
 from jobs.views import JobProgressView
 from portal.auth_types import signed_in
 from portal.downloads import private_file_response
-from portal.observability import client_ip_var
 from portal.views_base import ServiceActionView, ServiceFormView
 
 if TYPE_CHECKING:
     pass
 
 PDF = "application/pdf"
-
-
-def _too_many_lookups() -> bool:
-    """At most PORTAL_CERTIFICATE_VERIFY_RATE lookups per address in ten minutes: with codes of
-    120 random bits guessing is hopeless anyway, this only keeps scanners from wasting work."""
-    limit = int(getattr(settings, "PORTAL_CERTIFICATE_VERIFY_RATE", 120))
-    key = f"certificates:verify:{client_ip_var.get() or '-'}"
-    cache.add(key, 0, timeout=600)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:
-        return False
 
 
 class VerifyFormView(View):
@@ -76,7 +61,7 @@ class VerifyView(View):
     template_name = "certificates/certificate_verify.html"
 
     def get(self, request, code: str):
-        if _too_many_lookups():
+        if services.verification_lookups_exceeded():
             return self.busy()
         result, certificate = selectors.certificate_verdict(normalise_code(code))
         name_form = NameCheckForm(request.GET if "name" in request.GET else None)

@@ -33,6 +33,7 @@ from enrollment.services.nominees import (
 )
 from enrollment.views.common import CourseBusyMixin
 from jobs.views import JobProgressView
+from portal.access import ScopedObjectMixin
 from portal.auth_types import signed_in
 from portal.forms import error_text
 from portal.views_base import ServiceActionView, ServiceFormView
@@ -216,16 +217,15 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
-class ImportJobMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+class ImportJobMixin(ScopedObjectMixin):
+    """`self.job`: an import among those the visitor uploaded; anyone else's is not found."""
+
+    def look_up(self, **kwargs) -> None:
         self.job = get_object_or_404(
             ImportJob.objects.select_related("course"),
             pk=kwargs["job_id"],
-            uploaded_by=request.user,
+            uploaded_by=self.request.user,
         )
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ImportJobDetailView(ImportJobMixin, View):

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from accounts.roles import Role
 from api.models import Scope
 from certificates import services as certificate_services
-from courses.models import Course, RegionalQuota
+from courses.models import Course, Quota
 from enrollment.models import Registration
 from tests.api.conftest import ALL_SCOPES
 from tests.enrollment.conftest import trainee_from
@@ -67,7 +67,8 @@ def test_a_course_shows_its_timetable_speakers_groups_and_quotas(api_client):
     speaker = SpeakerFactory(name="李教授", title="教授")
     group = DiscussionGroupFactory(course=course, name="第一组")
     SessionFactory(course=course, speakers=[speaker], discussion_group=group, title="开班式")
-    RegionalQuota.objects.create(course=course, region=region("44"), seats=5)
+    Quota.objects.create(course=course, region=region("44"), seats=5)
+    Quota.objects.create(course=course, organisation_type="technical_school", seats=7)
     api = api_client(UserFactory(), [Scope.READ_COURSES])
 
     data = api.get(f"/api/v1/courses/{course.pk}/").json()
@@ -80,7 +81,13 @@ def test_a_course_shows_its_timetable_speakers_groups_and_quotas(api_client):
     }
     assert data["timetable"][0]["discussion_group_id"] == group.pk
     assert [g["name"] for g in data["groups"]] == ["第一组"]
-    assert [(q["region"]["code"], q["seats"]) for q in data["quotas"]] == [("44", 5)]
+    quotas = [
+        ((q["region"] or {}).get("code"), q["organisation_type"], q["seats"])
+        for q in data["quotas"]
+    ]
+    assert sorted(quotas, key=str) == sorted(
+        [("44", "", 5), (None, "technical_school", 7)], key=str
+    )
 
 
 def test_a_draft_is_shown_to_its_organisers_only(api_client):

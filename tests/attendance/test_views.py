@@ -403,8 +403,9 @@ def test_qr_and_checkin_pages_query_counts(
     url = reverse("attendance:checkin", args=[services.qr_token_make(session_id=session.pk)])
     with django_assert_max_num_queries(8):
         client.get(url)
-    # The check-in locks the trainee's registration as staff marks do (one statement more).
-    with django_assert_max_num_queries(15):
+    # The check-in locks the trainee's registration as staff marks do, and the menu asks whether
+    # the trainee takes attendance at some course (one statement each).
+    with django_assert_max_num_queries(16):
         assert b'data-code="present"' in client.post(url).content
 
 

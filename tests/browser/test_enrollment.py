@@ -152,5 +152,5 @@ def test_organiser_keeps_existing_profiles_with_one_click_on_a_phone(
     save_screenshot(page, "import-waiting-for-choice")
     page.locator("#keep-profiles").click()
     page.locator("#import-done").wait_for(timeout=60000)
-    assert "已为 2 人报名" in page.locator("#import-done").inner_text()
+    assert "已为2人报名" in page.locator("#import-done").inner_text()
     assert Registration.objects.get(trainee=existing).full_name == "王五"

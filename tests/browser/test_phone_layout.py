@@ -15,7 +15,7 @@ ORGANISER_PAGES = {
     "course editor": [*TABS, "取消培训班", "复制为新一期", "查看公开页面"],
     "course details": [*TABS, "保存"],
     "timetable editor": [*TABS, "编辑", "删除", "保存日程"],
-    "registration list": ["筛选", "通过所选", "驳回所选", "群发通知", "移入候补"],
+    "registration list": ["筛选", "通过所选", "所选审核不通过", "群发通知", "移入候补"],
     "statistics": ["报名", "代为报名", "推荐单位"],
     "course exports": ["签到名单", "二维码", "考勤表", "报名名单"],
     "organiser exports": [],
