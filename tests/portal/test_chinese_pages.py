@@ -229,3 +229,16 @@ def test_the_catalogue_and_the_templates_follow_the_glossary():
     glossary = (ROOT / "docs/glossary.zh-Hans.md").read_text(encoding="utf-8")
     assert checker.writing_problems(po, glossary) == []
     assert checker.all_template_problems() == []
+
+
+@pytest.mark.django_db
+def test_dates_in_running_text_read_as_chinese_dates(client):
+    """Sentences and a document's particulars give 2020年5月1日（星期五）, not 2020-05-01."""
+    course = CourseFactory(status=Course.Status.PUBLISHED)
+    document = PolicyDocumentFactory()
+    closes = visible_text(client.get(course.get_absolute_url()).text)
+    day = course.registration_closes_at.astimezone(course.tz)
+    assert f"{day.year}年{day.month}月{day.day}日（星期" in closes
+    particulars = visible_text(client.get(document.get_absolute_url()).text)
+    assert "2020年5月1日（星期五）" in particulars
+    assert "2020-05-01" not in particulars
