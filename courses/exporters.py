@@ -15,7 +15,9 @@ class CourseExporter(Exporter):
 
     Not registered itself: apps subclass it with a `name`, `title`, `total` and `write`.
     A subclass that needs more of the course (a survey, say) overrides `course_exists`
-    and the message and code of the error for a course that does not qualify.
+    and the message and code of the error for a course that does not qualify. That check runs
+    only after `can_request`: a course the caller may not export is not found, whether or not
+    it exists, so an id tells a stranger nothing.
     """
 
     about_one_object = True
@@ -33,9 +35,11 @@ class CourseExporter(Exporter):
             course_id = int(data.get("course") or 0)
         except (TypeError, ValueError):
             course_id = 0
-        if not cls.course_exists(course_id):
-            raise ValidationError(str(cls.invalid_course_message), code=cls.invalid_course_code)
         return {"course": course_id}
+
+    def check(self) -> None:
+        if not self.course_exists(self.params["course"]):
+            raise ValidationError(str(self.invalid_course_message), code=self.invalid_course_code)
 
     @property
     def course(self) -> Course:

@@ -47,6 +47,10 @@ class Exporter:
         """Validate request data into JSON-serialisable parameters; raise ValidationError."""
         return {}
 
+    def check(self) -> None:
+        """Checks that may tell what an object holds (a course without a survey, say): made only
+        after `can_request` said yes, so they tell nothing to anyone else; raise ValidationError."""
+
     def can_request(self, user: PortalUser) -> bool:
         raise NotImplementedError
 

@@ -44,6 +44,7 @@ def export_request(
     instance = exporter_class(params)
     if not instance.can_request(user):
         raise PermissionDenied
+    instance.check()
     with translation.override(language):
         title = instance.describe()
     with transaction.atomic():

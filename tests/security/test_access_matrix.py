@@ -716,3 +716,27 @@ def test_export_of_another_organisers_course_is_not_found(client):
     )
     assert response.status_code == 404
     assert not ExportJob.objects.exists()
+
+
+@pytest.mark.parametrize("exporter", ["attendance.sheet", "feedback.results"])
+def test_an_export_of_a_course_out_of_reach_says_the_same_whether_it_exists(client, exporter):
+    """A course id that does not exist and another organiser's course (with or without a
+    survey) get the same 404: the answer tells a stranger nothing about which ids exist."""
+    other = CourseFactory(status=Course.Status.PUBLISHED)
+    missing = other.pk + 1000
+    client.force_login(UserFactory(roles=[Role.ORGANISER]))
+    url = reverse("exports:job-create", args=[exporter])
+    answers = [client.post(url, {"course": pk}).status_code for pk in (other.pk, missing, "x")]
+    assert answers == [404, 404, 404]
+    assert not ExportJob.objects.exists()
+
+
+def test_an_organiser_hears_why_their_own_course_cannot_be_exported(client):
+    organiser = UserFactory(roles=[Role.ORGANISER], preferred_language="en")
+    course = CourseFactory(status=Course.Status.PUBLISHED, organisers=[organiser])
+    client.force_login(organiser)
+    response = client.post(
+        reverse("exports:job-create", args=["feedback.results"]), {"course": course.pk}, follow=True
+    )
+    assert "Choose a course with a survey." in response.text
+    assert not ExportJob.objects.exists()

@@ -57,10 +57,10 @@ class Command(BaseCommand):
         with translation.override(options["language"]):
             exporter_class = exporter_get(name)
             try:
-                params = exporter_class.clean_params(data)
+                exporter = exporter_class(exporter_class.clean_params(data))
+                exporter.check()
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
-            exporter = exporter_class(params)
             book = SafeWorkbook(time_zone=exporter.time_zone())
             written = {"rows": 0}
 
