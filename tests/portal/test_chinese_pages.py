@@ -242,3 +242,15 @@ def test_dates_in_running_text_read_as_chinese_dates(client):
     particulars = visible_text(client.get(document.get_absolute_url()).text)
     assert "2020年5月1日（星期五）" in particulars
     assert "2020-05-01" not in particulars
+
+
+@pytest.mark.django_db
+def test_my_exports_tells_an_organiser_where_a_courses_spreadsheets_are_built(client):
+    organiser = UserFactory(roles=[Role.ORGANISER], preferred_language="zh-hans")
+    client.force_login(organiser)
+    html = client.get(reverse("exports:job-list")).text
+    hint = re.search(r'<p id="course-exports-hint">(.*?)</p>', html, re.S)
+    assert hint and f'href="{reverse("attendance:course-list")}"' in hint.group(1)
+    assert "考勤表和签到表" in visible_text(hint.group(1))
+    client.force_login(UserFactory(preferred_language="zh-hans"))
+    assert "course-exports-hint" not in client.get(reverse("exports:job-list")).text
