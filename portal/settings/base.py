@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "exports",
     "audit",
     "jobs",
+    "backups",
     "api",
 ]
 
@@ -191,6 +192,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_ROOT = BASE_DIR / "static" / "icons"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / env("PORTAL_MEDIA_ROOT", default=".local/media")
+# Where `manage.py backup` writes its dated folders (keep them off this disk too: deploy/README).
+PORTAL_BACKUP_DIR = BASE_DIR / env("PORTAL_BACKUP_DIR", default=".local/backups")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
