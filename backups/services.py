@@ -91,9 +91,12 @@ def _row_counts(cursor: Any) -> dict[str, int]:
 
 
 def _run(command: list[str], *, database: Database) -> None:
-    done = subprocess.run(
-        command, env=_libpq_env(database), capture_output=True, text=True, check=False
-    )
+    try:
+        done = subprocess.run(
+            command, env=_libpq_env(database), capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError:
+        raise BackupError(f"{command[0]} is not installed (Debian: postgresql-client).") from None
     if done.returncode != 0:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()}")
 
@@ -139,7 +142,10 @@ def _portal_version() -> dict[str, str]:
 
 def _dump(*, database: Database, target: Path) -> dict[str, int]:
     """Dump the database and count its rows, both from one snapshot."""
-    connection = _connect(database)
+    try:
+        connection = _connect(database)
+    except psycopg2.Error as exc:
+        raise BackupError(f"Cannot connect to the database: {exc}".strip()) from None
     try:
         connection.set_session(isolation_level="REPEATABLE READ", readonly=True)
         with connection.cursor() as cursor:
@@ -172,8 +178,13 @@ def backup_create(
     created = timezone.now()
     folder = (into or backup_dir()) / created.strftime("%Y%m%d-%H%M%S-%f")
     folder.mkdir(parents=True)
-    counts = _dump(database=database, target=folder / DUMP)
-    media = _copy_media(source=media_root, target=folder / MEDIA)
+    try:
+        counts = _dump(database=database, target=folder / DUMP)
+        media = _copy_media(source=media_root, target=folder / MEDIA)
+    except BaseException:
+        # No half-made folder that looks like a backup.
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     manifest = {
         "format": FORMAT_VERSION,
         "created_at": created.isoformat(),

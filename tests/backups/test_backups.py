@@ -186,3 +186,10 @@ def test_restore_refuses_a_database_that_has_tables(tmp_path, certificate):
             source=folder, database=connection.settings_dict, media_root=tmp_path / "m"
         )
     assert Certificate.objects.count() == 1
+
+
+def test_a_failed_backup_says_why_and_leaves_no_folder(tmp_path):
+    missing = {**connection.settings_dict, "NAME": f"{connection.settings_dict['NAME']}_missing"}
+    with pytest.raises(services.BackupError, match="Cannot connect to the database"):
+        services.backup_create(into=tmp_path, database=missing)
+    assert list(tmp_path.iterdir()) == []
