@@ -1,0 +1,56 @@
+"""What personal data each app holds about a person, for "Download my data".
+
+An app registers a section in its `AppConfig.ready()`: a model, the fields (lookups allowed,
+`course__title`) and how to find the person's rows. Column headings come from the fields'
+verbose names, so the file reads in the person's language without new wording."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+Owner = Callable[[Any], Q]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    owner: Owner
+
+    @property
+    def title(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    def rows(self, user: Any) -> list[dict[str, Any]]:
+        queryset = self.model._default_manager.filter(self.owner(user))
+        return list(queryset.order_by("pk").values(*self.fields))
+
+    def headings(self) -> list[str]:
+        return [field_label(self.model, field) for field in self.fields]
+
+
+_sections: dict[str, Section] = {}
+
+
+def register(key: str, *, model: type[models.Model], fields: tuple[str, ...], owner: Owner) -> None:
+    """Add (or replace) the section `key`; `owner(user)` selects the person's rows."""
+    _sections[key] = Section(key=key, model=model, fields=fields, owner=owner)
+
+
+def sections() -> list[Section]:
+    return sorted(_sections.values(), key=lambda section: section.key)
+
+
+def field_label(model: type[models.Model], lookup: str) -> str:
+    """The verbose names along a lookup: `course__title` is "course · title"."""
+    labels = []
+    for name in lookup.split("__"):
+        field = model._meta.get_field(name)
+        labels.append(str(getattr(field, "verbose_name", name)))
+        if isinstance(field.related_model, type):
+            model = field.related_model
+    return " · ".join(labels)
