@@ -32,6 +32,15 @@ class Section:
     def headings(self) -> list[str]:
         return [field_label(self.model, field) for field in self.fields]
 
+    def readable(self, row: dict[str, Any]) -> list[Any]:
+        """The row's values for people: a choice as its label ("Confirmed", not "confirmed")."""
+        values = []
+        for lookup in self.fields:
+            value = row[lookup]
+            choices = dict(_field(self.model, lookup).flatchoices)
+            values.append(choices.get(value, value) if choices else value)
+        return values
+
 
 _sections: dict[str, Section] = {}
 
@@ -45,12 +54,23 @@ def sections() -> list[Section]:
     return sorted(_sections.values(), key=lambda section: section.key)
 
 
-def field_label(model: type[models.Model], lookup: str) -> str:
-    """The verbose names along a lookup: `course__title` is "course · title"."""
-    labels = []
+def _path(model: type[models.Model], lookup: str) -> list[Any]:
+    """The fields along a lookup: `course__title` is [Registration.course, Course.title]."""
+    path = []
     for name in lookup.split("__"):
         field = model._meta.get_field(name)
-        labels.append(str(getattr(field, "verbose_name", name)))
+        path.append(field)
         if isinstance(field.related_model, type):
             model = field.related_model
-    return " · ".join(labels)
+    return path
+
+
+def _field(model: type[models.Model], lookup: str) -> Any:
+    return _path(model, lookup)[-1]
+
+
+def field_label(model: type[models.Model], lookup: str) -> str:
+    """The verbose names along a lookup: `course__title` is "course · title"."""
+    return " · ".join(
+        str(getattr(field, "verbose_name", field.name)) for field in _path(model, lookup)
+    )

@@ -57,7 +57,7 @@ def _write(archive: zipfile.ZipFile, download: DataDownload) -> None:
             _sheet_title(section), [Column(header=name) for name in section.headings()]
         )
         for row in rows:
-            sheet.append(row[field] for field in section.fields)
+            sheet.append(section.readable(row))
         download.heartbeat(done)
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as spreadsheet:
         book.save(spreadsheet.name)

@@ -10,14 +10,16 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.roles import Role
 from certificates import services as certificate_services
+from enrollment.models import Registration
 from feedback.models import Survey, SurveyAnswer, SurveyResponse
 from privacy import services
 from privacy.models import DataDownload
+from questions.models import Question
 from tests.factories.accounts import UserFactory
 from tests.factories.courses import CourseFactory
 from tests.factories.enrollment import RegistrationFactory
@@ -89,9 +91,26 @@ def test_a_person_downloads_everything_about_them_and_nothing_about_others(
     assert "另一位学员" not in json.dumps(data, ensure_ascii=False)
 
     book = load_workbook(io.BytesIO(archive.read(services.SPREADSHEET)))
-    questions = next(sheet for sheet in book if "问题" in sheet.title or "question" in sheet.title)
+    with translation.override(download.language):
+        questions = book[str(Question._meta.verbose_name_plural)]
     cell = questions.cell(row=2, column=2)
     assert cell.value == '=HYPERLINK("http://x","y")' and cell.data_type == "s"
+    # The spreadsheet is for reading: a status is its label, the JSON keeps the code.
+    assert data["registrations"][0]["status"] == "confirmed"
+    with translation.override(download.language):  # the language of the request
+        title = str(Registration._meta.verbose_name_plural)
+        status = str(Registration._meta.get_field("status").verbose_name)
+        confirmed = str(Registration.Status.CONFIRMED.label)
+    registrations = book[title]
+    headings = [cell.value for cell in registrations[1]]
+    assert registrations.cell(row=2, column=headings.index(status) + 1).value == confirmed
+
+
+def test_the_page_reads_in_chinese(client, person):
+    client.force_login(person)
+    response = client.get(reverse("privacy:data-download"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = response.content.decode()
+    assert "下载我的数据" in text and "生成数据" in text
 
 
 def test_nobody_else_sees_or_downloads_it(client, person, django_capture_on_commit_callbacks):
