@@ -69,8 +69,10 @@ def restored_run():
 
 
 @pytest.fixture
-def certificate():
-    """A small data set: a finished course, a trainee with a certificate and its stored PDF."""
+def certificate(settings, tmp_path):
+    """A small data set: a finished course, a trainee with a certificate and its stored PDF
+    (in a media folder of this test's own, so the backup holds only what the test made)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     organiser = UserFactory(roles=[Role.ORGANISER])
     course = make_finished_course(organiser, sessions=4)
     rule(course, organiser)
@@ -138,7 +140,7 @@ def test_a_backup_restores_with_the_same_rows_and_files_and_the_trainee_download
     tmp_path, certificate, scratch_database, restored_run
 ):
     run, media = restored_run
-    folder = services.backup_create(into=tmp_path)
+    folder = services.backup_create(into=tmp_path / "backups")
     manifest = json.loads((folder / services.MANIFEST).read_text("utf-8"))
     assert manifest["database"]["row_counts"] == _table_counts(connection.settings_dict)
     assert manifest["database"]["row_counts"]["certificates_certificate"] == 1
@@ -159,7 +161,7 @@ def test_a_backup_restores_with_the_same_rows_and_files_and_the_trainee_download
 def test_a_damaged_backup_is_refused_naming_what_is_wrong_before_anything_is_restored(
     tmp_path, certificate, scratch_database
 ):
-    folder = services.backup_create(into=tmp_path)
+    folder = services.backup_create(into=tmp_path / "backups")
     dump = folder / services.DUMP
     data = bytearray(dump.read_bytes())
     data[len(data) // 2] ^= 0xFF
@@ -180,7 +182,7 @@ def test_a_damaged_backup_is_refused_naming_what_is_wrong_before_anything_is_res
 
 
 def test_restore_refuses_a_database_that_has_tables(tmp_path, certificate):
-    folder = services.backup_create(into=tmp_path)
+    folder = services.backup_create(into=tmp_path / "backups")
     with pytest.raises(services.BackupError, match="is not empty"):
         services.backup_restore(
             source=folder, database=connection.settings_dict, media_root=tmp_path / "m"
