@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: help setup run test messages lint format bench scale-test
+.PHONY: help setup run test messages lint format bench scale-test backup restore
 
 help:
 	@echo "make run      set up, then start web server, Celery worker and beat (Ctrl-C stops)"
@@ -10,6 +10,8 @@ help:
 	@echo "make setup    the set-up alone: .venv, PostgreSQL, Redis, migrations, demo data"
 	@echo "make messages update the translation catalogues after changing strings"
 	@echo "make bench    set up, then run the benchmarks (QUICK=1 for a short run)"
+	@echo "make backup   a dated folder with the database dump, media files and a checksum manifest"
+	@echo "make restore FROM=folder  check a backup, then restore it into an empty database and media folder"
 	@echo "make scale-test  two web servers and two workers behind a proxy, a registration rush"
 
 setup:
@@ -42,3 +44,10 @@ bench:
 scale-test:
 	@bash scripts/setup.sh test
 	$(PY) scripts/scale_test.py
+
+backup:
+	$(PY) manage.py backup
+
+restore:
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=path/to/backup-folder"; exit 2; }
+	$(PY) manage.py restore "$(FROM)"

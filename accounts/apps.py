@@ -8,7 +8,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import demo as accounts_demo
-        from accounts import exporters  # noqa: F401 - registers the exporters
+        from accounts import (
+            exporters,  # noqa: F401 - registers the exporters
+            personal_data,  # noqa: F401 - registers its part of "my data"
+        )
         from portal import demo
 
         demo.register("accounts", accounts_demo.seed)

@@ -8,7 +8,10 @@ class AttendanceConfig(AppConfig):
 
     def ready(self) -> None:
         from attendance import demo as attendance_demo
-        from attendance import exporters  # noqa: F401 - registers the attendance exporters
+        from attendance import (
+            exporters,  # noqa: F401 - registers the attendance exporters
+            personal_data,  # noqa: F401 - registers its part of "my data"
+        )
         from portal import demo
 
         demo.register("attendance", attendance_demo.seed, after=["enrollment"])

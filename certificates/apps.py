@@ -8,6 +8,7 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         from certificates import demo as certificates_demo
+        from certificates import personal_data  # noqa: F401 - registers its part of "my data"
         from portal import demo
 
         demo.register("certificates", certificates_demo.seed, after=["attendance", "feedback"])

@@ -8,6 +8,7 @@ class EnrollmentConfig(AppConfig):
 
     def ready(self) -> None:
         from courses import trainees
+        from enrollment import personal_data  # noqa: F401 - registers its part of "my data"
         from enrollment.selectors import course_ids_confirmed_for
         from enrollment.services.notify import course_calendar_make
         from notifications import outbox

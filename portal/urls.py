@@ -23,6 +23,7 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("documents/", include("policies.urls")),
     path("exports/", include("exports.urls")),
+    path("privacy/", include("privacy.urls")),
     path("accounts/tokens/", include("api.token_urls")),
     path("api/", include("api.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

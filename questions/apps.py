@@ -9,6 +9,9 @@ class QuestionsConfig(AppConfig):
     def ready(self) -> None:
         from portal import demo
         from questions import demo as questions_demo
-        from questions import exporters  # noqa: F401 - registers the questions export
+        from questions import (
+            exporters,  # noqa: F401 - registers the questions export
+            personal_data,  # noqa: F401 - registers its part of "my data"
+        )
 
         demo.register("questions", questions_demo.seed, after=["enrollment"])

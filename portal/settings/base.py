@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "exports",
     "audit",
     "jobs",
+    "backups",
+    "privacy",
     "api",
 ]
 
@@ -191,6 +193,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_ROOT = BASE_DIR / "static" / "icons"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / env("PORTAL_MEDIA_ROOT", default=".local/media")
+# Where `manage.py backup` writes its dated folders (keep them off this disk too: deploy/README).
+# Days a person's "download my data" file is kept before it is deleted.
+PORTAL_DATA_DOWNLOAD_KEEP_DAYS = env.int("PORTAL_DATA_DOWNLOAD_KEEP_DAYS", default=7)
+PORTAL_BACKUP_DIR = BASE_DIR / env("PORTAL_BACKUP_DIR", default=".local/backups")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -262,6 +268,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-mail-sweep": {"task": "notifications.mail_sweep", "schedule": 60.0},
     "exports-sweep": {"task": "exports.export_sweep", "schedule": 60.0},
     "exports-cleanup": {"task": "exports.export_cleanup", "schedule": 3600.0},
+    "privacy-data-download-sweep": {"task": "privacy.data_download_sweep", "schedule": 60.0},
+    "privacy-data-download-cleanup": {
+        "task": "privacy.data_download_cleanup",
+        "schedule": 3600.0,
+    },
     "courses-reading-pack-cleanup": {"task": "courses.reading_pack_cleanup", "schedule": 3600.0},
     # Hourly; each reminder's outbox key sends it once however often this runs.
     "enrollment-reminders": {"task": "enrollment.registration_remind", "schedule": 3600.0},

@@ -67,6 +67,7 @@ from enrollment.models import CalendarFeed, ImportJob
 from exports.models import ExportJob
 from feedback.models import Survey
 from portal.access import RoleRequiredMixin, ScopedObjectMixin
+from privacy.models import DataDownload
 from tests.courses.packs import build_pack
 from tests.factories.accounts import UserFactory
 from tests.factories.courses import (
@@ -343,6 +344,11 @@ MATRIX: dict[str, Rule] = {
     "exports:job-detail": ORGANISER_OWN,
     "exports:job-status": ORGANISER_OWN,
     "exports:job-download": ORGANISER_OWN,
+    # privacy: everyone asks for their own data; a download is its person's alone (not even
+    # administrators')
+    "privacy:data-download": SIGNED_IN,
+    "privacy:data-download-status": TRAINEE_OWN,
+    "privacy:data-download-file": TRAINEE_OWN,
 }
 
 # allauth's own pages (sign-in, sign-up, password reset, e-mail confirmation ...): public by
@@ -466,6 +472,13 @@ def _build_world(media) -> World:
         expires_at=timezone.now() + timezone.timedelta(days=1),
     )
     export_job.file.save("matrix.xlsx", ContentFile(SECRET.encode()), save=True)
+    data_download = DataDownload.objects.create(
+        user=trainee,
+        language="zh-hans",
+        status=DataDownload.Status.DONE,
+        expires_at=timezone.now() + timezone.timedelta(days=1),
+    )
+    data_download.file.save("my-data.zip", ContentFile(SECRET.encode()), save=True)
     item = pack.central.items.first()
     document_file = pack.public_doc.files.first()
     kwargs = {
@@ -535,6 +548,8 @@ def _build_world(media) -> World:
         "exports:job-detail": {"pk": export_job.pk},
         "exports:job-status": {"pk": export_job.pk},
         "exports:job-download": {"pk": export_job.pk},
+        "privacy:data-download-status": {"pk": data_download.pk},
+        "privacy:data-download-file": {"pk": data_download.pk},
     }
     # Any other `<int:pk>` is the course.
     defaults = {"pk": course.pk}

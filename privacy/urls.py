@@ -1,0 +1,19 @@
+from django.urls import path
+
+from privacy import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("my-data/", views.DataDownloadView.as_view(), name="data-download"),
+    path(
+        "my-data/<uuid:pk>/status/",
+        views.DataDownloadStatusView.as_view(),
+        name="data-download-status",
+    ),
+    path(
+        "my-data/<uuid:pk>/download/",
+        views.DataDownloadFileView.as_view(),
+        name="data-download-file",
+    ),
+]
