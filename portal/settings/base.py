@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "questions",
     "feedback",
     "certificates",
+    "webhooks",
     "notifications",
     "exports",
     "audit",
@@ -261,6 +262,7 @@ CELERY_TASK_ANNOTATIONS = {
 CELERY_BEAT_SCHEDULE = {
     "notifications-mail-sweep": {"task": "notifications.mail_sweep", "schedule": 60.0},
     "exports-sweep": {"task": "exports.export_sweep", "schedule": 60.0},
+    "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 60.0},
     "exports-cleanup": {"task": "exports.export_cleanup", "schedule": 3600.0},
     "courses-reading-pack-cleanup": {"task": "courses.reading_pack_cleanup", "schedule": 3600.0},
     # Hourly; each reminder's outbox key sends it once however often this runs.
@@ -289,6 +291,14 @@ PORTAL_EXPORT_MAX_ATTEMPTS = env.int("PORTAL_EXPORT_MAX_ATTEMPTS", default=3)
 PORTAL_MAIL_MAX_ATTEMPTS = env.int("PORTAL_MAIL_MAX_ATTEMPTS", default=8)
 PORTAL_MAIL_STALE_SENDING_SECONDS = env.int("PORTAL_MAIL_STALE_SENDING_SECONDS", default=600)
 # Certificate verification look-ups allowed per client address in ten minutes.
+# Webhooks: addresses inside the organisation's network (private, loopback, link-local) are
+# refused unless this is on (for intranets and tests); a call gives up after TIMEOUT seconds;
+# a delivery is retried with backoff for RETRY_SECONDS; a subscription failing for
+# PAUSE_SECONDS is paused and its owner told.
+PORTAL_WEBHOOK_ALLOW_PRIVATE = env.bool("PORTAL_WEBHOOK_ALLOW_PRIVATE", default=False)
+PORTAL_WEBHOOK_TIMEOUT = env.float("PORTAL_WEBHOOK_TIMEOUT", default=5.0)
+PORTAL_WEBHOOK_RETRY_SECONDS = env.int("PORTAL_WEBHOOK_RETRY_SECONDS", default=24 * 3600)
+PORTAL_WEBHOOK_PAUSE_SECONDS = env.int("PORTAL_WEBHOOK_PAUSE_SECONDS", default=24 * 3600)
 PORTAL_CERTIFICATE_VERIFY_RATE = env.int("PORTAL_CERTIFICATE_VERIFY_RATE", default=120)
 
 # Content-Security-Policy (django-csp 4): same-origin only; no inline script.
