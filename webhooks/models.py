@@ -35,7 +35,7 @@ class WebhookSubscription(models.Model):
         on_delete=models.CASCADE,
         related_name="webhook_subscriptions",
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("webhook", "name"), max_length=100)
     url = models.URLField(_("URL"), max_length=500)
     # Kept readable: every delivery is signed with it. Shown to its owner once.
     secret = models.CharField(_("secret"), max_length=100)
@@ -83,7 +83,7 @@ class WebhookDelivery(models.Model):
     resource = models.CharField(_("resource"), max_length=40)
     resource_id = models.BigIntegerField(_("resource id"))
     occurred_at = models.DateTimeField(_("occurred"), default=timezone.now)
-    body = models.TextField(_("body"), blank=True)
+    body = models.TextField(pgettext_lazy("webhook", "body"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -127,7 +127,7 @@ class WebhookAttempt(models.Model):
         on_delete=models.CASCADE,
         related_name="attempt_log",
     )
-    at = models.DateTimeField(_("time"), default=timezone.now)
+    at = models.DateTimeField(pgettext_lazy("webhook attempt", "time"), default=timezone.now)
     address = models.CharField(_("address"), max_length=64, blank=True)
     request_excerpt = models.TextField(_("request"), blank=True)
     status_code = models.PositiveSmallIntegerField(_("answer"), null=True, blank=True)

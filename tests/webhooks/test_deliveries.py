@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.roles import Role
 from courses.models import Course
@@ -288,7 +288,8 @@ def test_loopback_is_refused_when_sent_unless_allowed(settings, receiver, organi
     subscribe(organiser, receiver, host=host)
     settings.PORTAL_WEBHOOK_ALLOW_PRIVATE = False
     registration_create(course_id=course.pk, trainee=UserFactory())
-    send_due()
+    with translation.override("en"):
+        send_due()
     assert receiver.requests == []
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "pending"
