@@ -351,6 +351,9 @@ LOGGING: dict[str, Any] = {
 PORTAL_X_ACCEL_REDIRECT = env("PORTAL_X_ACCEL_REDIRECT", default="")
 
 # The API (/api/v1/): JSON only, tokens or the portal's session, one error shape, cursor pages.
+# API rate limits ("<requests>/<sec|min|hour|day>"; empty: no limit), answered with 429.
+PORTAL_API_RATE_PER_TOKEN = env("PORTAL_API_RATE_PER_TOKEN", default="600/min")
+PORTAL_API_RATE_PER_ADDRESS = env("PORTAL_API_RATE_PER_ADDRESS", default="1200/min")
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -359,6 +362,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.TokenRateThrottle",
+        "api.throttling.AddressRateThrottle",
+    ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
