@@ -56,8 +56,20 @@ ERRORS = {
     401: OpenApiResponse(s.ErrorSerializer, description="No valid token or session."),
     403: OpenApiResponse(s.ErrorSerializer, description="The token lacks the scope."),
     404: OpenApiResponse(s.ErrorSerializer, description="Not found, or not yours to see."),
+    429: OpenApiResponse(
+        s.ErrorSerializer, description="Too many requests from this token or address."
+    ),
 }
-BUSY = {503: OpenApiResponse(s.ErrorSerializer, description="The course is busy; retry.")}
+# The answers of a write (sent with an Idempotency-Key, see the guide).
+BUSY = {
+    409: OpenApiResponse(
+        s.ErrorSerializer, description="This Idempotency-Key's first request is being answered."
+    ),
+    422: OpenApiResponse(
+        s.ErrorSerializer, description="This Idempotency-Key was used for another request."
+    ),
+    503: OpenApiResponse(s.ErrorSerializer, description="The course is busy; retry."),
+}
 
 
 class ApiView(APIView):

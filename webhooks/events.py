@@ -28,6 +28,9 @@ Renderer = Callable[[int], dict[str, Any] | None]
 # course ids -> (course id, organiser's user id) pairs
 OrganiserLookup = Callable[[set[int]], Iterable[tuple[int, int]]]
 
+# Deliveries per task: each call may wait its timeout, so a task stays inside its time limit.
+BATCH_SIZE = 20
+
 _renderers: dict[str, Renderer] = {}
 _organisers: list[OrganiserLookup] = []
 
@@ -121,6 +124,6 @@ def webhook_emit(occurrences: Iterable[Occurrence]) -> list[int]:
             key__in=[row.key for row in rows], status=WebhookDelivery.Status.PENDING
         ).values_list("pk", flat=True)
     )
-    if ids:
-        enqueue_on_commit("webhooks.deliver_many", ids, log=logger)
+    for start in range(0, len(ids), BATCH_SIZE):
+        enqueue_on_commit("webhooks.deliver_many", ids[start : start + BATCH_SIZE], log=logger)
     return ids

@@ -311,3 +311,20 @@ def test_nobody_subscribed_costs_one_query(organiser, course, django_assert_num_
 
     with django_assert_num_queries(1):
         webhook_emit([Occurrence(Event.COURSE_CHANGED, "course", course.pk, course.pk, key="k")])
+
+
+def test_the_sweeper_hands_out_due_deliveries_and_releases_stuck_ones(
+    allow_private, receiver, organiser, course
+):
+    from webhooks.services import webhook_sweep
+
+    subscription = subscribe(organiser, receiver)
+    registration_create(course_id=course.pk, trainee=UserFactory())
+    registration_create(course_id=course.pk, trainee=UserFactory())
+    due, stuck = WebhookDelivery.objects.order_by("pk")
+    WebhookDelivery.objects.filter(pk=stuck.pk).update(
+        status="sending", claimed_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+    assert webhook_sweep() == [due.pk, stuck.pk]
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(status="paused")
+    assert webhook_sweep() == []
