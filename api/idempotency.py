@@ -7,7 +7,7 @@ with another method, path or body is refused (422); one still being answered, 40
 
 import hashlib
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -100,3 +100,10 @@ def replayed(record: IdempotencyRecord) -> Response:
     response = Response(record.response, status=record.status_code)
     response["Idempotent-Replayed"] = "true"
     return response
+
+
+def idempotency_cleanup(*, now: datetime | None = None) -> int:
+    """Forget the answers kept longer than a day (the beat task `api.idempotency_cleanup`)."""
+    cutoff = (now or timezone.now()) - KEEP
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -263,6 +263,8 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-mail-sweep": {"task": "notifications.mail_sweep", "schedule": 60.0},
     "exports-sweep": {"task": "exports.export_sweep", "schedule": 60.0},
     "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 60.0},
+    # Hourly: Idempotency-Key answers are kept a day.
+    "api-idempotency-cleanup": {"task": "api.idempotency_cleanup", "schedule": 3600.0},
     "exports-cleanup": {"task": "exports.export_cleanup", "schedule": 3600.0},
     "courses-reading-pack-cleanup": {"task": "courses.reading_pack_cleanup", "schedule": 3600.0},
     # Hourly; each reminder's outbox key sends it once however often this runs.

@@ -93,3 +93,20 @@ def test_a_key_longer_than_200_characters_is_refused():
     api = bearer(make_token(trainee_from("11")))
     response = register(api, course_open(), key="x" * 201)
     assert (response.status_code, response.json()["code"]) == (400, "invalid")
+
+
+def test_answers_are_forgotten_after_a_day():
+    import datetime
+
+    from django.utils import timezone
+
+    from api.idempotency import idempotency_cleanup
+    from api.models import IdempotencyRecord
+
+    course = course_open()
+    api = bearer(make_token(trainee_from("11")))
+    register(api, course, key="old")
+    assert idempotency_cleanup() == 0
+    later = timezone.now() + datetime.timedelta(hours=25)
+    assert idempotency_cleanup(now=later) == 1
+    assert not IdempotencyRecord.objects.exists()
