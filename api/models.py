@@ -79,3 +79,31 @@ class ApiToken(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a write sent with an `Idempotency-Key`, kept a day: the same key
+    and body get it again, a different body with the same key is refused."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("idempotency", "user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    key = models.CharField(_("idempotency key"), max_length=200)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("answer"), null=True, blank=True)
+    response = models.JSONField(_("response"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_one_per_user_key")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -17,8 +17,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import user_roles
+from api import idempotency
 from api import serializers as s
-from api.models import ApiToken, Scope
+from api.models import ApiToken, IdempotencyRecord, Scope
 from api.permissions import HasScope
 from api.services import api_write_audit
 from certificates import services as certificate_services
@@ -55,8 +56,20 @@ ERRORS = {
     401: OpenApiResponse(s.ErrorSerializer, description="No valid token or session."),
     403: OpenApiResponse(s.ErrorSerializer, description="The token lacks the scope."),
     404: OpenApiResponse(s.ErrorSerializer, description="Not found, or not yours to see."),
+    429: OpenApiResponse(
+        s.ErrorSerializer, description="Too many requests from this token or address."
+    ),
 }
-BUSY = {503: OpenApiResponse(s.ErrorSerializer, description="The course is busy; retry.")}
+# The answers of a write (sent with an Idempotency-Key, see the guide).
+BUSY = {
+    409: OpenApiResponse(
+        s.ErrorSerializer, description="This Idempotency-Key's first request is being answered."
+    ),
+    422: OpenApiResponse(
+        s.ErrorSerializer, description="This Idempotency-Key was used for another request."
+    ),
+    503: OpenApiResponse(s.ErrorSerializer, description="The course is busy; retry."),
+}
 
 
 class ApiView(APIView):
@@ -64,11 +77,28 @@ class ApiView(APIView):
 
     permission_classes = [HasScope]
     required_scope: str | None = None
+    idempotency_record: IdempotencyRecord | None = None
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.idempotency_record = idempotency.reserve(request)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, idempotency.Replay):
+            return idempotency.replayed(exc.record)
+        return super().handle_exception(exc)
 
     def finalize_response(self, request: Request, response: Response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if self.idempotency_record is not None:
+            idempotency.settle(self.idempotency_record, response)
+            self.idempotency_record = None
         token = getattr(request, "auth", None)
-        changed = request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400
+        changed = (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and response.status_code < 400
+            and not response.has_header("Idempotent-Replayed")
+        )
         if isinstance(token, ApiToken) and changed:
             api_write_audit(
                 token=token,

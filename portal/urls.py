@@ -26,6 +26,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("accounts/tokens/", include("api.token_urls")),
     path("api/", include("api.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]

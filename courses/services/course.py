@@ -26,6 +26,8 @@ from courses.services.common import (
     seats_below_held,
 )
 from courses.services.reading_pack import pack_copy
+from courses.services.webhook_events import course_event
+from webhooks.models import Event
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -251,6 +253,7 @@ def course_publish(*, course: Course, by: User) -> Course:
     course.published_at = timezone.now()
     course.save(update_fields=["status", "published_at", "updated_at"])
     history_record(course=course, by=by, action=AuditEvent.Action.COURSE_PUBLISHED)
+    course_event(course.pk, Event.COURSE_PUBLISHED)
     return course
 
 

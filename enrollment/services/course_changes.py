@@ -20,12 +20,14 @@ from courses.models import Course, Quota
 from courses.quotas import QuotaKey
 from courses.services import course_cancel_locked, course_update_locked, quota_set_locked
 from courses.services.common import ensure_can_edit
+from courses.services.webhook_events import course_event
 from enrollment.models import ACTIVE_STATUSES, Registration
 from enrollment.selectors import registered_users
 from enrollment.services.common import lock_course, seat_state
 from enrollment.services.notify import course_changed_notify
 from enrollment.services.waitlist import waitlist_promote
 from notifications import outbox
+from webhooks.models import Event
 
 # Changes registered trainees are told about.
 NOTIFIED_FIELDS = ("starts_on", "ends_on", "venue", "city", "time_zone")
@@ -47,6 +49,7 @@ def course_update(*, course: Course, by: User, data: Mapping[str, Any]) -> Cours
     changed = [field for field in NOTIFIED_FIELDS if getattr(course, field) != before[field]]
     if changed and course.status == Course.Status.PUBLISHED:
         course_changed_notify(course, changed)
+    course_event(course.pk, Event.COURSE_CHANGED)
     return course
 
 
@@ -61,6 +64,7 @@ def quota_set(*, course: Course, by: User, seats: Mapping[QuotaKey, int]) -> lis
     new = {quota.key: quota.seats for quota in quotas}
     quota_changes_record(course=course, by=by, old=old, new=new)
     waitlist_promote(course=course)
+    course_event(course.pk, Event.COURSE_CHANGED)
     return quotas
 
 
@@ -98,4 +102,5 @@ def course_cancel(*, course: Course, by: User, reason: str) -> Course:
                 "contact_email": course.contact_email,
             },
         )
+    course_event(course.pk, Event.COURSE_CANCELLED)
     return course

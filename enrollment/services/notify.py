@@ -11,6 +11,7 @@ from courses.calendar import course_calendar_ics
 from courses.models import Course
 from courses.selectors import session_list_for_course
 from enrollment.models import ACTIVE_STATUSES, Registration
+from enrollment.services.webhook_events import registration_events
 from notifications import outbox
 
 # The events a trainee hears about; each has templates enrollment/mail/<event>_subject.txt
@@ -175,6 +176,7 @@ def registration_notify(
         **extra,
     )
     outbox.enqueue(message)
+    registration_events([(registration, event)])
 
 
 def course_changed_notify(course: Course, fields: list[str]) -> int:

@@ -17,6 +17,7 @@ from enrollment.services.common import SeatState, lock_course, lock_registration
 from enrollment.services.notify import registration_messages, registration_notify
 from enrollment.services.seat_decision import already_registered, decide_many, decide_one
 from enrollment.services.waitlist import waitlist_position, waitlist_promote
+from enrollment.services.webhook_events import registration_events
 from notifications import outbox
 from portal.bulk import insert_objects
 
@@ -100,6 +101,9 @@ def register_many_locked(
         cache={},
     )
     outbox.enqueue_many(messages)
+    registration_events(
+        [(registration, _EVENTS[registration.status]) for registration in registrations]
+    )
     return registrations, {}
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "questions",
     "feedback",
     "certificates",
+    "webhooks",
     "notifications",
     "exports",
     "audit",
@@ -267,6 +268,9 @@ CELERY_TASK_ANNOTATIONS = {
 CELERY_BEAT_SCHEDULE = {
     "notifications-mail-sweep": {"task": "notifications.mail_sweep", "schedule": 60.0},
     "exports-sweep": {"task": "exports.export_sweep", "schedule": 60.0},
+    "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 60.0},
+    # Hourly: Idempotency-Key answers are kept a day.
+    "api-idempotency-cleanup": {"task": "api.idempotency_cleanup", "schedule": 3600.0},
     "exports-cleanup": {"task": "exports.export_cleanup", "schedule": 3600.0},
     "privacy-data-download-sweep": {"task": "privacy.data_download_sweep", "schedule": 60.0},
     "privacy-data-download-cleanup": {
@@ -300,6 +304,14 @@ PORTAL_EXPORT_MAX_ATTEMPTS = env.int("PORTAL_EXPORT_MAX_ATTEMPTS", default=3)
 PORTAL_MAIL_MAX_ATTEMPTS = env.int("PORTAL_MAIL_MAX_ATTEMPTS", default=8)
 PORTAL_MAIL_STALE_SENDING_SECONDS = env.int("PORTAL_MAIL_STALE_SENDING_SECONDS", default=600)
 # Certificate verification look-ups allowed per client address in ten minutes.
+# Webhooks: addresses inside the organisation's network (private, loopback, link-local) are
+# refused unless this is on (for intranets and tests); a call gives up after TIMEOUT seconds;
+# a delivery is retried with backoff for RETRY_SECONDS; a subscription failing for
+# PAUSE_SECONDS is paused and its owner told.
+PORTAL_WEBHOOK_ALLOW_PRIVATE = env.bool("PORTAL_WEBHOOK_ALLOW_PRIVATE", default=False)
+PORTAL_WEBHOOK_TIMEOUT = env.float("PORTAL_WEBHOOK_TIMEOUT", default=5.0)
+PORTAL_WEBHOOK_RETRY_SECONDS = env.int("PORTAL_WEBHOOK_RETRY_SECONDS", default=24 * 3600)
+PORTAL_WEBHOOK_PAUSE_SECONDS = env.int("PORTAL_WEBHOOK_PAUSE_SECONDS", default=24 * 3600)
 PORTAL_CERTIFICATE_VERIFY_RATE = env.int("PORTAL_CERTIFICATE_VERIFY_RATE", default=120)
 
 # Content-Security-Policy (django-csp 4): same-origin only; no inline script.
@@ -352,6 +364,9 @@ LOGGING: dict[str, Any] = {
 PORTAL_X_ACCEL_REDIRECT = env("PORTAL_X_ACCEL_REDIRECT", default="")
 
 # The API (/api/v1/): JSON only, tokens or the portal's session, one error shape, cursor pages.
+# API rate limits ("<requests>/<sec|min|hour|day>"; empty: no limit), answered with 429.
+PORTAL_API_RATE_PER_TOKEN = env("PORTAL_API_RATE_PER_TOKEN", default="600/min")
+PORTAL_API_RATE_PER_ADDRESS = env("PORTAL_API_RATE_PER_ADDRESS", default="1200/min")
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -360,6 +375,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.TokenRateThrottle",
+        "api.throttling.AddressRateThrottle",
+    ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

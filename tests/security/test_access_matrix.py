@@ -78,6 +78,7 @@ from tests.factories.courses import (
 )
 from tests.factories.enrollment import NominatingUnitFactory, RegistrationFactory
 from tests.factories.questions import QuestionFactory
+from webhooks.models import WebhookDelivery, WebhookSubscription
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +145,9 @@ SIGNED_IN = rule(LOGIN, OK, OK, OK, OK, OK, OK)
 ORGANISERS = rule(LOGIN, FB, FB, OK, FB, OK, OK)
 # A speaker (shared by every course): any organiser; it does not exist for anyone else.
 SPEAKER = rule(LOGIN, NF, NF, OK, NF, OK, OK)
+# A webhook subscription: its owner (an organiser) only; it does not exist for anyone else,
+# administrators included (the back office lists every subscription).
+OWN_SUBSCRIPTION = rule(LOGIN, NF, NF, NF, NF, OK, NF)
 # The course's own organisers and administrators.
 COURSE_ORGANISERS = rule(LOGIN, NF, NF, NF, NF, OK, OK)
 # Attendance: the course's organisers, administrators and check-in staff.
@@ -168,6 +172,12 @@ MATRIX: dict[str, Rule] = {
     # API tokens: everyone their own (a stranger's token id is a 404, tests/api/test_tokens)
     "api-tokens:token-list": SIGNED_IN,
     "api-tokens:token-revoke": post_only(SIGNED_IN),
+    "webhooks:subscription-list": ORGANISERS,
+    "webhooks:subscription-detail": OWN_SUBSCRIPTION,
+    "webhooks:subscription-pause": post_only(OWN_SUBSCRIPTION),
+    "webhooks:subscription-resume": post_only(OWN_SUBSCRIPTION),
+    "webhooks:subscription-delete": post_only(OWN_SUBSCRIPTION),
+    "webhooks:delivery-send-again": post_only(OWN_SUBSCRIPTION),
     # courses: public pages
     "courses:course-list": PUBLIC,
     "courses:course-detail": PUBLIC,
@@ -481,7 +491,28 @@ def _build_world(media) -> World:
     data_download.file.save("my-data.zip", ContentFile(SECRET.encode()), save=True)
     item = pack.central.items.first()
     document_file = pack.public_doc.files.first()
+    subscription = WebhookSubscription.objects.create(
+        owner=organiser,
+        name=SECRET,
+        url="https://hr.example.cn/",
+        secret="s",
+        events=["course.changed"],
+    )
+    delivery = WebhookDelivery.objects.create(
+        key="matrix",
+        subscription=subscription,
+        event_type="course.changed",
+        resource="course",
+        resource_id=course.pk,
+        status=WebhookDelivery.Status.FAILED,
+        retry_until=timezone.now(),
+    )
     kwargs = {
+        "webhooks:subscription-detail": {"pk": subscription.pk},
+        "webhooks:subscription-pause": {"pk": subscription.pk},
+        "webhooks:subscription-resume": {"pk": subscription.pk},
+        "webhooks:subscription-delete": {"pk": subscription.pk},
+        "webhooks:delivery-send-again": {"pk": subscription.pk, "delivery": delivery.pk},
         "courses:material-download": {"pk": pack.trainee_material.pk},
         "courses:pack-bundle-detail": {"bundle_id": bundle.pk},
         "courses:pack-bundle-status": {"bundle_id": bundle.pk},

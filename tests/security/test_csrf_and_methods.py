@@ -27,6 +27,7 @@ OURS = {
     # The API (namespace "api") checks CSRF in DRF's session authentication instead of
     # Django's middleware: tests/api/test_access_matrix_api.py posts to it without the token.
     "api-tokens",
+    "webhooks",
 }
 DUMMY = {"int": "1", "uuid": str(uuid.uuid4()), "str": "x", "slug": "x", "path": "x"}
 
