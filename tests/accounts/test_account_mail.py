@@ -83,3 +83,11 @@ def test_a_person_without_a_name_yet_is_greeted_politely():
             {"email": "a@example.cn", "signup_url": URL},
         )
     assert message.body.startswith("您好：")
+
+
+def test_a_security_notice_gives_the_time_of_the_change_as_a_chinese_date():
+    moment = timezone.make_aware(
+        timezone.datetime(2027, 11, 10, 9, 5), timezone.get_fixed_timezone(480)
+    )
+    for body in _render("account/email/password_changed", "zh-hans", timestamp=moment)[1:]:
+        assert "2027年11月10日（星期三）09:05" in body
