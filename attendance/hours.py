@@ -3,13 +3,13 @@ their attendance marks. Computed on read from the marks (whose corrections keep 
 in a constant number of queries per list, so no stored total can go stale."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from attendance.models import Attendance, AttendanceSettings, HoursCredit
-from courses.hours import ZERO, hours_of_courses
-from courses.models import Session
+from courses.hours import ZERO, hours_of_courses, sessions_for_hours
+from courses.models import Course, Session
 from enrollment.models import Registration
 
 _SHARE = {HoursCredit.FULL: Decimal("1"), HoursCredit.HALF: Decimal("0.5"), HoursCredit.NONE: ZERO}
@@ -53,32 +53,45 @@ def _applies(session: Session, registration: Registration) -> bool:
     return group is None or group == registration.discussion_group_id
 
 
-def hours_for_registrations(
-    registrations: Sequence[Registration],
-) -> dict[int, RegistrationHours]:
-    """Hours offered to and earned by each registration, by id, in six queries for any number
-    of registrations across any number of courses."""
-    course_ids = {r.course_id for r in registrations}
-    offered = hours_of_courses(course_ids)
-    sessions: dict[int, list[Session]] = defaultdict(list)
-    for session in Session.objects.filter(course__in=course_ids).only(
-        "pk", "course_id", "discussion_group_id"
-    ):
-        sessions[session.course_id].append(session)
-    credits = {
-        s.course_id: HoursCredits.of(s)
-        for s in AttendanceSettings.objects.filter(course__in=course_ids)
-    }
+def _marks_of(registrations: Sequence[Registration]) -> dict[int, dict[int, str]]:
     marks: dict[int, dict[int, str]] = defaultdict(dict)
     for registration_id, session_id, status in Attendance.objects.filter(
         registration__in=[r.pk for r in registrations]
     ).values_list("registration_id", "session_id", "status"):
         marks[registration_id][session_id] = status
+    return marks
+
+
+def hours_for_registrations(
+    registrations: Sequence[Registration],
+    *,
+    courses: Collection[Course] | None = None,
+    sessions: Sequence[Session] | None = None,
+    marks: Mapping[int, Mapping[int, str]] | None = None,
+) -> dict[int, RegistrationHours]:
+    """Hours offered to and earned by each registration, by id, in at most five queries for
+    any number of registrations across any number of courses. A caller that has the
+    registrations' courses, those courses' sessions or the marks (by registration, then
+    session) already passes them and saves those queries."""
+    course_ids = {r.course_id for r in registrations}
+    if courses is None:
+        courses = list(Course.objects.filter(pk__in=course_ids).only("pk", "time_zone"))
+    if sessions is None:
+        sessions = sessions_for_hours(course_ids)
+    offered = hours_of_courses(courses, sessions)
+    by_course: dict[int, list[Session]] = defaultdict(list)
+    for session in sessions:
+        by_course[session.course_id].append(session)
+    credits = {
+        s.course_id: HoursCredits.of(s)
+        for s in AttendanceSettings.objects.filter(course__in=course_ids)
+    }
+    marks = _marks_of(registrations) if marks is None else marks
     result = {}
     for registration in registrations:
         course_credits = credits.get(registration.course_id, HoursCredits())
-        applying = [s for s in sessions[registration.course_id] if _applies(s, registration)]
-        mine = marks[registration.pk]
+        applying = [s for s in by_course[registration.course_id] if _applies(s, registration)]
+        mine = marks.get(registration.pk, {})
         result[registration.pk] = RegistrationHours(
             offered=sum((offered[s.pk] for s in applying), ZERO),
             earned=sum(

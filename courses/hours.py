@@ -73,24 +73,40 @@ def session_hours(
     return hours
 
 
-def hours_of_courses(course_ids: Collection[int]) -> dict[int, Decimal]:
-    """Every session's hours for these courses, by session id, in three queries."""
-    courses = {c.pk: c for c in Course.objects.filter(pk__in=course_ids).only("pk", "time_zone")}
+def sessions_for_hours(course_ids: Collection[int]) -> list[Session]:
+    """The sessions of these courses with the fields the hours need."""
+    return list(
+        Session.objects.filter(course__in=course_ids).only(
+            "pk",
+            "course_id",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "hours_override",
+            "discussion_group_id",
+        )
+    )
+
+
+def hours_of_courses(
+    courses: Collection[Course], sessions: Iterable[Session] | None = None
+) -> dict[int, Decimal]:
+    """Every session's hours for these courses, by session id: one query for the rules, and
+    one for the sessions unless the caller has them already."""
+    course_ids = [c.pk for c in courses]
     rules = {r.course_id: r for r in HoursRule.objects.filter(course__in=course_ids)}
-    sessions: dict[int, list[Session]] = defaultdict(list)
-    for session in Session.objects.filter(course__in=course_ids).only(
-        "pk", "course_id", "kind", "starts_at", "ends_at", "hours_override"
-    ):
-        sessions[session.course_id].append(session)
+    by_course: dict[int, list[Session]] = defaultdict(list)
+    for session in sessions_for_hours(course_ids) if sessions is None else sessions:
+        by_course[session.course_id].append(session)
     hours: dict[int, Decimal] = {}
-    for course_id, course in courses.items():
-        rule = rules.get(course_id) or HoursRule(course=course)
-        hours.update(session_hours(sessions[course_id], rule, course.tz))
+    for course in courses:
+        rule = rules.get(course.pk) or HoursRule(course=course)
+        hours.update(session_hours(by_course[course.pk], rule, course.tz))
     return hours
 
 
 def hours_of_course(course: Course) -> dict[int, Decimal]:
-    return hours_of_courses([course.pk])
+    return hours_of_courses([course])
 
 
 def total(hours: Iterable[Decimal]) -> Decimal:

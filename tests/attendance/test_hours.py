@@ -68,7 +68,7 @@ def test_hours_of_many_courses_take_a_constant_number_of_queries(django_assert_n
         registration = RegistrationFactory()
         AttendanceFactory(registration=registration)
         registrations.append(registration)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         hours = hours_for_registrations(registrations)
     assert all(h.earned == Decimal("2") for h in hours.values())
 
