@@ -223,6 +223,7 @@ MATRIX: dict[str, Rule] = {
     "courses:speaker-delete": post_only(SPEAKER),
     # enrollment: trainees
     "enrollment:registration-mine": SIGNED_IN,
+    "learning:record-mine": SIGNED_IN,
     # The registration form for a published course: every signed-in user may register, the
     # trainee (already registered) and the organiser are sent back to the course page.
     "enrollment:registration-create": SIGNED_IN.but(trainee=GO),
