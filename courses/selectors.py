@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import groupby
 from typing import Any, overload
 
@@ -26,6 +27,7 @@ from django.utils.formats import date_format
 from accounts.models import Organisation
 from accounts.roles import user_is_administrator, user_is_organiser
 from accounts.types import AnyUser
+from courses.hours import hours_of_courses
 from courses.models import (
     Course,
     CourseCheckinStaff,
@@ -225,10 +227,26 @@ class TimetableDay:
     date: datetime.date
     sessions: list[Session]
 
+    @property
+    def hours(self) -> Decimal:
+        return sum(
+            (getattr(s, "learning_hours", Decimal("0")) for s in self.sessions), Decimal("0")
+        )
+
+
+def timetable_hours(days: Iterable[TimetableDay]) -> Decimal:
+    """The learning hours of the whole timetable."""
+    return sum((day.hours for day in days), Decimal("0"))
+
 
 def timetable_by_day(course: Course, sessions: Iterable[Session]) -> list[TimetableDay]:
-    """Sessions grouped by their date in the course's time zone."""
+    """Sessions grouped by their date in the course's time zone, each with its learning hours
+    (`learning_hours`) under the course's rule."""
     tz = course.tz
+    sessions = list(sessions)
+    hours = hours_of_courses([course], sessions)
+    for session in sessions:
+        session.learning_hours = hours[session.pk]  # type: ignore[attr-defined]  # shown per row
     ordered = sorted(sessions, key=lambda s: (s.starts_at, s.order, s.room, s.pk))
     return [
         TimetableDay(date=date, sessions=list(items))
@@ -350,10 +368,12 @@ def course_page(*, course: Course, user: AnyUser) -> dict:
     sessions = list(session_list_for_course(course))
     pack_visible = pack_can_view(user=user, course=course, can_edit=can_edit)
     materials = material_list_visible_to(user=user, course=course, can_edit=can_edit)
+    days = timetable_by_day(course, sessions)
     return {
         "course": course,
         "can_edit": can_edit,
-        "days": timetable_by_day(course, sessions),
+        "days": days,
+        "course_hours": timetable_hours(days),
         "materials": list(materials),
         "pack_visible": pack_visible,
         "pack_sections": pack_for_course(course=course, user=user, can_edit=can_edit)

@@ -26,7 +26,9 @@ class SessionListView(CourseFormView):
     def get_context_data(self, **kwargs) -> dict:
         sessions = list(selectors.session_list_for_course(self.course))
         days = selectors.timetable_by_day(self.course, sessions)
-        return super().get_context_data(days=days, **kwargs)
+        return super().get_context_data(
+            days=days, course_hours=selectors.timetable_hours(days), **kwargs
+        )
 
     def run_service(self, form):
         return services.session_create(

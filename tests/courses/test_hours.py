@@ -112,3 +112,42 @@ def test_a_course_without_a_rule_uses_the_default_from_its_timetable():
     assert hours_of_course(course) == {lecture.pk: Decimal("2.0"), opening.pk: Decimal("0")}
     HoursRule.objects.create(course=course, method=HoursRule.Method.FIXED, fixed_hours=3)
     assert hours_of_course(course)[lecture.pk] == Decimal("3")
+
+
+@pytest.mark.django_db
+def test_the_timetable_and_course_page_show_each_sessions_hours_and_the_total(client):
+    from django.urls import reverse
+
+    from accounts.roles import Role
+    from tests.factories.accounts import UserFactory
+
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    course = CourseFactory(organisers=[organiser], status="published")
+    SessionFactory(
+        course=course,
+        kind=Session.Kind.OPENING,
+        starts_at=at(course.starts_on, "08:30"),
+        ends_at=at(course.starts_on, "09:00"),
+    )
+    client.force_login(organiser)
+    response = client.post(
+        reverse("courses:session-list", args=[course.pk]),
+        {
+            "kind": Session.Kind.LECTURE,
+            "title": "专题讲座",
+            "day": course.starts_on.isoformat(),
+            "start_time": "09:00",
+            "end_time": "10:30",
+            "order": "0",
+            "hours_override": "3",
+        },
+    )
+    assert response.status_code == 302
+    assert Session.objects.get(title="专题讲座").hours_override == Decimal("3")
+    editor = client.get(reverse("courses:session-list", args=[course.pk])).content.decode()
+    assert editor.count('class="badge text-bg-light border me-1 session-hours"') == 2
+    assert 'data-hours="0"' in editor and 'id="course-hours" data-hours="3"' in editor
+    client.force_login(UserFactory())
+    page = client.get(course.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="course-hours" data-hours="3"' in page
+    assert "共3学时" in page
