@@ -18,6 +18,7 @@ from courses.models import (
     DEFAULT_TIME_ZONE,
     Course,
     DiscussionGroup,
+    HoursRule,
     Material,
     ReadingPackSection,
     Session,
@@ -285,6 +286,26 @@ class SessionForm(forms.Form):
             "order": data.get("order") or 0,
             "hours_override": data.get("hours_override"),
         }
+
+
+class HoursRuleForm(forms.ModelForm):
+    class Meta:
+        model = HoursRule
+        fields = ["method", "minutes_per_hour", "fixed_hours", "half_day_hours"]
+        widgets = {"method": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "method",
+            Row(
+                Column("minutes_per_hour", css_class="col-md-4"),
+                Column("fixed_hours", css_class="col-md-4"),
+                Column("half_day_hours", css_class="col-md-4"),
+            ),
+            Submit("save", pgettext_lazy("button", "Save")),
+        )
 
 
 class SpeakerForm(forms.Form):

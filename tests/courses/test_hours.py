@@ -151,3 +151,24 @@ def test_the_timetable_and_course_page_show_each_sessions_hours_and_the_total(cl
     page = client.get(course.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'id="course-hours" data-hours="3"' in page
     assert "共3学时" in page
+
+
+@pytest.mark.django_db
+def test_organisers_choose_the_courses_hours_rule(client):
+    from django.urls import reverse
+
+    from accounts.roles import Role
+    from tests.factories.accounts import UserFactory
+
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    course = CourseFactory(organisers=[organiser])
+    lecture = SessionFactory(course=course)
+    url = reverse("courses:hours-rule-update", args=[course.pk])
+    client.force_login(organiser)
+    assert client.get(url).status_code == 200
+    data = {"method": "fixed", "minutes_per_hour": "45", "fixed_hours": "3", "half_day_hours": "4"}
+    assert client.post(url, data).status_code == 302
+    assert hours_of_course(course)[lecture.pk] == Decimal("3")
+    refused = client.post(url, {**data, "minutes_per_hour": "0"})
+    assert refused.status_code == 400
+    assert HoursRule.objects.get(course=course).minutes_per_hour == 45

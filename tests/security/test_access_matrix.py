@@ -200,6 +200,7 @@ MATRIX: dict[str, Rule] = {
     "courses:checkinstaff-list": COURSE_ORGANISERS,
     "courses:checkinstaff-remove": post_only(COURSE_ORGANISERS),
     "courses:session-list": COURSE_ORGANISERS,
+    "courses:hours-rule-update": COURSE_ORGANISERS,
     "courses:session-update": COURSE_ORGANISERS,
     "courses:session-delete": post_only(COURSE_ORGANISERS),
     "courses:group-list": COURSE_ORGANISERS,
