@@ -5,13 +5,14 @@ in a constant number of queries per list, so no stored total can go stale."""
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from attendance.models import Attendance, AttendanceSettings, HoursCredit
 from courses.hours import ZERO, hours_of_courses, sessions_for_hours
 from courses.models import Course, Session
 from enrollment.models import Registration
 
+TENTH = Decimal("0.1")
 _SHARE = {HoursCredit.FULL: Decimal("1"), HoursCredit.HALF: Decimal("0.5"), HoursCredit.NONE: ZERO}
 
 
@@ -35,10 +36,15 @@ def earned_hours(status: str | None, offered: Decimal, credits: HoursCredits) ->
     if status == Attendance.Status.PRESENT:
         return offered
     if status == Attendance.Status.LATE:
-        return offered * _SHARE[HoursCredit(credits.late)]
+        return _share(offered, credits.late)
     if status == Attendance.Status.EXCUSED:
-        return offered * _SHARE[HoursCredit(credits.excused)]
+        return _share(offered, credits.excused)
     return ZERO
+
+
+def _share(offered: Decimal, credit: str) -> Decimal:
+    """To a tenth of an hour, as hours are stored and printed: half of 1.5 is 0.8."""
+    return (offered * _SHARE[HoursCredit(credit)]).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

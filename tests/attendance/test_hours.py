@@ -31,6 +31,7 @@ CREDITS = st.builds(
 def test_a_session_earns_between_nothing_and_its_hours(status, offered, credits):
     earned = earned_hours(status, offered, credits)
     assert Decimal("0") <= earned <= offered
+    assert earned == earned.quantize(Decimal("0.1"))  # as stored and printed
     if status == Attendance.Status.PRESENT:
         assert earned == offered
     if status in (None, Attendance.Status.ABSENT):
@@ -44,6 +45,7 @@ def test_late_counts_in_full_and_excused_not_at_all_by_default():
     half = HoursCredits(late=HoursCredit.HALF, excused=HoursCredit.HALF)
     assert earned_hours(Attendance.Status.LATE, two, half) == 1
     assert earned_hours(Attendance.Status.EXCUSED, two, half) == 1
+    assert earned_hours(Attendance.Status.LATE, Decimal("1.5"), half) == Decimal("0.8")
 
 
 @pytest.mark.django_db
