@@ -1,10 +1,8 @@
 """Reads of courses, scoped to who is asking."""
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
-from itertools import groupby
 from typing import Any, overload
 
 from django.db.models import (
@@ -27,7 +25,6 @@ from django.utils.formats import date_format
 from accounts.models import Organisation
 from accounts.roles import user_is_administrator, user_is_organiser
 from accounts.types import AnyUser
-from courses.hours import hours_of_courses
 from courses.models import (
     Course,
     CourseCheckinStaff,
@@ -38,6 +35,7 @@ from courses.models import (
     Session,
     Speaker,
 )
+from courses.timetable_days import timetable_by_day, timetable_hours
 from courses.trainees import IdSubquery, is_trainee, trainee_course_ids
 from policies.hooks import CourseLink
 from policies.models import DocumentAuthority, DocumentFile, PolicyDocument
@@ -220,40 +218,6 @@ def session_list_for_course(course: Course) -> QuerySet[Session]:
         .select_related("discussion_group")
         .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.order_by("pk")))
     )
-
-
-@dataclass
-class TimetableDay:
-    date: datetime.date
-    sessions: list[Session]
-
-    @property
-    def hours(self) -> Decimal:
-        return sum(
-            (getattr(s, "learning_hours", Decimal("0")) for s in self.sessions), Decimal("0")
-        )
-
-
-def timetable_hours(days: Iterable[TimetableDay]) -> Decimal:
-    """The learning hours of the whole timetable."""
-    return sum((day.hours for day in days), Decimal("0"))
-
-
-def timetable_by_day(course: Course, sessions: Iterable[Session]) -> list[TimetableDay]:
-    """Sessions grouped by their date in the course's time zone, each with its learning hours
-    (`learning_hours`) under the course's rule."""
-    tz = course.tz
-    sessions = list(sessions)
-    hours = hours_of_courses([course], sessions)
-    for session in sessions:
-        session.learning_hours = hours[session.pk]  # type: ignore[attr-defined]  # shown per row
-    ordered = sorted(sessions, key=lambda s: (s.starts_at, s.order, s.room, s.pk))
-    return [
-        TimetableDay(date=date, sessions=list(items))
-        for date, items in groupby(
-            ordered, key=lambda s: timezone.localtime(s.starts_at, tz).date()
-        )
-    ]
 
 
 def material_levels_visible_to(*, user: AnyUser, course: Course, can_edit: bool) -> set[str]:
