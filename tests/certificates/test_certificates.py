@@ -154,6 +154,7 @@ def test_organiser_page_lists_who_qualifies_and_why_not(
     assert "欧阳明月" in html and "90 %" in html
     assert "30 %" in html  # the failing trainee's attendance, with the reason
     assert "出勤率未达到要求" in html
+    assert 'data-hours="12"' in html  # the learning hours each trainee earned
 
 
 def test_organiser_issues_and_revokes_through_the_page(client, course, organiser, failing):
