@@ -143,12 +143,12 @@ class AttendanceSummarySerializer(serializers.Serializer):
         source="hours",
         max_digits=6,
         decimal_places=1,
-        help_text=_("Hours of the sessions that apply to the trainee, as on the certificate."),
+        help_text=_("Learning hours of the sessions that apply to the trainee."),
     )
     attended_hours = serializers.DecimalField(
         max_digits=6,
         decimal_places=1,
-        help_text=_("Hours of the sessions counted as attended."),
+        help_text=_("Learning hours earned by attendance, as on the certificate."),
     )
 
 

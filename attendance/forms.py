@@ -8,7 +8,19 @@ from attendance.models import Attendance, AttendanceSettings
 class AttendanceSettingsUpdateForm(forms.ModelForm):
     class Meta:
         model = AttendanceSettings
-        fields = ["auto_absent", "late_after_minutes"]
+        fields = ["auto_absent", "late_after_minutes", "late_hours", "excused_hours"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form without the hours choices keeps the course's current ones.
+        for name in ("late_hours", "excused_hours"):
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        for name in ("late_hours", "excused_hours"):
+            data[name] = data.get(name) or getattr(self.instance, name)
+        return data
 
 
 class AttendanceMarkForm(forms.Form):

@@ -12,6 +12,14 @@ from enrollment.models import Registration
 DEFAULT_LATE_AFTER_MINUTES = 10
 
 
+class HoursCredit(models.TextChoices):
+    """How much of a session's learning hours a mark earns."""
+
+    FULL = "full", _("All the session's hours")
+    HALF = "half", _("Half the session's hours")
+    NONE = "none", _("No hours")
+
+
 class AttendanceSettings(models.Model):
     """A course's attendance rules; a course without a row uses the defaults."""
 
@@ -32,6 +40,18 @@ class AttendanceSettings(models.Model):
         default=DEFAULT_LATE_AFTER_MINUTES,
         validators=[MaxValueValidator(240)],
         help_text=_("A self check-in this many minutes after the start counts as late."),
+    )
+    late_hours = models.CharField(
+        _("hours for a late arrival"),
+        max_length=4,
+        choices=HoursCredit.choices,
+        default=HoursCredit.FULL,
+    )
+    excused_hours = models.CharField(
+        _("hours for an excused absence"),
+        max_length=4,
+        choices=HoursCredit.choices,
+        default=HoursCredit.NONE,
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

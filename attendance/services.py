@@ -20,7 +20,7 @@ from attendance.corrections import (
     marks_locked,
     marks_write,
 )
-from attendance.models import Attendance, AttendanceChange, AttendanceSettings
+from attendance.models import Attendance, AttendanceChange, AttendanceSettings, HoursCredit
 from attendance.selectors import (
     attendance_can_take,
     attendance_settings_for,
@@ -151,14 +151,25 @@ def attendance_undo(*, session_id: int, registration_id: int, by: User, reason: 
 
 @transaction.atomic
 def attendance_settings_update(
-    *, course_id: int, auto_absent: bool, late_after_minutes: int, by: User
+    *,
+    course_id: int,
+    auto_absent: bool,
+    late_after_minutes: int,
+    by: User,
+    late_hours: str = HoursCredit.FULL,
+    excused_hours: str = HoursCredit.NONE,
 ) -> AttendanceSettings:
     course = Course.objects.get(pk=course_id)
     if not course_list_exportable_by(by).filter(pk=course.pk).exists():
         raise PermissionDenied
     settings, _created = AttendanceSettings.objects.update_or_create(
         course=course,
-        defaults={"auto_absent": auto_absent, "late_after_minutes": late_after_minutes},
+        defaults={
+            "auto_absent": auto_absent,
+            "late_after_minutes": late_after_minutes,
+            "late_hours": HoursCredit(late_hours),
+            "excused_hours": HoursCredit(excused_hours),
+        },
     )
     return settings
 

@@ -171,6 +171,8 @@ class AttendanceSettingsUpdateView(ManagedCourseMixin, ServiceActionView):
             course_id=self.course.pk,
             auto_absent=form.cleaned_data["auto_absent"],
             late_after_minutes=form.cleaned_data["late_after_minutes"],
+            late_hours=form.cleaned_data["late_hours"],
+            excused_hours=form.cleaned_data["excused_hours"],
             by=self.request.user,
         )
 

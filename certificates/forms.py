@@ -1,4 +1,5 @@
 import unicodedata
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ class CertificateRuleForm(forms.ModelForm):
             "count_excused",
             "required_sessions",
             "require_feedback",
+            "min_hours",
         ]
         widgets = {"required_sessions": forms.CheckboxSelectMultiple}
 
@@ -25,6 +27,11 @@ class CertificateRuleForm(forms.ModelForm):
             "starts_at", "order", "pk"
         )
         self.fields["min_attendance_percent"].widget.attrs.update(min=0, max=100)
+        self.fields["min_hours"].required = False
+        self.fields["min_hours"].widget.attrs.update(min=0, step="0.5")
+
+    def clean_min_hours(self) -> Decimal:
+        return self.cleaned_data.get("min_hours") or Decimal("0")
 
 
 class ReasonForm(forms.Form):

@@ -66,6 +66,14 @@ class CertificateRule(models.Model):
         help_text=_("For example the opening ceremony; present or late."),
     )
     require_feedback = models.BooleanField(_("feedback must be submitted"), default=False)
+    min_hours = models.DecimalField(
+        _("minimum learning hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Learning hours the trainee must have earned; 0 for no minimum."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

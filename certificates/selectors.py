@@ -3,7 +3,7 @@
 import datetime
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.db.models.functions import Collate
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import PINYIN_COLLATION
 from accounts.types import AnyUser
+from attendance.hours import RegistrationHours, hours_for_registrations
 from attendance.models import Attendance
 from certificates.models import Certificate, CertificateArchive, CertificateRule
 from courses.models import Course, Session
@@ -41,11 +42,12 @@ class Eligibility:
     registration: Registration
     sessions: int = 0  # sessions that apply to the trainee
     attended: int = 0  # of those, counted as attended under the rule
-    hours: Decimal = Decimal("0")
-    attended_hours: Decimal = Decimal("0")  # hours of the sessions counted as attended
+    hours: Decimal = Decimal("0")  # learning hours of the sessions that apply to the trainee
+    attended_hours: Decimal = Decimal("0")  # learning hours earned by attendance
     missed_required: list[Session] = field(default_factory=list)
     feedback_missing: bool = False
     below_minimum: bool = False
+    below_min_hours: bool = False
     certificate: Certificate | None = None
 
     @property
@@ -55,23 +57,25 @@ class Eligibility:
 
     @property
     def qualifies(self) -> bool:
-        return not (self.below_minimum or self.missed_required or self.feedback_missing)
+        return not (
+            self.below_minimum
+            or self.below_min_hours
+            or self.missed_required
+            or self.feedback_missing
+        )
 
     @property
     def reasons(self) -> list[str]:
         reasons = []
         if self.below_minimum:
             reasons.append(_("attendance below the minimum"))
+        if self.below_min_hours:
+            reasons.append(_("learning hours below the minimum"))
         for session in self.missed_required:
             reasons.append(_("missed: %(session)s") % {"session": session.title})
         if self.feedback_missing:
             reasons.append(_("feedback not submitted"))
         return reasons
-
-
-def _hours(sessions: list[Session]) -> Decimal:
-    seconds = sum((s.ends_at - s.starts_at).total_seconds() for s in sessions)
-    return (Decimal(seconds) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -90,21 +94,24 @@ class _RuleCheck:
         applies: list[Session],
         marks: Mapping[int, str],
         certificate: Certificate | None,
+        hours: RegistrationHours,
     ) -> Eligibility:
-        """`applies`: the sessions that apply to the trainee; `marks`: theirs, by session."""
+        """`applies`: the sessions that apply to the trainee; `marks`: theirs, by session;
+        `hours`: the learning hours offered to and earned by them."""
         attended = [s for s in applies if marks.get(s.pk) in self.counted]
         row = Eligibility(
             registration=registration,
             sessions=len(applies),
             attended=len(attended),
-            hours=_hours(applies),
-            attended_hours=_hours(attended),
+            hours=hours.offered,
+            attended_hours=hours.earned,
             certificate=certificate,
         )
         minimum = self.rule.min_attendance_percent
         row.below_minimum = row.attended * 100 < minimum * row.sessions or (
             row.sessions == 0 and minimum > 0
         )
+        row.below_min_hours = hours.earned < self.rule.min_hours
         row.missed_required = [
             s for s in applies if s.pk in self.required and marks.get(s.pk) not in ATTENDED
         ]
@@ -165,8 +172,8 @@ def eligibility_for_course(
     rule: CertificateRule | None = None,
     registration_ids: Collection[int] | None = None,
 ) -> list[Eligibility]:
-    """Every confirmed trainee of the course against its rule, in pinyin order: seven queries
-    whatever the course's size.
+    """Every confirmed trainee of the course against its rule, in pinyin order: a constant
+    number of queries whatever the course's size.
 
     A session applies to a trainee unless it is another discussion group's. Attended means
     present or late (and excused when the rule says so); a required session must have been
@@ -185,12 +192,14 @@ def eligibility_for_course(
         for c in Certificate.objects.filter(registration__in=[r.pk for r in registrations])
     }
     check = _RuleCheck(rule=rule, counted=counted, required=required, responded=responded)
+    hours = hours_for_registrations(registrations, courses=[course], sessions=sessions, marks=marks)
     return [
         check.standing(
             registration,
             _sessions_applying(sessions, registration),
             marks.get(registration.pk, {}),
             certificates.get(registration.pk),
+            hours[registration.pk],
         )
         for registration in registrations
     ]

@@ -4,6 +4,7 @@ the stored PDF, and the ZIP of a course's certificates."""
 import logging
 import zipfile
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import partial
 from typing import cast
 
@@ -58,9 +59,12 @@ def rule_save(
     count_excused: bool,
     require_feedback: bool,
     required_sessions: list[Session],
+    min_hours: Decimal = Decimal("0"),
 ) -> CertificateRule:
     if not 0 <= min_attendance_percent <= 100:
         raise ValidationError(_("The minimum must be between 0 and 100 %."), code="invalid_percent")
+    if min_hours < 0:
+        raise ValidationError(_("The minimum hours cannot be negative."), code="invalid_hours")
     if any(session.course_id != course.pk for session in required_sessions):
         raise ValidationError(_("That session is not part of this course."), code="invalid_session")
     rule, _created = CertificateRule.objects.update_or_create(
@@ -70,6 +74,7 @@ def rule_save(
             "min_attendance_percent": min_attendance_percent,
             "count_excused": count_excused,
             "require_feedback": require_feedback,
+            "min_hours": min_hours,
         },
     )
     rule.required_sessions.set(required_sessions)
@@ -85,7 +90,7 @@ def _new_certificate(
         course_id=registration.course_id,
         trainee_name=registration.full_name,
         organisation_name=registration.organisation_name,
-        hours=row.hours,
+        hours=row.attended_hours,  # the learning hours earned, as printed
         attendance_percent=row.percent,
         issued_at=now,
         issued_by=by,

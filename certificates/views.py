@@ -76,6 +76,7 @@ class VerifyView(View):
                 "result": result,
                 "name_form": name_form,
                 "name_matches": name_matches,
+                "certificate": certificate if result == "valid" else None,
             },
             status=404 if result == "not_found" else 200,
         )

@@ -2,6 +2,7 @@
 
 import datetime
 import zoneinfo
+from decimal import Decimal
 from typing import cast
 
 from crispy_forms.helper import FormHelper
@@ -17,6 +18,7 @@ from courses.models import (
     DEFAULT_TIME_ZONE,
     Course,
     DiscussionGroup,
+    HoursRule,
     Material,
     ReadingPackSection,
     Session,
@@ -209,6 +211,17 @@ class SessionForm(forms.Form):
         label=_("Discussion group"), queryset=DiscussionGroup.objects.none(), required=False
     )
     order = forms.IntegerField(label=_("Order within the same start time"), min_value=0, initial=0)
+    hours_override = forms.DecimalField(
+        label=_("Learning hours"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("24"),
+        decimal_places=1,
+        help_text=_(
+            "Leave empty to count them by the course's hours rule "
+            "(opening and closing ceremonies count 0)."
+        ),
+    )
 
     def __init__(self, *args, course: Course, **kwargs):
         self.course = course
@@ -230,7 +243,10 @@ class SessionForm(forms.Form):
                 Column("discussion_group", css_class="col-md-6"),
             ),
             Div("speakers", css_class="choice-list"),
-            "order",
+            Row(
+                Column("order", css_class="col-6"),
+                Column("hours_override", css_class="col-6"),
+            ),
             Submit("save", _("Save session")),
         )
 
@@ -249,6 +265,7 @@ class SessionForm(forms.Form):
             "speakers": list(session.speakers.all()),
             "discussion_group": session.discussion_group,
             "order": session.order,
+            "hours_override": session.hours_override,
         }
 
     def session_data(self) -> dict:
@@ -267,7 +284,28 @@ class SessionForm(forms.Form):
             "speakers": list(data.get("speakers") or []),
             "discussion_group": data.get("discussion_group"),
             "order": data.get("order") or 0,
+            "hours_override": data.get("hours_override"),
         }
+
+
+class HoursRuleForm(forms.ModelForm):
+    class Meta:
+        model = HoursRule
+        fields = ["method", "minutes_per_hour", "fixed_hours", "half_day_hours"]
+        widgets = {"method": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "method",
+            Row(
+                Column("minutes_per_hour", css_class="col-md-4"),
+                Column("fixed_hours", css_class="col-md-4"),
+                Column("half_day_hours", css_class="col-md-4"),
+            ),
+            Submit("save", pgettext_lazy("button", "Save")),
+        )
 
 
 class SpeakerForm(forms.Form):

@@ -1,9 +1,8 @@
 """Reads of courses, scoped to who is asking."""
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import groupby
 from typing import Any, overload
 
 from django.db.models import (
@@ -36,6 +35,7 @@ from courses.models import (
     Session,
     Speaker,
 )
+from courses.timetable_days import timetable_by_day, timetable_hours
 from courses.trainees import IdSubquery, is_trainee, trainee_course_ids
 from policies.hooks import CourseLink
 from policies.models import DocumentAuthority, DocumentFile, PolicyDocument
@@ -220,24 +220,6 @@ def session_list_for_course(course: Course) -> QuerySet[Session]:
     )
 
 
-@dataclass
-class TimetableDay:
-    date: datetime.date
-    sessions: list[Session]
-
-
-def timetable_by_day(course: Course, sessions: Iterable[Session]) -> list[TimetableDay]:
-    """Sessions grouped by their date in the course's time zone."""
-    tz = course.tz
-    ordered = sorted(sessions, key=lambda s: (s.starts_at, s.order, s.room, s.pk))
-    return [
-        TimetableDay(date=date, sessions=list(items))
-        for date, items in groupby(
-            ordered, key=lambda s: timezone.localtime(s.starts_at, tz).date()
-        )
-    ]
-
-
 def material_levels_visible_to(*, user: AnyUser, course: Course, can_edit: bool) -> set[str]:
     """The visibility levels of `course`'s materials that `user` may download."""
     levels = {Material.Visibility.PUBLIC.value}
@@ -350,10 +332,12 @@ def course_page(*, course: Course, user: AnyUser) -> dict:
     sessions = list(session_list_for_course(course))
     pack_visible = pack_can_view(user=user, course=course, can_edit=can_edit)
     materials = material_list_visible_to(user=user, course=course, can_edit=can_edit)
+    days = timetable_by_day(course, sessions)
     return {
         "course": course,
         "can_edit": can_edit,
-        "days": timetable_by_day(course, sessions),
+        "days": days,
+        "course_hours": timetable_hours(days),
         "materials": list(materials),
         "pack_visible": pack_visible,
         "pack_sections": pack_for_course(course=course, user=user, can_edit=can_edit)

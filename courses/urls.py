@@ -83,6 +83,9 @@ urlpatterns = [
     ),
     path("manage/<int:pk>/sessions/", timetable.SessionListView.as_view(), name="session-list"),
     path(
+        "manage/<int:pk>/hours/", timetable.HoursRuleUpdateView.as_view(), name="hours-rule-update"
+    ),
+    path(
         "manage/sessions/<int:session_id>/edit/",
         timetable.SessionUpdateView.as_view(),
         name="session-update",

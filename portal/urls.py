@@ -21,6 +21,7 @@ urlpatterns = [
     path("questions/", include("questions.urls")),
     path("feedback/", include("feedback.urls")),
     path("certificates/", include("certificates.urls")),
+    path("learning/", include("learning.urls")),
     path("documents/", include("policies.urls")),
     path("exports/", include("exports.urls")),
     path("privacy/", include("privacy.urls")),

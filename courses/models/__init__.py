@@ -2,6 +2,7 @@
 and reading packs; one module per concept, every model importable from `courses.models`."""
 
 from courses.models.course import DEFAULT_TIME_ZONE, Course, CourseCheckinStaff, Quota
+from courses.models.hours import HoursRule
 from courses.models.materials import Material, material_upload_to
 from courses.models.reading_pack import (
     ReadingPackBundle,
@@ -16,6 +17,7 @@ __all__ = [
     "Course",
     "CourseCheckinStaff",
     "DiscussionGroup",
+    "HoursRule",
     "Material",
     "ReadingPackBundle",
     "ReadingPackItem",

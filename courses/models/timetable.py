@@ -90,6 +90,14 @@ class Session(models.Model):
         related_name="sessions",
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    hours_override = models.DecimalField(
+        _("learning hours (override)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the course's hours rule."),
+    )
 
     class Meta:
         ordering = ["starts_at", "order", "pk"]
@@ -99,6 +107,10 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="session_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours_override__gte=0) | models.Q(hours_override__isnull=True),
+                name="session_hours_override_not_negative",
             ),
         ]
         indexes = [

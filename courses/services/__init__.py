@@ -13,6 +13,7 @@ from courses.services.course import (
     course_publish,
     course_update_locked,
 )
+from courses.services.hours import hours_rule_save
 from courses.services.materials import material_delete, material_upload
 from courses.services.reading_pack import (
     pack_item_add,
@@ -38,6 +39,7 @@ from courses.services.timetable import (
 )
 
 __all__ = [
+    "hours_rule_save",
     "checkin_staff_assign",
     "checkin_staff_unassign",
     "course_archive",

@@ -2,6 +2,8 @@
 
 import datetime
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -117,6 +119,11 @@ def _validate_session(
     )
 
 
+class SessionExtras(TypedDict, total=False):
+    order: int  # among sessions starting at the same time
+    hours_override: Decimal | None  # learning hours set by an organiser; None: by the rule
+
+
 @transaction.atomic
 def session_create(
     *,
@@ -129,7 +136,7 @@ def session_create(
     room: str = "",
     speakers: Iterable[Speaker] = (),
     discussion_group: DiscussionGroup | None = None,
-    order: int = 0,
+    **extra: Unpack[SessionExtras],
 ) -> Session:
     ensure_can_edit(course, by)
     course = lock_course(course.pk)
@@ -149,7 +156,8 @@ def session_create(
         ends_at=ends_at,
         room=room.strip(),
         discussion_group=discussion_group,
-        order=order,
+        order=extra.get("order", 0),
+        hours_override=extra.get("hours_override"),
     )
     session.full_clean(exclude=["speakers"])
     session.save()
@@ -169,7 +177,7 @@ def session_update(
     room: str = "",
     speakers: Iterable[Speaker] = (),
     discussion_group: DiscussionGroup | None = None,
-    order: int = 0,
+    **extra: Unpack[SessionExtras],
 ) -> Session:
     ensure_can_edit(session.course, by)
     course = lock_course(session.course_id)
@@ -188,7 +196,8 @@ def session_update(
     session.ends_at = ends_at
     session.room = room.strip()
     session.discussion_group = discussion_group
-    session.order = order
+    session.order = extra.get("order", 0)
+    session.hours_override = extra.get("hours_override")
     session.full_clean(exclude=["speakers"])
     session.save()
     session.speakers.set(speakers)

@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from courses import selectors, services
-from courses.forms import SessionForm
+from courses.forms import HoursRuleForm, SessionForm
+from courses.hours import hours_rule_for
 from courses.models import Session
 from courses.views.common import CourseFormView, CourseObjectMixin
 from portal.views_base import ServiceActionView, ServiceFormView
@@ -26,7 +27,9 @@ class SessionListView(CourseFormView):
     def get_context_data(self, **kwargs) -> dict:
         sessions = list(selectors.session_list_for_course(self.course))
         days = selectors.timetable_by_day(self.course, sessions)
-        return super().get_context_data(days=days, **kwargs)
+        return super().get_context_data(
+            days=days, course_hours=selectors.timetable_hours(days), **kwargs
+        )
 
     def run_service(self, form):
         return services.session_create(
@@ -71,3 +74,22 @@ class SessionDeleteView(SessionObjectMixin, ServiceActionView):
 
     def run_service(self):
         return services.session_delete(session=self.session, by=self.request.user)
+
+
+class HoursRuleUpdateView(CourseFormView):
+    """How the course counts its sessions' learning hours."""
+
+    template_name = "courses/hoursrule_update.html"
+    form_class = HoursRuleForm
+    success_message = _("The hours rule is saved.")
+
+    def get_form_kwargs(self) -> dict:
+        return {"instance": hours_rule_for(self.course)}
+
+    def run_service(self, form):
+        return services.hours_rule_save(
+            course=self.course, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, result) -> str:
+        return reverse("courses:session-list", args=[self.course.pk])

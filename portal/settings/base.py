@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "questions",
     "feedback",
     "certificates",
+    "learning",
     "webhooks",
     "notifications",
     "exports",

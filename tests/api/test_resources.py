@@ -361,7 +361,7 @@ def test_an_organiser_reads_each_confirmed_trainees_attendance(api_client):
     rows = {row["full_name"]: row for row in data["results"]}
     assert rows["出勤学员"]["attended"] == 1 and rows["出勤学员"]["sessions"] == 2
     assert rows["出勤学员"]["attendance_percent"] == 50
-    assert rows["出勤学员"]["course_hours"] == "3.0"  # two sessions of 90 minutes
-    assert rows["出勤学员"]["attended_hours"] == "1.5"
+    assert rows["出勤学员"]["course_hours"] == "4.0"  # two sessions of 90 minutes: 2 learning hours
+    assert rows["出勤学员"]["attended_hours"] == "2.0"
     assert rows["缺勤学员"]["attended_hours"] == "0.0"
     assert rows["缺勤学员"]["attended"] == 0 and rows["缺勤学员"]["attendance_percent"] == 0

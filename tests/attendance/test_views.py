@@ -1,5 +1,6 @@
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from attendance import services
+from attendance.hours import hours_for_registrations
 from attendance.models import Attendance, AttendanceChange, AttendanceSettings
 from exports.models import ExportJob
 from exports.services import export_request, export_run
@@ -291,6 +293,24 @@ def test_settings_update_by_organiser_only(client, session, organiser):
     client.post(url, {"late_after_minutes": 5})
     settings = AttendanceSettings.objects.get(course=session.course)
     assert (settings.auto_absent, settings.late_after_minutes) == (False, 5)
+
+
+def test_organiser_sets_how_many_hours_late_and_excused_marks_earn(
+    client, session, organiser, registration
+):
+    AttendanceFactory(registration=registration, session=session, status="late")
+    url = reverse("attendance:settings-update", args=[session.course.pk])
+    client.force_login(organiser)
+    page = client.get(reverse("attendance:session-list", args=[session.course.pk]))
+    assert 'name="late_hours"' in page.content.decode()
+    client.post(url, {"late_after_minutes": 5, "late_hours": "half", "excused_hours": "full"})
+    settings = AttendanceSettings.objects.get(course=session.course)
+    assert (settings.late_hours, settings.excused_hours) == ("half", "full")
+    hours = hours_for_registrations([registration])[registration.pk]
+    assert (hours.offered, hours.earned) == (Decimal("1.5"), Decimal("0.8"))  # 65 minutes; half
+    client.post(url, {"late_after_minutes": 5})  # a form without them keeps them
+    settings.refresh_from_db()
+    assert (settings.late_hours, settings.excused_hours) == ("half", "full")
 
 
 def test_qr_code_json_gives_a_working_checkin_url(client, session, organiser):

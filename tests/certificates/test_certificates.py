@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 import zxingcpp
@@ -11,7 +12,7 @@ from pypdf import PdfReader
 
 from accounts.roles import Role
 from audit.models import AuditEvent
-from certificates import services
+from certificates import selectors, services
 from certificates.models import CODE_LENGTH, Certificate, CertificateArchive
 from certificates.pdf import verification_url
 from tests.certificates.conftest import A, P, make_finished_course, mark, rule
@@ -43,7 +44,7 @@ def test_issuing_gives_one_certificate_to_each_who_qualifies_and_running_again_a
     assert certificate.registration == trainee
     assert certificate.trainee_name == "欧阳明月"
     assert certificate.attendance_percent == 90
-    assert certificate.hours == 10
+    assert certificate.hours == 12  # 8 lectures attended × 1.5 learning hours; the opening 0
     assert len(certificate.code) == CODE_LENGTH
     assert not Certificate.objects.filter(registration=failing).exists()
 
@@ -153,6 +154,7 @@ def test_organiser_page_lists_who_qualifies_and_why_not(
     assert "欧阳明月" in html and "90 %" in html
     assert "30 %" in html  # the failing trainee's attendance, with the reason
     assert "出勤率未达到要求" in html
+    assert 'data-hours="12"' in html  # the learning hours each trainee earned
 
 
 def test_organiser_issues_and_revokes_through_the_page(client, course, organiser, failing):
@@ -292,7 +294,7 @@ def test_the_pdf_shows_the_chinese_name_course_hours_and_code(issued):
     assert "欧阳明月" in text
     assert issued.course.title in text
     assert "参加“" in text.replace("\n", "")  # the course title in “” inside the sentence
-    assert "10学时" in text
+    assert "12学时" in text
     assert "人力资源和社会保障部职业能力建设司" in text
     assert issued.code in text
     assert verification_url(issued.code) in text.replace("\n", "")
@@ -354,6 +356,22 @@ def test_verification_of_a_valid_code_says_valid_and_nothing_more(client, issued
         assert secret not in html
     assert "data-name-match" not in html
     assert response["Cache-Control"] == "no-store"
+
+
+def test_verification_of_a_valid_code_shows_the_learning_hours_on_the_paper(client, issued):
+    html = client.get(reverse("certificates:verify", args=[issued.code])).content.decode()
+    assert 'data-hours="12"' in html
+
+
+def test_the_rule_may_require_a_minimum_of_learning_hours(course, organiser, trainee):
+    rule(course, organiser, min_hours=Decimal("12.5"))
+    row = selectors.eligibility_for_registration(trainee)
+    assert row is not None and row.attended_hours == 12
+    assert not row.qualifies and row.below_min_hours
+    assert _issue_all(course) == 0
+    rule(course, organiser, min_hours=Decimal("12"))
+    assert _issue_all(course) == 1
+    assert Certificate.objects.get().hours == 12
 
 
 @pytest.mark.parametrize(

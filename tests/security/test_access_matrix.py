@@ -211,6 +211,7 @@ MATRIX: dict[str, Rule] = {
     "courses:checkinstaff-list": COURSE_ORGANISERS,
     "courses:checkinstaff-remove": post_only(COURSE_ORGANISERS),
     "courses:session-list": COURSE_ORGANISERS,
+    "courses:hours-rule-update": COURSE_ORGANISERS,
     "courses:session-update": COURSE_ORGANISERS,
     "courses:session-delete": post_only(COURSE_ORGANISERS),
     "courses:group-list": COURSE_ORGANISERS,
@@ -234,6 +235,7 @@ MATRIX: dict[str, Rule] = {
     "courses:speaker-delete": post_only(SPEAKER),
     # enrollment: trainees
     "enrollment:registration-mine": SIGNED_IN,
+    "learning:record-mine": SIGNED_IN,
     # The registration form for a published course: every signed-in user may register, the
     # trainee (already registered) and the organiser are sent back to the course page.
     "enrollment:registration-create": SIGNED_IN.but(trainee=GO),
