@@ -8,7 +8,8 @@ Fields (every FileField/ImageField of a model or form, and every view reading re
   worker as ImportJob.file when it is large);
 - ``attendance_import``: a session's attendance spreadsheet (attendance:attendance-import).
 
-(ExportJob.file and ReadingPackBundle.file are written by the portal itself, never uploaded.)
+(ExportJob.file, ReadingPackBundle.file and DataDownload.file are written by the portal itself,
+never uploaded.)
 
 Every upload goes through HTTP as a browser sends it (multipart/form-data built here, so the
 file name reaches the server exactly as given, CR/LF included, via RFC 2231 `filename*`).
@@ -307,6 +308,7 @@ def test_every_upload_field_of_the_portal_is_in_the_suite():
         "courses.ReadingPackBundle.file",
         "certificates.Certificate.pdf",
         "certificates.CertificateArchive.file",
+        "privacy.DataDownload.file",
     }
     found = {
         f"{model._meta.app_label}.{model.__name__}.{field.name}"
