@@ -70,6 +70,16 @@ BUSY = {
     ),
     503: OpenApiResponse(s.ErrorSerializer, description="The course is busy; retry."),
 }
+IDEMPOTENCY_KEY = OpenApiParameter(
+    idempotency.HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "Optional, at most 200 characters. Sending the same key and body again returns the "
+        "first answer instead of repeating the write; another body with the same key is "
+        "refused (422)."
+    ),
+)
 
 
 class ApiView(APIView):
@@ -253,6 +263,7 @@ class RegistrationListView(ApiView, generics.ListAPIView):
     @extend_schema(
         request=s.RegistrationCreateSerializer,
         responses={201: s.RegistrationSerializer, **ERRORS, **BUSY},
+        parameters=[IDEMPOTENCY_KEY],
     )
     def post(self, request: Request) -> Response:
         """Register the caller for a course: confirmed, pending approval or waitlisted, decided
@@ -285,6 +296,7 @@ class RegistrationDetailView(ApiView):
 @extend_schema(
     request=s.RegistrationCancelSerializer,
     responses={200: s.RegistrationSerializer, **ERRORS, **BUSY},
+    parameters=[IDEMPOTENCY_KEY],
 )
 class RegistrationCancelView(ApiView):
     """Cancel a registration (the trainee's own, or one of a course the caller organises)."""
@@ -326,6 +338,7 @@ class _RegistrationDecisionView(ApiView):
 @extend_schema(
     request=s.RegistrationDecisionSerializer,
     responses={200: s.RegistrationSerializer, **ERRORS, **BUSY},
+    parameters=[IDEMPOTENCY_KEY],
 )
 class RegistrationApproveView(_RegistrationDecisionView):
     """Approve a registration pending approval (it already holds its seat)."""
@@ -337,6 +350,7 @@ class RegistrationApproveView(_RegistrationDecisionView):
 @extend_schema(
     request=s.RegistrationDecisionSerializer,
     responses={200: s.RegistrationSerializer, **ERRORS, **BUSY},
+    parameters=[IDEMPOTENCY_KEY],
 )
 class RegistrationRejectView(_RegistrationDecisionView):
     """Reject a pending or waitlisted registration; `reason` is required and the trainee sees
