@@ -4,13 +4,14 @@ shapes with a serializer and writes through one service; refusals become the one
 
 import datetime
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -82,6 +83,19 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
+def _refuse_null_characters(request: Request) -> None:
+    """The database cannot store or compare text with a NUL character: a query parameter that
+    holds one is refused with 400 (request bodies are checked by their serializers)."""
+    names = sorted(
+        name
+        for name, values in request.query_params.lists()
+        if "\x00" in name or any("\x00" in value for value in values)
+    )
+    if names:
+        message = str(ProhibitNullCharactersValidator.message)
+        raise exceptions.ValidationError({name.replace("\x00", ""): [message] for name in names})
+
+
 class ApiView(APIView):
     """Every change made with a token is audited with the token's name."""
 
@@ -91,6 +105,7 @@ class ApiView(APIView):
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
+        _refuse_null_characters(request)
         self.idempotency_record = idempotency.reserve(request)
 
     def handle_exception(self, exc: Exception) -> Response:
@@ -133,6 +148,13 @@ class WithParts:
 
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
+
+
+def _year(value: str | None) -> int | None:
+    year = _int_or_none(value)
+    if year is not None and not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise exceptions.ValidationError({"year": [_("Enter a year between 1 and 9999.")]})
+    return year
 
 
 def _month(value: str | None) -> datetime.date | None:
@@ -363,7 +385,11 @@ class RegistrationRejectView(_RegistrationDecisionView):
 @extend_schema(
     parameters=[
         OpenApiParameter("q", str, description="Words or a document number in any spelling."),
-        OpenApiParameter("year", int, description="Year of issue."),
+        OpenApiParameter(
+            "year",
+            {"type": "integer", "minimum": datetime.MINYEAR, "maximum": datetime.MAXYEAR},
+            description="Year of issue.",
+        ),
         OpenApiParameter("status", str),
         OpenApiParameter("category", str),
     ],
@@ -379,7 +405,7 @@ class DocumentListView(ApiView, generics.ListAPIView):
         params = self.request.query_params
         filters = DocumentFilters(
             query=params.get("q", "")[:200],
-            year=_int_or_none(params.get("year")),
+            year=_year(params.get("year")),
             status=params.get("status", ""),
             category=params.get("category", ""),
         )
