@@ -83,13 +83,14 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-def _refuse_null_characters(request: Request) -> None:
-    """The database cannot store or compare text with a NUL character: a query parameter that
-    holds one is refused with 400 (request bodies are checked by their serializers)."""
+def _refuse_null_characters(request: Request, path_values: dict) -> None:
+    """The database cannot store or compare text with a NUL character: a query parameter or a
+    part of the address that holds one is refused with 400 (bodies are checked by their
+    serializers)."""
     names = sorted(
         name
-        for name, values in request.query_params.lists()
-        if "\x00" in name or any("\x00" in value for value in values)
+        for name, values in [*request.query_params.lists(), *path_values.items()]
+        if "\x00" in name or any("\x00" in str(value) for value in values)
     )
     if names:
         message = str(ProhibitNullCharactersValidator.message)
@@ -105,7 +106,7 @@ class ApiView(APIView):
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        _refuse_null_characters(request)
+        _refuse_null_characters(request, {name: [value] for name, value in kwargs.items()})
         self.idempotency_record = idempotency.reserve(request)
 
     def handle_exception(self, exc: Exception) -> Response:
@@ -433,6 +434,9 @@ class DocumentDetailView(ApiView):
     ],
     responses={
         200: s.CertificateVerdictSerializer,
+        400: OpenApiResponse(
+            s.ErrorSerializer, description="A parameter holds a character that cannot be looked up."
+        ),
         404: s.CertificateVerdictSerializer,
         429: OpenApiResponse(s.ErrorSerializer, description="Too many look-ups."),
     },

@@ -39,3 +39,15 @@ def test_a_year_beyond_the_calendar_is_refused(api_client):
 def test_a_year_in_range_still_filters(api_client):
     client = api_client(UserFactory(roles=[Role.ADMINISTRATOR]))
     assert client.get("/api/v1/documents/?year=2026").status_code == 200
+
+
+def test_a_null_character_in_a_certificate_number_is_refused(client):
+    response = client.get("/api/v1/certificates/verify/AB%00CD/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"code": ["Null characters are not allowed."]}
+
+
+def test_the_certificate_check_documents_its_400(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    responses = schema["paths"]["/api/v1/certificates/verify/{code}/"]["get"]["responses"]
+    assert "400" in responses
