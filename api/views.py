@@ -4,13 +4,14 @@ shapes with a serializer and writes through one service; refusals become the one
 
 import datetime
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -70,6 +71,30 @@ BUSY = {
     ),
     503: OpenApiResponse(s.ErrorSerializer, description="The course is busy; retry."),
 }
+IDEMPOTENCY_KEY = OpenApiParameter(
+    idempotency.HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "Optional, at most 200 characters. Sending the same key and body again returns the "
+        "first answer instead of repeating the write; another body with the same key is "
+        "refused (422)."
+    ),
+)
+
+
+def _refuse_null_characters(request: Request, path_values: dict) -> None:
+    """The database cannot store or compare text with a NUL character: a query parameter or a
+    part of the address that holds one is refused with 400 (bodies are checked by their
+    serializers)."""
+    names = sorted(
+        name
+        for name, values in [*request.query_params.lists(), *path_values.items()]
+        if "\x00" in name or any("\x00" in str(value) for value in values)
+    )
+    if names:
+        message = str(ProhibitNullCharactersValidator.message)
+        raise exceptions.ValidationError({name.replace("\x00", ""): [message] for name in names})
 
 
 class ApiView(APIView):
@@ -81,6 +106,7 @@ class ApiView(APIView):
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
+        _refuse_null_characters(request, {name: [value] for name, value in kwargs.items()})
         self.idempotency_record = idempotency.reserve(request)
 
     def handle_exception(self, exc: Exception) -> Response:
@@ -123,6 +149,13 @@ class WithParts:
 
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
+
+
+def _year(value: str | None) -> int | None:
+    year = _int_or_none(value)
+    if year is not None and not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise exceptions.ValidationError({"year": [_("Enter a year between 1 and 9999.")]})
+    return year
 
 
 def _month(value: str | None) -> datetime.date | None:
@@ -253,6 +286,7 @@ class RegistrationListView(ApiView, generics.ListAPIView):
     @extend_schema(
         request=s.RegistrationCreateSerializer,
         responses={201: s.RegistrationSerializer, **ERRORS, **BUSY},
+        parameters=[IDEMPOTENCY_KEY],
     )
     def post(self, request: Request) -> Response:
         """Register the caller for a course: confirmed, pending approval or waitlisted, decided
@@ -285,6 +319,7 @@ class RegistrationDetailView(ApiView):
 @extend_schema(
     request=s.RegistrationCancelSerializer,
     responses={200: s.RegistrationSerializer, **ERRORS, **BUSY},
+    parameters=[IDEMPOTENCY_KEY],
 )
 class RegistrationCancelView(ApiView):
     """Cancel a registration (the trainee's own, or one of a course the caller organises)."""
@@ -326,6 +361,7 @@ class _RegistrationDecisionView(ApiView):
 @extend_schema(
     request=s.RegistrationDecisionSerializer,
     responses={200: s.RegistrationSerializer, **ERRORS, **BUSY},
+    parameters=[IDEMPOTENCY_KEY],
 )
 class RegistrationApproveView(_RegistrationDecisionView):
     """Approve a registration pending approval (it already holds its seat)."""
@@ -337,6 +373,7 @@ class RegistrationApproveView(_RegistrationDecisionView):
 @extend_schema(
     request=s.RegistrationDecisionSerializer,
     responses={200: s.RegistrationSerializer, **ERRORS, **BUSY},
+    parameters=[IDEMPOTENCY_KEY],
 )
 class RegistrationRejectView(_RegistrationDecisionView):
     """Reject a pending or waitlisted registration; `reason` is required and the trainee sees
@@ -349,7 +386,11 @@ class RegistrationRejectView(_RegistrationDecisionView):
 @extend_schema(
     parameters=[
         OpenApiParameter("q", str, description="Words or a document number in any spelling."),
-        OpenApiParameter("year", int, description="Year of issue."),
+        OpenApiParameter(
+            "year",
+            {"type": "integer", "minimum": datetime.MINYEAR, "maximum": datetime.MAXYEAR},
+            description="Year of issue.",
+        ),
         OpenApiParameter("status", str),
         OpenApiParameter("category", str),
     ],
@@ -365,7 +406,7 @@ class DocumentListView(ApiView, generics.ListAPIView):
         params = self.request.query_params
         filters = DocumentFilters(
             query=params.get("q", "")[:200],
-            year=_int_or_none(params.get("year")),
+            year=_year(params.get("year")),
             status=params.get("status", ""),
             category=params.get("category", ""),
         )
@@ -393,6 +434,9 @@ class DocumentDetailView(ApiView):
     ],
     responses={
         200: s.CertificateVerdictSerializer,
+        400: OpenApiResponse(
+            s.ErrorSerializer, description="A parameter holds a character that cannot be looked up."
+        ),
         404: s.CertificateVerdictSerializer,
         429: OpenApiResponse(s.ErrorSerializer, description="Too many look-ups."),
     },

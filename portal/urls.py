@@ -35,4 +35,5 @@ urlpatterns = [
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
 
+handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"

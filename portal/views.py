@@ -75,3 +75,19 @@ def server_error(request):
         response["Retry-After"] = "5"
         return response
     return HttpResponseServerError(render_to_string("500.html"))
+
+
+def page_not_found(request, exception):
+    """The 404 handler. An address under /api/ that matches no route (a negative id, a typo)
+    gets the API's JSON error shape; every other address gets the portal's 404 page."""
+    from django.utils.translation import gettext
+    from django.views import defaults
+
+    if request.path.startswith("/api/"):
+        body = {
+            "code": "not_found",
+            "message": gettext("Not found, or not yours to see."),
+            "fields": {},
+        }
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)

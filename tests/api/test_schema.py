@@ -57,3 +57,17 @@ def test_the_swagger_set_up_script_is_served_separately(client):
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/javascript")
     assert "/api/schema/" in response.content.decode()
+
+
+def test_every_write_declares_the_idempotency_key_header(schema):
+    writes = [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in ("post", "put", "patch", "delete")
+    ]
+    assert writes
+    for path, method, operation in writes:
+        headers = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "header"}
+        assert "Idempotency-Key" in headers, f"{method} {path}"
+        assert not headers["Idempotency-Key"].get("required", False)
