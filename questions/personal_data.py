@@ -1,5 +1,7 @@
 """The personal data questions holds, for "Download my data" (privacy.registry)."""
 
+from typing import Any
+
 from django.db.models import Q
 
 from privacy.registry import register
@@ -10,4 +12,6 @@ register(
     model=Question,
     fields=("course__title", "text", "topic", "anonymous", "status", "answer", "created_at"),
     owner=lambda user: Q(asker=user),
+    # The question and its answer stay for the course; nobody sees who asked.
+    anonymise=lambda user: Question.objects.filter(asker=user).update(anonymous=True),
 )
