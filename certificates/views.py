@@ -66,7 +66,9 @@ class VerifyView(View):
         result, certificate = selectors.certificate_verdict(normalise_code(code))
         name_form = NameCheckForm(request.GET if "name" in request.GET else None)
         name_matches = None
-        holder_removed = certificate is not None and certificate.holder_details_removed_at is not None
+        holder_removed = (
+            certificate is not None and certificate.holder_details_removed_at is not None
+        )
         if result == "valid" and not holder_removed and certificate and name_form.is_valid():
             name_matches = same_name(name_form.cleaned_data["name"], certificate.trainee_name)
         response = render(

@@ -29,7 +29,15 @@ class AccountErasureAdmin(admin.ModelAdmin):
     list_display = ["user", "status", "requested_at", "due_at", "held_reason"]
     list_filter = ["status"]
     search_fields = ["user__email", "user__full_name"]
-    fields = ("user", "status", "requested_at", "due_at", "reminded_at", "finished_at", "held_reason")
+    fields = (
+        "user",
+        "status",
+        "requested_at",
+        "due_at",
+        "reminded_at",
+        "finished_at",
+        "held_reason",
+    )
     readonly_fields = ("user", "status", "requested_at", "due_at", "reminded_at", "finished_at")
 
     def get_queryset(self, request):

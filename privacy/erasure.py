@@ -86,9 +86,9 @@ def erasure_hold(*, erasure: AccountErasure, by: Any, reason: str) -> None:
     reason = reason.strip()
     if not reason:
         raise ErasureError("reason")
-    updated = AccountErasure.objects.filter(
-        pk=erasure.pk, status__in=AccountErasure.OPEN
-    ).update(status=AccountErasure.Status.HELD, held_reason=reason)
+    updated = AccountErasure.objects.filter(pk=erasure.pk, status__in=AccountErasure.OPEN).update(
+        status=AccountErasure.Status.HELD, held_reason=reason
+    )
     if updated:
         details = {"reason": reason}
         audit_record(

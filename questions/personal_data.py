@@ -1,7 +1,5 @@
 """The personal data questions holds, for "Download my data" (privacy.registry)."""
 
-from typing import Any
-
 from django.db.models import Q
 
 from privacy.registry import register

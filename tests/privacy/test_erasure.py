@@ -113,9 +113,7 @@ def test_the_banner_follows_the_person_to_another_sign_in(client, registration):
 def test_a_reminder_goes_out_one_day_before_and_only_once(client, registration):
     erasure = _ask(client, registration.trainee)
     assert erasure_services.erasure_remind() == 0
-    AccountErasure.objects.filter(pk=erasure.pk).update(
-        due_at=timezone.now() + timedelta(hours=20)
-    )
+    AccountErasure.objects.filter(pk=erasure.pk).update(due_at=timezone.now() + timedelta(hours=20))
     assert erasure_services.erasure_remind() == 1
     assert erasure_services.erasure_remind() == 0
     assert OutgoingMail.objects.filter(key=f"privacy.erasure.reminder.{erasure.pk}").count() == 1
