@@ -229,3 +229,18 @@ def test_administrators_see_pending_erasures_and_hold_one_with_a_reason(client, 
     assert response.status_code == 302
     erasure.refresh_from_db()
     assert (erasure.status, erasure.held_reason) == (AccountErasure.Status.HELD, "有未结的争议")
+
+
+def test_the_page_banner_and_mail_speak_chinese(client, registration):
+    user = registration.trainee
+    User.objects.filter(pk=user.pk).update(preferred_language="zh-hans")
+    client.force_login(user)
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(reverse("privacy:erasure"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert "将删除的信息" in text and "按地区计数" in text
+    assert "What is removed" not in text
+    erasure = erasure_services.erasure_request(user=User.objects.get(pk=user.pk), password=PASSWORD)
+    mail = OutgoingMail.objects.get(key=f"privacy.erasure.requested.{erasure.pk}")
+    assert mail.subject == "您的账号将被注销"
+    assert "撤回注销" in mail.body_text and "年" in mail.body_text
