@@ -15,12 +15,15 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_record
 from notifications import outbox
+from notifications.models import OutgoingMail
 from privacy.models import AccountErasure, DataDownload
 from privacy.registry import ERASED_NAME, sections
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
+# Where the outbox's rows for a deleted account say they went.
+ERASED_MAIL = "erased@erased.invalid"
 
 
 class ErasureError(Exception):
@@ -131,9 +134,21 @@ def _anonymise(erasure: AccountErasure) -> dict[str, int]:
     changed["data_downloads"] = DataDownload.delete_with_files(
         DataDownload.objects.filter(user=user)
     )
+    changed["mails"] = _forget_mails(user)
     # The audit log keeps what was done, not by whom by name.
     AuditEvent.objects.filter(actor_id=user.pk).update(actor_name=ERASED_NAME)
     return changed
+
+
+def _forget_mails(user: Any) -> int:
+    """The outbox keeps that a message was sent, not to whom or what it said; one still
+    waiting is not sent any more."""
+    Mail = OutgoingMail
+    mails = Mail.objects.filter(recipient=user).exclude(status=Mail.Status.SENDING)
+    mails.filter(status=Mail.Status.PENDING).update(
+        status=Mail.Status.FAILED, last_error="account deleted"
+    )
+    return mails.update(to_email=ERASED_MAIL, body_text="", body_html="", attachments=[])
 
 
 def _run_one() -> bool:

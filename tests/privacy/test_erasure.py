@@ -36,7 +36,11 @@ def registration():
     organiser = UserFactory(roles=[Role.ORGANISER])
     course = CourseFactory(organisers=[organiser], title="乡村振兴专题培训班")
     registration = RegistrationFactory(
-        course=course, full_name="欧阳明月", phone="13800138000", trainee__email="ouyang@example.cn"
+        course=course,
+        full_name="欧阳明月",
+        phone="13800138000",
+        trainee__email="ouyang@example.cn",
+        trainee__preferred_language="en",
     )
     RegistrationFactory(course=course, full_name="另一位学员")
     certificate_services.certificate_issue(
@@ -147,6 +151,9 @@ def test_when_due_the_account_is_anonymised_and_statistics_stay_right(client, re
         action=AuditEvent.Action.ERASURE_DONE, target_id=str(erasure.pk)
     ).exists()
     assert not AuditEvent.objects.filter(actor_name="ouyang@example.cn").exists()
+    mail = OutgoingMail.objects.get(key=f"privacy.erasure.requested.{erasure.pk}")
+    assert mail.to_email != "ouyang@example.cn" and mail.body_text == ""
+    assert mail.status != OutgoingMail.Status.PENDING
     # Signed out for good.
     assert client.get(reverse("privacy:erasure")).status_code == 302
 
