@@ -39,6 +39,11 @@ class AuditEvent(models.Model):
         QUOTA_ADDED = "quota.added", _("Quota added")
         QUOTA_CHANGED = "quota.changed", _("Quota changed")
         QUOTA_REMOVED = "quota.removed", _("Quota removed")
+        ERASURE_REQUESTED = "erasure.requested", _("Account deletion asked for")
+        ERASURE_CANCELLED = "erasure.cancelled", _("Account deletion cancelled")
+        ERASURE_HELD = "erasure.held", _("Account deletion held")
+        ERASURE_RELEASED = "erasure.released", _("Account deletion no longer held")
+        ERASURE_DONE = "erasure.done", _("Account anonymised")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -142,6 +142,10 @@ class Certificate(models.Model):
     revoke_reason = models.TextField(_("reason for revoking"), blank=True)
     # Written on the first download; the printed details never change after issue.
     pdf = models.FileField(_("PDF"), upload_to=certificate_upload_to, max_length=200, blank=True)
+    # Set when the holder deleted their account: the certificate stays valid, without them.
+    holder_details_removed_at = models.DateTimeField(
+        _("holder's details removed"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["course", "pk"]

@@ -66,7 +66,10 @@ class VerifyView(View):
         result, certificate = selectors.certificate_verdict(normalise_code(code))
         name_form = NameCheckForm(request.GET if "name" in request.GET else None)
         name_matches = None
-        if result == "valid" and certificate is not None and name_form.is_valid():
+        holder_removed = (
+            certificate is not None and certificate.holder_details_removed_at is not None
+        )
+        if result == "valid" and not holder_removed and certificate and name_form.is_valid():
             name_matches = same_name(name_form.cleaned_data["name"], certificate.trainee_name)
         response = render(
             request,
@@ -77,6 +80,7 @@ class VerifyView(View):
                 "name_form": name_form,
                 "name_matches": name_matches,
                 "certificate": certificate if result == "valid" else None,
+                "holder_removed": holder_removed,
             },
             status=404 if result == "not_found" else 200,
         )

@@ -1,9 +1,20 @@
 """The personal data enrollment holds, for "Download my data" (privacy.registry)."""
 
+from typing import Any
+
 from django.db.models import Q
 
 from enrollment.models import Registration
-from privacy.registry import register
+from privacy.registry import ERASED_NAME, register
+
+
+def _anonymise(user: Any) -> int:
+    """Name, mobile and position go; course, status, region, organisation and its type stay,
+    so every count by region or organisation type stays right."""
+    return Registration.objects.filter(trainee=user).update(
+        full_name=ERASED_NAME, phone="", position=""
+    )
+
 
 register(
     "registrations",
@@ -25,4 +36,5 @@ register(
         "cancel_reason",
     ),
     owner=lambda user: Q(trainee=user),
+    anonymise=_anonymise,
 )

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -50,3 +51,52 @@ class DataDownload(ZipJob):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AccountErasure(models.Model):
+    """A person asked for their account to be deleted: after the cooling-off period a beat task
+    anonymises it, unless they cancelled or an administrator holds it (e.g. an open dispute)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("erasure", "Pending")
+        HELD = "held", pgettext_lazy("erasure", "Held")
+        CANCELLED = "cancelled", pgettext_lazy("erasure", "Cancelled")
+        DONE = "done", pgettext_lazy("erasure", "Done")
+
+    OPEN = (Status.PENDING, Status.HELD)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="erasures",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    requested_at = models.DateTimeField(_("asked"), default=timezone.now)
+    due_at = models.DateTimeField(_("to be deleted"))
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    held_reason = models.TextField(_("reason for holding"), blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("account deletion")
+        verbose_name_plural = _("account deletions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status__in=["pending", "held"]),
+                name="account_erasure_one_open_per_user",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | ~Q(held_reason=""),
+                name="account_erasure_held_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_at"], name="account_erasure_due")]
+
+    def __str__(self) -> str:
+        # No name: this is what the audit log keeps after the person is gone.
+        return f"#{self.pk} · {self.due_at:%Y-%m-%d}"

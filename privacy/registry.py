@@ -1,8 +1,11 @@
-"""What personal data each app holds about a person, for "Download my data".
+"""What personal data each app holds about a person, for "Download my data" and "Delete my
+account".
 
 An app registers a section in its `AppConfig.ready()`: a model, the fields (lookups allowed,
-`course__title`) and how to find the person's rows. Column headings come from the fields'
-verbose names, so the file reads in the person's language without new wording."""
+`course__title`), how to find the person's rows and, next to it, how to anonymise them
+(`anonymise(user) -> rows changed`; run when an erasure is due, so it must be safe to run
+twice). Column headings come from the fields' verbose names, so the file reads in the
+person's language without new wording."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +15,11 @@ from django.db import models
 from django.db.models import Q
 
 Owner = Callable[[Any], Q]
+Anonymiser = Callable[[Any], int]
+
+# What an erased person's name becomes wherever it was stored (profile, registrations,
+# certificates): stored data, the same in every language.
+ERASED_NAME = "已删除用户"
 
 
 @dataclass(frozen=True)
@@ -20,6 +28,7 @@ class Section:
     model: type[models.Model]
     fields: tuple[str, ...]
     owner: Owner
+    anonymise: Anonymiser | None = None
 
     @property
     def title(self) -> str:
@@ -45,9 +54,17 @@ class Section:
 _sections: dict[str, Section] = {}
 
 
-def register(key: str, *, model: type[models.Model], fields: tuple[str, ...], owner: Owner) -> None:
-    """Add (or replace) the section `key`; `owner(user)` selects the person's rows."""
-    _sections[key] = Section(key=key, model=model, fields=fields, owner=owner)
+def register(
+    key: str,
+    *,
+    model: type[models.Model],
+    fields: tuple[str, ...],
+    owner: Owner,
+    anonymise: Anonymiser | None = None,
+) -> None:
+    """Add (or replace) the section `key`; `owner(user)` selects the person's rows and
+    `anonymise(user)` removes what identifies them (None: the rows go with the account)."""
+    _sections[key] = Section(key=key, model=model, fields=fields, owner=owner, anonymise=anonymise)
 
 
 def sections() -> list[Section]:

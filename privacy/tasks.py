@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from privacy import services
+from privacy import erasure, services
 from privacy.models import DataDownload
 
 
@@ -20,3 +20,10 @@ def data_download_sweep_task() -> int:
 @shared_task(name="privacy.data_download_cleanup")
 def data_download_cleanup_task() -> int:
     return services.data_download_cleanup()
+
+
+@shared_task(name="privacy.erasure_run")
+def erasure_run_task() -> int:
+    """Hourly: reminders a day before, then the due account deletions, one batch."""
+    erasure.erasure_remind()
+    return erasure.erasure_run()

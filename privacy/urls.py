@@ -16,4 +16,6 @@ urlpatterns = [
         views.DataDownloadFileView.as_view(),
         name="data-download-file",
     ),
+    path("delete-account/", views.AccountErasureView.as_view(), name="erasure"),
+    path("delete-account/cancel/", views.AccountErasureCancelView.as_view(), name="erasure-cancel"),
 ]

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "courses.context_processors.checkin_staff",
+                "privacy.banner.erasure_banner",
             ],
             # |colon after a translated label, |longdate for a date in running text
             "builtins": ["portal.template_text"],
@@ -198,6 +199,8 @@ MEDIA_ROOT = BASE_DIR / env("PORTAL_MEDIA_ROOT", default=".local/media")
 # Where `manage.py backup` writes its dated folders (keep them off this disk too: deploy/README).
 # Days a person's "download my data" file is kept before it is deleted.
 PORTAL_DATA_DOWNLOAD_KEEP_DAYS = env.int("PORTAL_DATA_DOWNLOAD_KEEP_DAYS", default=7)
+# Delete my account: days during which the person can still cancel.
+PORTAL_ERASURE_COOLING_OFF_DAYS = env.int("PORTAL_ERASURE_COOLING_OFF_DAYS", default=7)
 PORTAL_BACKUP_DIR = BASE_DIR / env("PORTAL_BACKUP_DIR", default=".local/backups")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -278,6 +281,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.data_download_cleanup",
         "schedule": 3600.0,
     },
+    # Hourly: reminders a day before, then due account deletions in batches.
+    "privacy-erasure-run": {"task": "privacy.erasure_run", "schedule": 3600.0},
     "courses-reading-pack-cleanup": {"task": "courses.reading_pack_cleanup", "schedule": 3600.0},
     # Hourly; each reminder's outbox key sends it once however often this runs.
     "enrollment-reminders": {"task": "enrollment.registration_remind", "schedule": 3600.0},

@@ -361,6 +361,9 @@ MATRIX: dict[str, Rule] = {
     "privacy:data-download": SIGNED_IN,
     "privacy:data-download-status": TRAINEE_OWN,
     "privacy:data-download-file": TRAINEE_OWN,
+    # everyone may delete their own account (and cancel it); the page names nobody else
+    "privacy:erasure": SIGNED_IN,
+    "privacy:erasure-cancel": post_only(SIGNED_IN),
 }
 
 # allauth's own pages (sign-in, sign-up, password reset, e-mail confirmation ...): public by
