@@ -53,6 +53,28 @@ def _valid_status(status: str) -> str:
     return status
 
 
+# How a change is recorded: (the history's method, the mark's method).
+_BY_LIST = (AttendanceChange.Method.LIST, Attendance.Method.LIST)
+_BY_IMPORT = (AttendanceChange.Method.IMPORT, Attendance.Method.IMPORT)
+
+
+def _marks_apply(
+    session: Session,
+    current: dict[int, Attendance],
+    new: dict[int, NewMark],
+    *,
+    how: tuple[str, str],
+    reason: str,
+    by: User,
+) -> None:
+    """Record the corrections among `new` in the history, then write the marks that change."""
+    now = timezone.now()
+    changes_record(
+        session=session, current=current, new=new, method=how[0], reason=reason, by=by, now=now
+    )
+    marks_write(session=session, new=changed_only(current, new), method=how[1], by=by, now=now)
+
+
 @transaction.atomic
 def attendance_mark(
     *,
@@ -75,23 +97,7 @@ def attendance_mark(
         pk: NewMark(status, (remark or ("" if pk in current else reason)).strip()[:200])
         for pk in ids
     }
-    now = timezone.now()
-    changes_record(
-        session=session,
-        current=current,
-        new=new,
-        method=AttendanceChange.Method.LIST,
-        reason=reason,
-        by=by,
-        now=now,
-    )
-    marks_write(
-        session=session,
-        new=changed_only(current, new),
-        method=Attendance.Method.LIST,
-        by=by,
-        now=now,
-    )
+    _marks_apply(session, current, new, how=_BY_LIST, reason=reason, by=by)
     return len(ids)
 
 
@@ -400,7 +406,6 @@ def attendance_import(*, session_id: int, rows: list, by: User, reason: str = ""
     session = _session_for(session_id=session_id, by=by)
     new = _import_marks(session, rows)
     current = marks_locked(session, set(new))
-    now = timezone.now()
     corrected = corrections(current, new)
     if corrected and not reason.strip():
         raise ValidationError(
@@ -411,20 +416,5 @@ def attendance_import(*, session_id: int, rows: list, by: User, reason: str = ""
             % {"count": len(corrected)},
             code="reason_required",
         )
-    changes_record(
-        session=session,
-        current=current,
-        new=new,
-        method=AttendanceChange.Method.IMPORT,
-        reason=reason,
-        by=by,
-        now=now,
-    )
-    marks_write(
-        session=session,
-        new=changed_only(current, new),
-        method=Attendance.Method.IMPORT,
-        by=by,
-        now=now,
-    )
+    _marks_apply(session, current, new, how=_BY_IMPORT, reason=reason, by=by)
     return len(new)
