@@ -71,6 +71,8 @@ def _check_pages(page, live_server, pages: dict[str, str], actions: dict[str, li
 
 
 def _menu_offers(page, name: str, *, submenu: str | None = None) -> bool:
+    # The menus open by Bootstrap's script: a click before it has loaded does nothing.
+    page.wait_for_load_state("load")
     page.get_by_role("button", name="切换导航").click()
     menu = page.get_by_role("navigation", name="主导航")
     if submenu:
